@@ -1,0 +1,101 @@
+"""Application factory."""
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from flask import Flask
+
+from config import Config, ProductionConfig, DEV_SECRET_KEY, select_config, settings_from_env
+
+
+def create_app(config: type[Config] | None = None, **overrides: object) -> Flask:
+    """Build the app from a config class, the environment and explicit overrides."""
+    app = Flask(__name__, instance_relative_config=True)
+    config = config or select_config()
+    app.config.from_object(config)
+    app.config.update(settings_from_env())
+    app.config.update(overrides)
+    configure_paths(app)
+    refuse_unsafe_production(app, config)
+    register_extensions(app)
+    register_blueprints(app)
+    register_errorhandlers(app)
+    register_template_helpers(app)
+    register_commands(app)
+    return app
+
+
+def configure_paths(app: Flask) -> None:
+    """Default to an SQLite file in the instance folder (the embedded default)."""
+    Path(app.instance_path).mkdir(parents=True, exist_ok=True)
+    if not app.config.get("SQLALCHEMY_DATABASE_URI"):
+        app.config["SQLALCHEMY_DATABASE_URI"] = "sqlite:///" + os.path.join(app.instance_path, "app.sqlite")
+    app.config.setdefault("UPLOAD_FOLDER", os.path.join(app.instance_path, "files"))
+    if not app.config.get("MAIL_LOG_PATH"):
+        app.config["MAIL_LOG_PATH"] = os.path.join(app.instance_path, "mail.log")
+
+
+def refuse_unsafe_production(app: Flask, config: type[Config]) -> None:
+    """Production must not run with the development secret or on SQLite."""
+    if not issubclass(config, ProductionConfig):
+        return
+    if app.config["SECRET_KEY"] in (None, "", DEV_SECRET_KEY):
+        raise RuntimeError("SECRET_KEY must be set to a secret value in production.")
+    if app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite"):
+        raise RuntimeError("DATABASE_URL must point to PostgreSQL in production.")
+    if not app.config.get("REDIS_URL"):
+        raise RuntimeError("REDIS_URL must be set in production.")
+
+
+def register_extensions(app: Flask) -> None:
+    """Bind the extension singletons."""
+    from app.extensions import babel, celery_init_app, csrf, db, limiter, login_manager, migrate
+    from app.i18n import select_locale
+
+    db.init_app(app)
+    migrate.init_app(app, db, directory=str(Path(app.root_path).parent / "migrations"),
+                     render_as_batch=True)
+    login_manager.init_app(app)
+    login_manager.login_view = "auth.login"
+    login_manager.login_message_category = "info"
+    csrf.init_app(app)
+    babel.init_app(app, locale_selector=select_locale)
+    limiter.init_app(app)
+    celery_init_app(app)
+    from app import tasks  # noqa: F401  (registers the tasks with Celery)
+    from app import models  # noqa: F401
+
+    from app.services.outbox import register_dispatch
+    register_dispatch(app)
+
+
+def register_blueprints(app: Flask) -> None:
+    """One blueprint per user area."""
+    from app.admin import bp as admin_bp
+    from app.auth import bp as auth_bp
+    from app.i18n.routes import bp as i18n_bp
+    from app.main import bp as main_bp
+    from app.portal import bp as portal_bp
+    from app.staff import bp as staff_bp
+
+    for bp in (main_bp, auth_bp, i18n_bp, portal_bp, staff_bp, admin_bp):
+        app.register_blueprint(bp)
+
+
+def register_errorhandlers(app: Flask) -> None:
+    """Error pages in the site frame."""
+    from app.main.errors import register
+    register(app)
+
+
+def register_template_helpers(app: Flask) -> None:
+    """Globals and filters for templates."""
+    from app.main.template_helpers import register
+    register(app)
+
+
+def register_commands(app: Flask) -> None:
+    """flask create-admin, seed-demo, translate."""
+    from app.commands import register
+    register(app)

@@ -1,0 +1,6 @@
+"""Administration: users, pools, committees, settings."""
+from flask import Blueprint
+
+bp = Blueprint("admin", __name__, url_prefix="/admin")
+
+from app.admin import routes  # noqa: E402,F401

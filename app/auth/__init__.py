@@ -1,0 +1,6 @@
+"""Sign-up, log-in, e-mail confirmation and password reset."""
+from flask import Blueprint
+
+bp = Blueprint("auth", __name__, url_prefix="/konto")
+
+from app.auth import routes  # noqa: E402,F401

@@ -1,0 +1,90 @@
+"""Associations (foreninger), informal groups, memberships and yearly approvals."""
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import CheckConstraint, ForeignKey, Index, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from app.extensions import db
+from app.models.base import UTCDateTime, utcnow
+
+MEMBERSHIP_ROLES = ("chair", "treasurer", "member")
+
+
+class Association(db.Model):
+    """A forening (with CVR) or an informal group (with a named contact person)."""
+
+    __tablename__ = "associations"
+    __table_args__ = (
+        CheckConstraint("is_informal OR cvr IS NOT NULL", name="cvr_or_informal"),
+        CheckConstraint("cvr IS NULL OR length(cvr) = 8", name="cvr_length"),
+        CheckConstraint("NOT is_informal OR contact_person IS NOT NULL", name="informal_contact"),
+        Index("ix_associations_name", "name"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(200))
+    cvr: Mapped[str | None] = mapped_column(String(8), unique=True)
+    is_informal: Mapped[bool] = mapped_column(default=False)
+    contact_person: Mapped[str | None] = mapped_column(String(200))
+    street: Mapped[str | None] = mapped_column(String(200))
+    postcode: Mapped[str | None] = mapped_column(String(4))
+    city: Mapped[str | None] = mapped_column(String(100))
+    contact_email: Mapped[str] = mapped_column(String(254))
+    phone: Mapped[str | None] = mapped_column(String(40))
+    website: Mapped[str | None] = mapped_column(String(300))
+    description: Mapped[str | None] = mapped_column(Text)
+    works_with_children: Mapped[bool] = mapped_column(default=False)
+    child_certificate_declared_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+    memberships: Mapped[list["Membership"]] = relationship(back_populates="association")
+    approvals: Mapped[list["AssociationApproval"]] = relationship(
+        back_populates="association", order_by="AssociationApproval.year.desc()")
+
+    def approved_for(self, year: int) -> bool:
+        """True when approved as folkeoplysende forening for `year`."""
+        return any(a.year == year for a in self.approvals)
+
+    def __repr__(self) -> str:
+        return f"<Association {self.id} {self.name}>"
+
+
+class Membership(db.Model):
+    """A user's role on an association's board."""
+
+    __tablename__ = "memberships"
+    __table_args__ = (
+        UniqueConstraint("user_id", "association_id"),
+        CheckConstraint("role IN ('chair','treasurer','member')", name="role"),
+        Index("ix_memberships_association", "association_id"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
+    association_id: Mapped[int] = mapped_column(ForeignKey("associations.id", ondelete="CASCADE"))
+    role: Mapped[str] = mapped_column(String(16), default="member")
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+    user: Mapped["User"] = relationship(back_populates="memberships")  # noqa: F821
+    association: Mapped[Association] = relationship(back_populates="memberships")
+
+
+class AssociationApproval(db.Model):
+    """Approval as folkeoplysende forening for one year; the rows are the history."""
+
+    __tablename__ = "association_approvals"
+    __table_args__ = (
+        UniqueConstraint("association_id", "year"),
+        CheckConstraint("year BETWEEN 2000 AND 2100", name="year_range"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    association_id: Mapped[int] = mapped_column(ForeignKey("associations.id", ondelete="CASCADE"))
+    year: Mapped[int]
+    approved_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    approved_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    note: Mapped[str | None] = mapped_column(Text)
+
+    association: Mapped[Association] = relationship(back_populates="approvals")

@@ -1,0 +1,91 @@
+"""Cases, their append-only journal and the per-year case number counter."""
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from sqlalchemy import JSON, CheckConstraint, ForeignKey, Index, String, Text
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from app.extensions import db
+from app.models.base import UTCDateTime, utcnow
+
+
+class Case(db.Model):
+    """One application or booking request moving through its workflow."""
+
+    __tablename__ = "cases"
+    __table_args__ = (
+        CheckConstraint("version > 0", name="version_positive"),
+        CheckConstraint("amount_applied IS NULL OR amount_applied >= 0", name="amount_applied_positive"),
+        CheckConstraint("recommended_amount IS NULL OR recommended_amount >= 0", name="recommended_positive"),
+        CheckConstraint("granted_amount IS NULL OR granted_amount >= 0", name="granted_positive"),
+        # The queue: state, then newest first, keyset on (submitted_at, id).
+        Index("ix_cases_state_submitted", "state", "submitted_at", "id"),
+        Index("ix_cases_pool_state_submitted", "pool_id", "state", "submitted_at", "id"),
+        Index("ix_cases_assignee_state_submitted", "assignee_id", "state", "submitted_at", "id"),
+        Index("ix_cases_association_created", "association_id", "created_at"),
+        Index("ix_cases_reply_deadline", "reply_deadline"),
+        Index("ix_cases_amount_applied", "amount_applied"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    number: Mapped[str | None] = mapped_column(String(16), unique=True)  # given at submission
+    pool_id: Mapped[int] = mapped_column(ForeignKey("pools.id", ondelete="RESTRICT"))
+    association_id: Mapped[int] = mapped_column(ForeignKey("associations.id", ondelete="RESTRICT"))
+    workflow: Mapped[str] = mapped_column(String(40))
+    state: Mapped[str] = mapped_column(String(40))
+    version: Mapped[int] = mapped_column(default=1)
+    title: Mapped[str] = mapped_column(String(300))
+    amount_applied: Mapped[int | None]
+    recommended_amount: Mapped[int | None]
+    granted_amount: Mapped[int | None]
+    data: Mapped[dict] = mapped_column(JSON, default=dict)
+    assignee_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    submitted_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    decided_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    reply_deadline: Mapped[date | None]
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, onupdate=utcnow)
+
+    # Optimistic locking: every UPDATE checks and bumps the version.
+    __mapper_args__ = {"version_id_col": version}
+
+    pool: Mapped["Pool"] = relationship()  # noqa: F821
+    association: Mapped["Association"] = relationship()  # noqa: F821
+    assignee: Mapped["User | None"] = relationship(foreign_keys=[assignee_id])  # noqa: F821
+    events: Mapped[list["CaseEvent"]] = relationship(
+        back_populates="case", order_by="CaseEvent.id", passive_deletes="all")
+
+
+class CaseEvent(db.Model):
+    """One journal entry: who did what, when, and the state change. Never updated or deleted."""
+
+    __tablename__ = "case_events"
+    __table_args__ = (
+        Index("ix_case_events_case", "case_id", "id"),
+        CheckConstraint("visibility IN ('public','internal')", name="visibility"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("cases.id", ondelete="RESTRICT"))
+    actor_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    kind: Mapped[str] = mapped_column(String(40))  # transition, note, document, ...
+    action: Mapped[str | None] = mapped_column(String(60))
+    from_state: Mapped[str | None] = mapped_column(String(40))
+    to_state: Mapped[str | None] = mapped_column(String(40))
+    comment: Mapped[str | None] = mapped_column(Text)
+    visibility: Mapped[str] = mapped_column(String(16), default="public")
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+    case: Mapped[Case] = relationship(back_populates="events")
+    actor: Mapped["User | None"] = relationship()  # noqa: F821
+
+
+class CaseNumberCounter(db.Model):
+    """Last case number issued per year (locked row; numbers never repeat)."""
+
+    __tablename__ = "case_number_counters"
+
+    year: Mapped[int] = mapped_column(primary_key=True, autoincrement=False)
+    last_number: Mapped[int] = mapped_column(default=0)

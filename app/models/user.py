@@ -1,0 +1,69 @@
+"""Users: association members and staff."""
+from __future__ import annotations
+
+from datetime import datetime
+
+from flask_login import UserMixin
+from sqlalchemy import CheckConstraint, Index, String, func
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from app.extensions import db, login_manager
+from app.models.base import UTCDateTime, utcnow
+
+STAFF_ROLES = ("caseworker", "committee_member", "administrator")
+ROLES = ("member",) + STAFF_ROLES
+
+
+class User(UserMixin, db.Model):
+    """A person who logs in. `role` is 'member' for association people, else a staff role."""
+
+    __tablename__ = "users"
+    __table_args__ = (
+        CheckConstraint("role IN ('member','caseworker','committee_member','administrator')", name="role"),
+        CheckConstraint("email = lower(email)", name="email_lower"),
+        Index("ix_users_role_active", "role", "is_active"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    email: Mapped[str] = mapped_column(String(254), unique=True)
+    password_hash: Mapped[str] = mapped_column(String(255))
+    full_name: Mapped[str] = mapped_column(String(200))
+    phone: Mapped[str | None] = mapped_column(String(40))
+    role: Mapped[str] = mapped_column(String(32), default="member")
+    is_active: Mapped[bool] = mapped_column(default=True)
+    locale: Mapped[str | None] = mapped_column(String(8))
+    email_confirmed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    password_changed_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    last_login_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+    memberships: Mapped[list["Membership"]] = relationship(back_populates="user")  # noqa: F821
+
+    @property
+    def is_staff(self) -> bool:
+        """True for caseworkers, committee members and administrators."""
+        return self.role in STAFF_ROLES
+
+    @property
+    def first_name(self) -> str:
+        return self.full_name.split(" ")[0]
+
+    def __repr__(self) -> str:
+        return f"<User {self.id} {self.email} {self.role}>"
+
+
+@login_manager.user_loader
+def load_user(user_id: str) -> User | None:
+    """Flask-Login hook: disabled accounts are logged out."""
+    if not user_id.isdigit():
+        return None
+    user = db.session.get(User, int(user_id))
+    return user if user is not None and user.is_active else None
+
+
+def find_user_by_email(email: str) -> User | None:
+    """Case-insensitive look-up (e-mails are stored in lower case)."""
+    return db.session.scalar(db.select(User).where(User.email == email.strip().lower()))
+
+
+__all__ = ["User", "STAFF_ROLES", "ROLES", "find_user_by_email", "func"]

@@ -1,0 +1,82 @@
+"""E-mail rendering and delivery adapters (log file in development, SMTP in production)."""
+from __future__ import annotations
+
+import smtplib
+from email.message import EmailMessage
+from email.utils import formatdate, make_msgid
+from pathlib import Path
+
+from flask import current_app, render_template
+from flask_babel import force_locale, gettext as _
+
+from app.models.outbox import OutboxMessage
+
+SUBJECTS = {
+    "confirm_email": lambda p: _("Bekræft din e-mailadresse"),
+    "reset_password": lambda p: _("Nulstil din adgangskode"),
+    "staff_welcome": lambda p: _("Du er oprettet som medarbejder i Foreningsstøtte"),
+}
+
+
+def render_notice(msg: OutboxMessage) -> EmailMessage:
+    """Build the e-mail for an outbox row, in the recipient's language."""
+    config = current_app.config
+    with force_locale(msg.locale):
+        subject = SUBJECTS[msg.template](msg.payload)
+        body = render_template(f"email/{msg.template}.txt", **msg.payload,
+                               municipality=config["MUNICIPALITY_NAME"])
+    email = EmailMessage()
+    email["Subject"] = f"{subject} – {config['MUNICIPALITY_NAME']}"
+    email["From"] = config["MAIL_SENDER"]
+    email["To"] = msg.recipient
+    email["Date"] = formatdate(localtime=True)
+    # A stable Message-ID lets a receiver recognise a re-sent duplicate.
+    email["Message-ID"] = make_msgid(idstring=f"outbox-{msg.id}", domain="foreningsstotte.local")
+    email["X-Outbox-Id"] = str(msg.id)
+    email.set_content(body)
+    return email
+
+
+def send_notice(msg: OutboxMessage) -> None:
+    """Deliver through the configured backend."""
+    email = render_notice(msg)
+    backend = current_app.config["MAIL_BACKEND"]
+    if backend == "smtp":
+        send_smtp(email)
+    elif backend == "log":
+        append_to_log(email)
+    else:
+        raise RuntimeError(f"unknown MAIL_BACKEND {backend!r}")
+
+
+def send_smtp(email: EmailMessage) -> None:
+    """Send through the configured SMTP server."""
+    config = current_app.config
+    with smtplib.SMTP(config["MAIL_SERVER"], config["MAIL_PORT"], timeout=10) as smtp:
+        if config["MAIL_USE_TLS"]:
+            smtp.starttls()
+        if config["MAIL_USERNAME"]:
+            smtp.login(config["MAIL_USERNAME"], config["MAIL_PASSWORD"])
+        smtp.send_message(email)
+
+
+def append_to_log(email: EmailMessage) -> None:
+    """Development: append the message to the mail log file."""
+    path = Path(current_app.config["MAIL_LOG_PATH"])
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with path.open("a", encoding="utf-8") as fh:
+        fh.write(email.as_string())
+        fh.write(SEPARATOR)
+
+
+SEPARATOR = "\n" + "=" * 72 + "\n"
+
+
+def read_log(path: str) -> list[EmailMessage]:
+    """Parse the development mail log, newest last."""
+    from email import message_from_string, policy
+    try:
+        text = Path(path).read_text(encoding="utf-8")
+    except FileNotFoundError:
+        return []
+    return [message_from_string(chunk, policy=policy.default) for chunk in text.split(SEPARATOR) if chunk.strip()]

@@ -1,0 +1,2 @@
+"""Thin Celery tasks: ids in, call a service, idempotent."""
+from app.tasks import notices  # noqa: F401

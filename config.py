@@ -1,0 +1,138 @@
+"""Configuration classes. Nothing here reads the environment at import time."""
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from datetime import timedelta
+
+DEV_SECRET_KEY = "dev-not-secret"
+
+
+class Config:
+    """Defaults shared by every environment."""
+
+    SECRET_KEY = DEV_SECRET_KEY
+    SQLALCHEMY_DATABASE_URI: str | None = None  # None: SQLite file in the instance folder
+    SQLALCHEMY_ENGINE_OPTIONS: dict = {"pool_pre_ping": True}
+    REDIS_URL: str | None = None
+    CELERY: dict = {
+        "broker_url": "memory://",
+        "result_backend": None,
+        "task_always_eager": True,  # embedded default: tasks run in process
+        "task_eager_propagates": False,
+        "task_ignore_result": True,
+        "task_acks_late": True,  # a killed worker leaves the message for another
+        "task_reject_on_worker_lost": True,
+        "worker_prefetch_multiplier": 1,
+        "broker_connection_retry_on_startup": True,
+        "timezone": "Europe/Copenhagen",
+    }
+    OUTBOX_SWEEP_SECONDS = 120
+    OUTBOX_MAX_ATTEMPTS = 8
+    RATELIMIT_STORAGE_URI = "memory://"
+    RATELIMIT_LOGIN = "10 per minute;50 per hour"
+    RATELIMIT_HEADERS_ENABLED = True
+    WTF_CSRF_TIME_LIMIT = None  # a volunteer may take an hour over a form
+    BABEL_DEFAULT_LOCALE = "da"
+    BABEL_DEFAULT_TIMEZONE = "Europe/Copenhagen"
+    LANGUAGES = ("da", "en")
+    MAIL_BACKEND = "log"  # "log" writes to instance/mail.log; "smtp" sends
+    MAIL_SERVER = "127.0.0.1"
+    MAIL_PORT = 25
+    MAIL_USERNAME: str | None = None
+    MAIL_PASSWORD: str | None = None
+    MAIL_USE_TLS = False
+    MAIL_SENDER = "Foreningsstøtte <no-reply@kommune.example>"
+    MAIL_LOG_PATH: str | None = None  # None: instance/mail.log
+    EMAIL_TOKEN_MAX_AGE = 3 * 24 * 3600
+    RESET_TOKEN_MAX_AGE = 3600
+    PERMANENT_SESSION_LIFETIME = timedelta(hours=8)
+    SESSION_COOKIE_HTTPONLY = True
+    SESSION_COOKIE_SAMESITE = "Lax"
+    REMEMBER_COOKIE_HTTPONLY = True
+    MUNICIPALITY_NAME = "Eksempel Kommune"
+    MUNICIPALITY_ADDRESS = "Rådhuspladsen 1, 9999 Eksempelby"
+    MUNICIPALITY_EMAIL = "kultur@kommune.example"
+    MUNICIPALITY_PHONE = "70 10 20 30"
+    MUNICIPALITY_DEPARTMENT = "Kultur og Fritid"
+    PUBLIC_BASE_URL = "http://127.0.0.1:5000"
+    TESTING = False
+
+
+class DevelopmentConfig(Config):
+    """Embedded default: SQLite and in-process tasks, no servers needed."""
+
+    DEBUG = False
+
+
+class TestingConfig(Config):
+    """Tests: CSRF off by default (one test turns it on), fast hashing."""
+
+    TESTING = True
+    WTF_CSRF_ENABLED = False
+    ARGON2_FAST = True
+    RATELIMIT_LOGIN = "5 per minute"
+    SERVER_NAME = "localhost"
+
+
+class ProductionConfig(Config):
+    """PostgreSQL, Redis, Celery workers; secrets must come from the environment."""
+
+    SESSION_COOKIE_SECURE = True
+    REMEMBER_COOKIE_SECURE = True
+    MAIL_BACKEND = "smtp"
+
+
+CONFIGS = {
+    "development": DevelopmentConfig,
+    "testing": TestingConfig,
+    "production": ProductionConfig,
+}
+
+_ENV_STRINGS = (
+    "SECRET_KEY", "MAIL_SERVER", "MAIL_USERNAME", "MAIL_PASSWORD", "MAIL_SENDER", "MAIL_BACKEND",
+    "MAIL_LOG_PATH", "MUNICIPALITY_NAME", "MUNICIPALITY_ADDRESS", "MUNICIPALITY_EMAIL",
+    "MUNICIPALITY_PHONE", "MUNICIPALITY_DEPARTMENT", "PUBLIC_BASE_URL",
+)
+
+
+def select_config(environ: Mapping[str, str] | None = None) -> type[Config]:
+    """Pick the class: FLASK_CONFIG if set, production when a DATABASE_URL is given."""
+    environ = os.environ if environ is None else environ
+    name = environ.get("FLASK_CONFIG") or ("production" if environ.get("DATABASE_URL") else "development")
+    try:
+        return CONFIGS[name]
+    except KeyError:
+        raise RuntimeError(f"FLASK_CONFIG={name!r} is not one of {sorted(CONFIGS)}") from None
+
+
+def settings_from_env(environ: Mapping[str, str] | None = None) -> dict:
+    """Overrides read from the environment when the app is created."""
+    environ = os.environ if environ is None else environ
+    out: dict = {key: environ[key] for key in _ENV_STRINGS if environ.get(key)}
+    if environ.get("MAIL_PORT"):
+        out["MAIL_PORT"] = int(environ["MAIL_PORT"])
+    if environ.get("MAIL_USE_TLS"):
+        out["MAIL_USE_TLS"] = environ["MAIL_USE_TLS"].lower() in ("1", "true", "yes")
+    if environ.get("DATABASE_URL"):
+        out["SQLALCHEMY_DATABASE_URI"] = normalise_database_url(environ["DATABASE_URL"])
+    if environ.get("REDIS_URL"):
+        out.update(redis_settings(environ["REDIS_URL"]))
+    return out
+
+
+def redis_settings(url: str) -> dict:
+    """Celery broker and rate-limit storage on Redis."""
+    return {
+        "REDIS_URL": url,
+        "RATELIMIT_STORAGE_URI": url,
+        "CELERY": {**Config.CELERY, "broker_url": url, "task_always_eager": False},
+    }
+
+
+def normalise_database_url(url: str) -> str:
+    """Use psycopg 3 for postgres:// and postgresql:// URLs."""
+    for prefix in ("postgres://", "postgresql://"):
+        if url.startswith(prefix):
+            return "postgresql+psycopg://" + url[len(prefix):]
+    return url
