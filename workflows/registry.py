@@ -1,0 +1,154 @@
+"""The registry of workflows, keyed by name, validated when it is built."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from types import MappingProxyType
+
+from workflows.definitions import new_initiative, premises_loan, subsidy
+from workflows.engine import EFFECTS, GUARDS, ROLES, STYLES, TAGS, Transition, Workflow
+
+_SNAKE = re.compile(r"^[a-z][a-z0-9]*(_[a-z0-9]+)*$")
+
+
+class WorkflowDefinitionError(Exception):
+    """Raised when a workflow definition is inconsistent."""
+
+
+class UnknownWorkflow(KeyError):
+    """Raised by ``get`` for a name that is not registered."""
+
+    def __str__(self) -> str:
+        # KeyError would otherwise repr() the message and wrap it in quotes.
+        return str(self.args[0]) if self.args else "unknown workflow"
+
+
+def _state_problems(wf: Workflow) -> Iterator[str]:
+    seen: set[str] = set()
+    for s in wf.states:
+        if s.name in seen:
+            yield f"duplicate state '{s.name}'"
+        seen.add(s.name)
+        if not _SNAKE.match(s.name):
+            yield f"state name '{s.name}' is not snake_case"
+        if not s.staff_label or not s.public_label:
+            yield f"state '{s.name}' lacks a staff or public label"
+        for tag in sorted(set(s.tags) - TAGS):
+            yield f"state '{s.name}' has unknown tag '{tag}'"
+        if "draft" in s.tags and s.name != wf.start:
+            yield f"state '{s.name}' is tagged draft but is not the start"
+    if wf.start not in seen:
+        yield f"start state '{wf.start}' does not exist"
+
+
+def _transition_problems(wf: Workflow, t: Transition) -> Iterator[str]:
+    where = f"transition '{t.action}'"
+    if not _SNAKE.match(t.action):
+        yield f"{where}: action is not snake_case"
+    if not t.label:
+        yield f"{where}: no label"
+    if not t.sources:
+        yield f"{where}: no source state"
+    for name in t.sources:
+        if not wf.has_state(name):
+            yield f"{where}: unknown source '{name}'"
+    if not wf.has_state(t.target):
+        yield f"{where}: unknown target '{t.target}'"
+    if not t.roles:
+        yield f"{where}: no role may perform it"
+    for role in sorted(set(t.roles) - ROLES):
+        yield f"{where}: unknown role '{role}'"
+    for name in t.guards:
+        if name not in GUARDS:
+            yield f"{where}: unknown guard '{name}'"
+    for name in t.effects:
+        if name not in EFFECTS:
+            yield f"{where}: unknown effect '{name}'"
+    if t.style not in STYLES:
+        yield f"{where}: unknown style '{t.style}'"
+
+
+def _reachable(wf: Workflow) -> set[str]:
+    seen, frontier = {wf.start}, [wf.start]
+    while frontier:
+        for t in wf.transitions_from(frontier.pop()):
+            if t.target not in seen:
+                seen.add(t.target)
+                frontier.append(t.target)
+    return seen
+
+
+def _graph_problems(wf: Workflow) -> Iterator[str]:
+    reachable = _reachable(wf)
+    for s in wf.states:
+        exits = wf.transitions_from(s.name)
+        if s.name not in reachable:
+            yield f"state '{s.name}' is unreachable from '{wf.start}'"
+        if "terminal" in s.tags and exits:
+            yield f"terminal state '{s.name}' has an exit ('{exits[0].action}')"
+        if "terminal" not in s.tags and not exits:
+            yield f"non-terminal state '{s.name}' is a dead end (no exit)"
+
+
+def _ambiguity_problems(wf: Workflow) -> Iterator[str]:
+    ts = wf.transitions
+    for i, a in enumerate(ts):
+        for b in ts[i + 1:]:
+            shared = set(a.sources) & set(b.sources)
+            if a.action != b.action or not shared:
+                continue
+            # The engine picks the first transition whose guards pass, so two
+            # transitions for one action and source must be told apart by guards.
+            if not a.guards or not b.guards or set(a.guards) == set(b.guards):
+                yield f"ambiguous action '{a.action}' from '{sorted(shared)[0]}' (guards must tell them apart)"
+
+
+def problems(wf: Workflow) -> list[str]:
+    """Return every problem found in ``wf`` (empty when it is valid)."""
+    found = list(_state_problems(wf))
+    for t in wf.transitions:
+        found.extend(_transition_problems(wf, t))
+    if found:
+        return found  # the graph checks would only repeat these
+    return list(_graph_problems(wf)) + list(_ambiguity_problems(wf))
+
+
+def validate(wf: Workflow) -> None:
+    """Raise ``WorkflowDefinitionError`` naming the workflow and its problems, if any."""
+    found = problems(wf)
+    if found:
+        raise WorkflowDefinitionError(f"Workflow '{wf.name}' is invalid: " + "; ".join(found))
+
+
+def build(workflows: tuple[Workflow, ...]) -> MappingProxyType[str, Workflow]:
+    """Validate ``workflows`` and return them as a read-only mapping by name."""
+    registry: dict[str, Workflow] = {}
+    for wf in workflows:
+        validate(wf)
+        if wf.name in registry:
+            raise WorkflowDefinitionError(f"Workflow '{wf.name}' is defined twice")
+        registry[wf.name] = wf
+    return MappingProxyType(registry)
+
+
+# Validated at import on purpose: a broken definition must stop the app from starting.
+REGISTRY = build((subsidy.WORKFLOW, new_initiative.WORKFLOW, premises_loan.WORKFLOW))
+
+
+def get(name: str) -> Workflow:
+    """Return the workflow called ``name`` or raise ``UnknownWorkflow``."""
+    try:
+        return REGISTRY[name]
+    except KeyError:
+        raise UnknownWorkflow(f"Unknown workflow '{name}'; known: {', '.join(names())}") from None
+
+
+def names() -> tuple[str, ...]:
+    """Return the registered workflow names."""
+    return tuple(REGISTRY)
+
+
+def all() -> tuple[Workflow, ...]:  # noqa: A001 - the requested name; shadows the builtin here only
+    """Return every registered workflow."""
+    return tuple(REGISTRY.values())
