@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import os
 import shutil
-import uuid
 from pathlib import Path
 
 import pytest
@@ -61,7 +60,7 @@ def _migrate(url: str, tmp: Path) -> None:
     from app import create_app
     app = create_app(TestingConfig, SQLALCHEMY_DATABASE_URI=url, MAIL_LOG_PATH=str(tmp / "mail.log"))
     with app.app_context():
-        upgrade()
+        upgrade(revision="heads")
         from app.extensions import db
         db.engine.dispose()
 
@@ -112,7 +111,8 @@ def app(database_template: str, redis_url: str | None, tmp_path: Path):
     if redis_url:
         settings = redis_settings(redis_url)
         overrides["RATELIMIT_STORAGE_URI"] = settings["RATELIMIT_STORAGE_URI"]
-        overrides["RATELIMIT_KEY_PREFIX"] = f"test-{uuid.uuid4().hex}"
+        import redis
+        redis.Redis.from_url(redis_url).flushdb()  # a database number reserved for tests: limits start at zero
     app = create_app(TestingConfig, **overrides)
     with app.app_context():
         yield app

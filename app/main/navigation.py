@@ -14,7 +14,7 @@ HOMES = {
 }
 
 NAV = {
-    None: [("main.index", _l("Forside")), ("main.pools", _l("Find støtte"))],
+    None: [("main.index", _l("Forside")), ("main.pools", _l("Find støtte")), ("main.workflows_index", _l("Sådan behandler vi sager"))],
     "member": [("portal.home", _l("Vores forening")), ("main.pools", _l("Find støtte"))],
     "caseworker": [("staff.home", _l("Sager")), ("main.pools", _l("Puljer"))],
     "committee_member": [("staff.committee_home", _l("Udvalg")), ("main.pools", _l("Puljer"))],

@@ -1,13 +1,16 @@
 """Public pages: front page, pools, accessibility statement."""
 from __future__ import annotations
 
-from flask import redirect, render_template, url_for
+from flask import abort, redirect, render_template, url_for
+from flask_babel import gettext
+from markupsafe import Markup
 from flask_login import current_user, login_required
 
 from app.extensions import db
 from app.main import bp
 from app.main.navigation import home_endpoint
 from app.models import Pool
+from workflows import registry, to_outline, to_svg
 
 
 @bp.route("/")
@@ -35,3 +38,18 @@ def home():
 @bp.route("/tilgaengelighed")
 def accessibility():
     return render_template("main/accessibility.html")
+
+
+@bp.route("/sagsgange")
+def workflows_index():
+    return render_template("main/workflows.html", workflows=registry.all())
+
+
+@bp.route("/sagsgange/<name>")
+def workflow(name: str):
+    try:
+        wf = registry.get(name)
+    except registry.UnknownWorkflow:
+        abort(404)
+    svg = Markup(to_svg(wf, label=gettext))  # to_svg escapes every text it draws
+    return render_template("main/workflow.html", workflow=wf, svg=svg, outline=to_outline(wf, label=gettext))

@@ -10,6 +10,8 @@ from app.i18n import current_locale
 from app.main.navigation import current_path, home_endpoint, nav_items
 
 ROLE_LABELS = {
+    "applicant": _l("ansøger"),
+    "committee_chair": _l("udvalgsformand"),
     "member": _l("Foreningsmedlem"),
     "caseworker": _l("Sagsbehandler"),
     "committee_member": _l("Udvalgsmedlem"),
@@ -43,8 +45,9 @@ def day(value: date | datetime | None) -> str:
 def register(app: Flask) -> None:
     """Install globals and filters."""
     app.jinja_env.globals.update(nav_items=nav_items, role_label=role_label, current_path=current_path,
-                                 home_endpoint=home_endpoint, state_label=state_label, state_name=state_name)
-    app.jinja_env.filters.update(money=money, day=day)
+                                 home_endpoint=home_endpoint, state_label=state_label, state_name=state_name,
+                                 state_label_for=state_label_for)
+    app.jinja_env.filters.update(money=money, day=day, role_word=role_label)
     app.jinja_env.add_extension("jinja2.ext.do")
 
     @app.context_processor
@@ -58,6 +61,14 @@ def state_label(case: object, audience: str = "staff") -> str:
     from workflows import registry
     state = registry.get(case.workflow).state(case.state)
     return gettext(state.public_label if audience == "public" else state.staff_label)
+
+
+def state_label_for(workflow: str, state: str, audience: str = "staff") -> str:
+    """A state's label in a named workflow, translated."""
+    from flask_babel import gettext
+    from workflows import registry
+    found = registry.get(workflow).state(state)
+    return gettext(found.public_label if audience == "public" else found.staff_label)
 
 
 def state_name(name: str) -> str:

@@ -1,6 +1,6 @@
 """All models, imported here so Alembic and the app see the whole schema."""
 from app.models.association import Association, AssociationApproval, Membership
-from app.models.case import Case, CaseEvent, CaseNumberCounter
+from app.models.case import Case, CaseEvent, CaseNumberCounter, ConflictDeclaration
 from app.models.committee import Committee, CommitteeMember
 from app.models.document import Document
 from app.models.outbox import OutboxMessage
@@ -9,5 +9,5 @@ from app.models.user import User
 
 __all__ = [
     "Association", "AssociationApproval", "Case", "CaseEvent", "CaseNumberCounter", "Committee",
-    "CommitteeMember", "Document", "Membership", "OutboxMessage", "Pool", "PoolCriterion", "User",
+    "CommitteeMember", "ConflictDeclaration", "Document", "Membership", "OutboxMessage", "Pool", "PoolCriterion", "User",
 ]

@@ -15,6 +15,9 @@ SUBJECTS = {
     "confirm_email": lambda p: _("Bekræft din e-mailadresse"),
     "reset_password": lambda p: _("Nulstil din adgangskode"),
     "staff_welcome": lambda p: _("Du er oprettet som medarbejder i Foreningsstøtte"),
+    "case_update": lambda p: _("Nyt i jeres sag %(number)s", number=p.get("case_number", "")),
+    "case_update_staff": lambda p: _("Sag %(number)s: %(state)s", number=p.get("case_number", ""),
+                                     state=_(p.get("state_staff", ""))),
 }
 
 

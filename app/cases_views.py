@@ -1,0 +1,26 @@
+"""The action form shared by the applicant's and the staff's case pages."""
+from __future__ import annotations
+
+from flask import flash, redirect, request
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from app.models import Case
+from app.services import transitions
+
+
+def handle_action(case: Case, back_to: str):
+    """Run the posted workflow action on `case` and redirect back with a clear message."""
+    action = (request.form.get("action") or "")[:60]
+    version = request.form.get("version", type=int)
+    comment = (request.form.get("comment") or "").strip()[:5000] or None
+    try:
+        transitions.perform(case.id, action, current_user, expected_version=version,
+                            given=transitions.ActionInput(comment=comment))
+    except transitions.StaleCase:
+        flash(_("Sagen er blevet ændret af en anden, mens du så på den. Se den nye status, og prøv igen."), "error")
+    except transitions.TransitionNotAllowed as exc:
+        flash(_(exc.reason, **{key: _(value) for key, value in exc.params.items()}), "error")
+    else:
+        flash(_("Handlingen er udført."), "success")
+    return redirect(back_to)
