@@ -56,6 +56,10 @@ class Config:
     MUNICIPALITY_PHONE = "70 10 20 30"
     MUNICIPALITY_DEPARTMENT = "Kultur og Fritid"
     PUBLIC_BASE_URL = "http://127.0.0.1:5000"
+    # Used in letters when a pool has no appeal guidance of its own (forvaltningsloven § 25).
+    DEFAULT_APPEAL_TEXT = ("Du kan klage over afgørelsen. Send din klage til kommunen inden 4 uger efter, "
+                           "at du har modtaget afgørelsen. Kommunen ser sagen igennem igen og sender klagen "
+                           "videre, hvis vi fastholder afgørelsen.")
     TESTING = False
 
 

@@ -14,11 +14,17 @@ def handle_action(case: Case, back_to: str):
     action = (request.form.get("action") or "")[:60]
     version = request.form.get("version", type=int)
     comment = (request.form.get("comment") or "").strip()[:5000] or None
+    reason = (request.form.get("reason") or "").strip()[:20000] or None
+    amount = request.form.get("amount", type=int)
     try:
         transitions.perform(case.id, action, current_user, expected_version=version,
-                            given=transitions.ActionInput(comment=comment))
+                            given=transitions.ActionInput(comment=comment, reason=reason, amount=amount))
     except transitions.StaleCase:
         flash(_("Sagen er blevet ændret af en anden, mens du så på den. Se den nye status, og prøv igen."), "error")
+    except transitions.ReasonRequired:
+        flash(_("Skriv en begrundelse: et afslag eller en delvis bevilling skal begrundes (forvaltningslovens § 22)."), "error")
+    except transitions.AmountRequired:
+        flash(_("Skriv det beløb, der bevilges."), "error")
     except transitions.TransitionNotAllowed as exc:
         flash(_(exc.reason, **{key: _(value) for key, value in exc.params.items()}), "error")
     else:

@@ -8,7 +8,8 @@ from flask import current_app
 from sqlalchemy.orm.exc import StaleDataError
 
 from app.extensions import db
-from app.models import Case, CaseEvent, User
+from app.models import Case, CaseEvent, Decision, User
+from app.models.decision import FULL_YES
 from app.models.base import utcnow
 from app.services import cases as case_rules
 from app.services import notices
@@ -24,12 +25,21 @@ class StaleCase(Exception):
     """Someone else changed the case since the form was shown."""
 
 
+class ReasonRequired(Exception):
+    """A decision that is not a full yes must state its reason (forvaltningsloven §§ 22-24)."""
+
+
+class AmountRequired(Exception):
+    """A partial grant needs the amount granted."""
+
+
 @dataclass(frozen=True)
 class ActionInput:
     """What the person typed with the action."""
 
     comment: str | None = None
     amount: int | None = None
+    reason: str | None = None
     reply_deadline: date | None = None
 
 
@@ -67,6 +77,7 @@ def perform(case_id: int, action: str, user: User, *, expected_version: int | No
     except TransitionNotAllowed:
         rollback()
         raise
+    _check_decision_input(case, outcome, given)
     case.state = outcome.target
     for effect in outcome.effects:
         EFFECTS.get(effect, _journal_only)(case, user, given)
@@ -78,6 +89,17 @@ def perform(case_id: int, action: str, user: User, *, expected_version: int | No
         rollback()
         raise StaleCase() from exc
     return outcome
+
+
+def _check_decision_input(case: Case, outcome: Outcome, given: ActionInput) -> None:
+    if "record_decision" not in outcome.effects:
+        return
+    if outcome.target not in FULL_YES and outcome.target != "cancelled" and not (given.reason or "").strip():
+        rollback()
+        raise ReasonRequired()
+    if outcome.target == "partly_granted" and given.amount is None and case.recommended_amount is None:
+        rollback()
+        raise AmountRequired()
 
 
 def _assign_case_number(case: Case, user: User, given: ActionInput) -> None:
@@ -95,14 +117,25 @@ def _stop_reply_deadline(case: Case, user: User, given: ActionInput) -> None:
     case.reply_deadline = None
 
 
-def _record_decision(case: Case, user: User, given: ActionInput) -> None:
-    case.decided_at = utcnow()
+def _decided_amount(case: Case, given: ActionInput) -> int | None:
+    if case.workflow == "premises_loan":
+        return None
     if case.state == "rejected":
-        case.granted_amount = 0
-    elif case.state == "granted":
-        case.granted_amount = case.recommended_amount or case.amount_applied
-    elif given.amount is not None:
-        case.granted_amount = given.amount
+        return 0
+    if case.state == "granted":
+        return case.recommended_amount or case.amount_applied
+    return given.amount if given.amount is not None else case.recommended_amount
+
+
+def _record_decision(case: Case, user: User, given: ActionInput) -> None:
+    pool = case.pool
+    case.decided_at = utcnow()
+    case.granted_amount = _decided_amount(case, given)
+    db.session.add(Decision(
+        case_id=case.id, outcome=case.state, amount=case.granted_amount,
+        reason=(given.reason or "").strip(), legal_basis=pool.legal_basis,
+        appeal_text=pool.appeal_text.strip() or current_app.config["DEFAULT_APPEAL_TEXT"],
+        delegated=user.role != "committee_member", decided_by_id=user.id, decided_at=case.decided_at))
 
 
 def _start_report_deadline(case: Case, user: User, given: ActionInput) -> None:

@@ -5,7 +5,7 @@ import pytest
 import sqlalchemy as sa
 
 from app.extensions import db
-from app.models import Case, CaseEvent, ConflictDeclaration, OutboxMessage
+from app.models import Case, CaseEvent, ConflictDeclaration, Decision, OutboxMessage
 from app.services import cases as case_service
 from app.services import transitions
 from workflows import TransitionNotAllowed
@@ -102,6 +102,8 @@ def test_delegation_limit_decides_who_decides(world):
     db.session.expire_all()
     small = db.session.get(Case, small.id)
     assert small.state == "granted" and small.granted_amount == 15_000 and small.decided_at
+    decision = db.session.scalar(sa.select(Decision).where(Decision.case_id == small.id))
+    assert (decision.outcome, decision.amount, decision.delegated) == ("granted", 15_000, True)
 
     large = _to_recommended(world, 90_000)
     with pytest.raises(TransitionNotAllowed):
@@ -109,6 +111,8 @@ def test_delegation_limit_decides_who_decides(world):
     transitions.perform(large.id, "send_to_committee", world["caseworker"])
     transitions.perform(large.id, "decide_grant", world["chair"])
     assert db.session.get(Case, large.id).state == "granted"
+    decision = db.session.scalar(sa.select(Decision).where(Decision.case_id == large.id))
+    assert decision.delegated is False and decision.decided_by_id == world["chair"].id
 
 
 def test_rejection_needs_confirmed_hearing(world):
@@ -118,8 +122,15 @@ def test_rejection_needs_confirmed_hearing(world):
     case = db.session.get(Case, case.id)
     case.hearing_confirmed = True
     db.session.commit()
-    transitions.perform(case.id, "decide_reject", world["caseworker"])
+    with pytest.raises(transitions.ReasonRequired):
+        transitions.perform(case.id, "decide_reject", world["caseworker"])
+    assert db.session.get(Case, case.id).state == "recommended"
+    transitions.perform(case.id, "decide_reject", world["caseworker"],
+                        given=transitions.ActionInput(reason="Aktiviteten ligger uden for puljens formål."))
     assert db.session.get(Case, case.id).granted_amount == 0
+    [decision] = db.session.scalars(sa.select(Decision)).all()
+    assert decision.outcome == "rejected" and decision.reason.startswith("Aktiviteten")
+    assert decision.appeal_text and decision.delegated
 
 
 def test_inhabil_caseworker_cannot_act(world):
