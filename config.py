@@ -25,6 +25,20 @@ class Config:
         "task_reject_on_worker_lost": True,
         "worker_prefetch_multiplier": 1,
         "broker_connection_retry_on_startup": True,
+        # A down or hung broker must fail a publish within a second or two: the request goes on
+        # and the outbox sweep re-sends what was not dispatched.
+        "broker_connection_timeout": 1,
+        "task_publish_retry_policy": {"max_retries": 2, "interval_start": 0, "interval_step": 0.2,
+                                      "interval_max": 0.2},
+        "broker_transport_options": {
+            "socket_connect_timeout": 1,
+            "socket_timeout": 2,  # above kombu's 1 s BRPOP timeout
+            # Messages of a killed worker come back after this (acks_late); longer than any
+            # retry countdown, or a waiting retry would be handed out twice.
+            "visibility_timeout": 3600,
+            "unacked_restore_interval": 10,
+            "unacked_restore_throttle": 1,
+        },
         "timezone": "Europe/Copenhagen",
     }
     OUTBOX_SWEEP_SECONDS = 120
@@ -61,6 +75,11 @@ class Config:
                            "at du har modtaget afgørelsen. Kommunen ser sagen igennem igen og sender klagen "
                            "videre, hvis vi fastholder afgørelsen.")
     TESTING = False
+    # Uploads: one file may be 20 MB (a scanned set of accounts); a reply carries up to 5 files.
+    MAX_ATTACHMENT_BYTES = 20 * 1024 * 1024
+    MAX_ATTACHMENTS_PER_UPLOAD = 5
+    # The whole request: all files at their limit plus the form text; larger requests get a Danish 413 page.
+    MAX_CONTENT_LENGTH = MAX_ATTACHMENT_BYTES * MAX_ATTACHMENTS_PER_UPLOAD + 1024 * 1024
 
 
 class DevelopmentConfig(Config):
@@ -120,9 +139,23 @@ def settings_from_env(environ: Mapping[str, str] | None = None) -> dict:
         out["MAIL_USE_TLS"] = environ["MAIL_USE_TLS"].lower() in ("1", "true", "yes")
     if environ.get("DATABASE_URL"):
         out["SQLALCHEMY_DATABASE_URI"] = normalise_database_url(environ["DATABASE_URL"])
+    for key in ("OUTBOX_SWEEP_SECONDS", "OUTBOX_MAX_ATTEMPTS"):
+        if environ.get(key):
+            out[key] = int(environ[key])
     if environ.get("REDIS_URL"):
         out.update(redis_settings(environ["REDIS_URL"]))
+        if environ.get("BROKER_VISIBILITY_TIMEOUT"):
+            out["CELERY"] = _with_visibility_timeout(out["CELERY"], int(environ["BROKER_VISIBILITY_TIMEOUT"]))
     return out
+
+
+def _with_visibility_timeout(celery: dict, seconds: int) -> dict:
+    """Celery settings whose Redis transport hands a dead worker's messages out after `seconds`."""
+    options = {**celery["broker_transport_options"], "visibility_timeout": seconds,
+               "unacked_restore_interval": max(1, min(10, seconds // 5)),
+               # The restore lock of a killed worker must not outlive the timeout itself.
+               "unacked_mutex_expire": min(300, seconds)}
+    return {**celery, "broker_transport_options": options}
 
 
 def redis_settings(url: str) -> dict:

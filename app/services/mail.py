@@ -2,8 +2,9 @@
 from __future__ import annotations
 
 import smtplib
+from collections.abc import Callable
 from email.message import EmailMessage
-from email.utils import formatdate, make_msgid
+from email.utils import formatdate
 from pathlib import Path
 
 from flask import current_app, render_template
@@ -18,6 +19,13 @@ SUBJECTS = {
     "case_update": lambda p: _("Nyt i jeres sag %(number)s", number=p.get("case_number", "")),
     "case_update_staff": lambda p: _("Sag %(number)s: %(state)s", number=p.get("case_number", ""),
                                      state=_(p.get("state_staff", ""))),
+    "case_assigned": lambda p: _("Du har fået sag %(number)s", number=p.get("case_number", "")),
+    "association_invite": lambda p: _("Du er inviteret til bestyrelsen i %(name)s", name=p.get("association", "")),
+    "approval_requested": lambda p: _("Anmodning om godkendelse: %(name)s", name=p.get("association", "")),
+    "approval_decided": lambda p: _("Svar på anmodning om godkendelse: %(name)s", name=p.get("association", "")),
+    "booking_confirmed": lambda p: _("Lokalebooking bekræftet: %(name)s", name=p.get("association", "")),
+    "booking_cancelled": lambda p: _("Lokalebooking aflyst: %(name)s", name=p.get("association", "")),
+    "allocation_published": lambda p: _("Sæsonfordelingen er offentliggjort: %(round)s", round=p.get("round", "")),
 }
 
 
@@ -33,34 +41,49 @@ def render_notice(msg: OutboxMessage) -> EmailMessage:
     email["From"] = config["MAIL_SENDER"]
     email["To"] = msg.recipient
     email["Date"] = formatdate(localtime=True)
-    # A stable Message-ID lets a receiver recognise a re-sent duplicate.
-    email["Message-ID"] = make_msgid(idstring=f"outbox-{msg.id}", domain="foreningsstotte.local")
+    # The same id on every attempt lets a receiver recognise a re-sent duplicate.
+    email["Message-ID"] = f"<outbox-{msg.id}@foreningsstotte.local>"
     email["X-Outbox-Id"] = str(msg.id)
     email.set_content(body)
     return email
 
 
-def send_notice(msg: OutboxMessage) -> None:
-    """Deliver through the configured backend."""
+def send_notice(msg: OutboxMessage, on_accepted: Callable[[], None] = lambda: None) -> None:
+    """Deliver through the configured backend; `on_accepted` runs as soon as the message is out."""
     email = render_notice(msg)
     backend = current_app.config["MAIL_BACKEND"]
     if backend == "smtp":
-        send_smtp(email)
+        send_smtp(email, on_accepted)
     elif backend == "log":
         append_to_log(email)
+        on_accepted()
     else:
         raise RuntimeError(f"unknown MAIL_BACKEND {backend!r}")
 
 
-def send_smtp(email: EmailMessage) -> None:
+def send_smtp(email: EmailMessage, on_accepted: Callable[[], None] = lambda: None) -> None:
     """Send through the configured SMTP server."""
     config = current_app.config
-    with smtplib.SMTP(config["MAIL_SERVER"], config["MAIL_PORT"], timeout=10) as smtp:
+    smtp = smtplib.SMTP(config["MAIL_SERVER"], config["MAIL_PORT"], timeout=10)
+    try:
         if config["MAIL_USE_TLS"]:
             smtp.starttls()
         if config["MAIL_USERNAME"]:
             smtp.login(config["MAIL_USERNAME"], config["MAIL_PASSWORD"])
         smtp.send_message(email)
+        # Before QUIT: the gap between the server's acceptance and the caller's record of it is
+        # the one moment a crash makes the message go out twice.
+        on_accepted()
+    finally:
+        _close(smtp)
+
+
+def _close(smtp: smtplib.SMTP) -> None:
+    # Once the message is accepted a failed QUIT changes nothing.
+    try:
+        smtp.quit()
+    except (smtplib.SMTPException, OSError):
+        smtp.close()
 
 
 def append_to_log(email: EmailMessage) -> None:

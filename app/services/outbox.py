@@ -22,15 +22,17 @@ def enqueue(template: str, recipient: str, payload: dict, *, locale: str | None 
 def dispatch(ids: list[int]) -> None:
     """Hand committed outbox ids to Celery; a broker outage is left to the sweep."""
     from app.tasks.notices import deliver_notice
-    for message_id in ids:
+    for position, message_id in enumerate(ids):
         try:
             deliver_notice.delay(message_id)
-        except Exception as exc:  # broker down: the row stays pending and the sweep re-sends it
-            current_app.logger.warning("outbox %s not dispatched: %s", message_id, exc)
+        except Exception as exc:  # broker down: the rows stay pending and the sweep re-sends them
+            # The rest would fail the same way; stop so the request is not held once per message.
+            current_app.logger.warning("outbox %s not dispatched: %s", ids[position:], exc)
+            return
 
 
 def deliver(message_id: int) -> str:
-    """Send one message unless already delivered; returns the resulting status."""
+    """Send one message unless already delivered or failed; returns the resulting status."""
     from app.services.mail import send_notice
     msg = db.session.get(OutboxMessage, message_id, with_for_update=True)
     if msg is None or msg.status != "pending":
@@ -38,14 +40,30 @@ def deliver(message_id: int) -> str:
         return "missing" if msg is None else msg.status
     msg.attempts += 1
     try:
-        send_notice(msg)
+        send_notice(msg, on_accepted=lambda: _mark_delivered(msg))
     except Exception as exc:
-        msg.last_error = f"{type(exc).__name__}: {exc}"[:2000]
-        if msg.attempts >= current_app.config["OUTBOX_MAX_ATTEMPTS"]:
-            msg.status = "failed"
-        db.session.commit()
-        raise
+        status = _record_failure(msg, exc)
+        if status == "pending":
+            raise  # the task retries transient errors
+        return status
+    return "delivered"
+
+
+def _mark_delivered(msg: OutboxMessage) -> None:
     msg.status, msg.delivered_at, msg.last_error = "delivered", utcnow(), None
+    db.session.commit()
+
+
+def _record_failure(msg: OutboxMessage, exc: Exception) -> str:
+    """Keep the error on the row; give up after OUTBOX_MAX_ATTEMPTS."""
+    if msg.status == "delivered":
+        # Sent, but the commit failed: the row stays pending and a retry sends it again.
+        db.session.rollback()
+        return "pending"
+    msg.last_error = f"{type(exc).__name__}: {exc}"[:2000]
+    if msg.attempts >= current_app.config["OUTBOX_MAX_ATTEMPTS"]:
+        msg.status = "failed"
+        current_app.logger.error("outbox %s failed after %s attempts: %s", msg.id, msg.attempts, exc)
     db.session.commit()
     return msg.status
 
