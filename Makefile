@@ -7,7 +7,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 export FLASK_APP := wsgi
 
-.PHONY: run test install static translations worker beat serve-production clean
+.PHONY: run test install static translations debian-packages worker beat serve-production clean
 
 $(STAMP): requirements.txt requirements-dev.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -17,7 +17,7 @@ $(STAMP): requirements.txt requirements-dev.txt
 
 install: $(STAMP)
 
-app/static/dkfds/css/dkfds.min.css: package.json
+app/static/dkfds/css/dkfds.min.css: package.json package-lock.json
 	scripts/build_static.sh
 
 static: app/static/dkfds/css/dkfds.min.css translations
@@ -30,7 +30,10 @@ run: install static
 	$(BIN)/flask seed-demo --if-empty
 	$(BIN)/flask run --host 127.0.0.1 --port 5000
 
-test: install static
+debian-packages:
+	scripts/debian_packages.sh
+
+test: debian-packages install static
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
 worker: install

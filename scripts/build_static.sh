@@ -2,7 +2,7 @@
 # Install DKFDS from npm and copy its dist into app/static/dkfds (not committed).
 set -euo pipefail
 cd "$(dirname "$0")/.."
-if [ ! -f node_modules/dkfds/dist/css/dkfds.min.css ]; then
+if [ ! -f node_modules/dkfds/dist/css/dkfds.min.css ] || [ ! -f node_modules/axe-core/axe.min.js ]; then
   npm ci --no-audit --no-fund --loglevel=error
 fi
 rm -rf app/static/dkfds

@@ -28,7 +28,11 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
     """Service-specific tests run in the pass that has the service; they are deselected, not skipped."""
     keep, drop = [], []
     for item in items:
-        if (item.get_closest_marker("postgres") and not PG_URL) or (item.get_closest_marker("redis") and not REDIS_URL):
+        if "/tests/e2e/" in str(item.path).replace(os.sep, "/"):
+            item.add_marker(pytest.mark.e2e)
+        # Browser tests bring their own SQLite database and run once, in the SQLite pass.
+        if (item.get_closest_marker("postgres") and not PG_URL) or (item.get_closest_marker("redis") and not REDIS_URL) \
+                or (item.get_closest_marker("e2e") and PG_URL):
             drop.append(item)
         else:
             keep.append(item)
