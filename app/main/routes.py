@@ -29,6 +29,17 @@ def pools():
     return render_template("main/pools.html", pools=pools)
 
 
+@bp.route("/puljer/<slug>")
+def pool_detail(slug: str):
+    """A published pool: purpose, who may apply, criteria, budget, deadline, rules, eligibility check, form."""
+    from flask import request
+    from app.services.pool_pages import public_view
+    page = public_view(slug, request.args)
+    if page is None:
+        abort(404)
+    return render_template("main/pool_detail.html", **page)
+
+
 @bp.route("/hjem")
 @login_required
 def home():

@@ -1,15 +1,16 @@
-"""Funding pools (puljer) and their weighted assessment criteria."""
+"""Funding pools (puljer), their deadline rounds, weighted criteria and eligibility questions."""
 from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import CheckConstraint, ForeignKey, Index, String, Text, UniqueConstraint
+from sqlalchemy import CheckConstraint, ForeignKey, Index, String, Text, UniqueConstraint, false
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.extensions import db
 from app.models.base import UTCDateTime, utcnow
 
 APPLICANT_KINDS = ("approved", "associations", "informal")
+PAYMENT_MODES = ("single", "instalments")
 
 
 class Pool(db.Model):
@@ -25,6 +26,8 @@ class Pool(db.Model):
         CheckConstraint("deadline IS NULL OR opens_on IS NULL OR deadline >= opens_on", name="deadline_after_open"),
         CheckConstraint("delegation_limit IS NULL OR delegation_limit >= 0", name="delegation_positive"),
         CheckConstraint("reply_days > 0", name="reply_days_positive"),
+        CheckConstraint("payment_mode IN ('single','instalments')", name="payment_mode"),
+        CheckConstraint("instalment_count BETWEEN 1 AND 24", name="instalment_count_range"),
         Index("ix_pools_published_year", "is_published", "year"),
         Index("ix_pools_committee", "committee_id"),
     )
@@ -54,16 +57,31 @@ class Pool(db.Model):
     requires_child_certificate: Mapped[bool] = mapped_column(default=False)
     is_published: Mapped[bool] = mapped_column(default=False)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    payment_mode: Mapped[str] = mapped_column(String(16), default="single", server_default="single")
+    instalment_count: Mapped[int] = mapped_column(default=1, server_default="1")
+    advance_allowed: Mapped[bool] = mapped_column(default=False, server_default=false())
+    copied_from_id: Mapped[int | None] = mapped_column(ForeignKey("pools.id", ondelete="SET NULL"))
 
     committee: Mapped["Committee"] = relationship(back_populates="pools")  # noqa: F821
     criteria: Mapped[list["PoolCriterion"]] = relationship(
         back_populates="pool", order_by="PoolCriterion.position", cascade="all, delete-orphan")
+    rounds: Mapped[list["PoolRound"]] = relationship(
+        back_populates="pool", order_by="PoolRound.deadline", cascade="all, delete-orphan")
+    questions: Mapped[list["EligibilityQuestion"]] = relationship(
+        back_populates="pool", order_by="EligibilityQuestion.position", cascade="all, delete-orphan")
 
     def is_open_on(self, day: date) -> bool:
         """True when applications are accepted on `day` (late ones aside)."""
         if self.opens_on and day < self.opens_on:
             return False
         return self.is_rolling or self.deadline is None or day <= self.deadline
+
+    def next_deadline(self, day: date) -> date | None:
+        """The first round deadline on or after `day` (None when rolling or all have passed)."""
+        if self.is_rolling:
+            return None
+        dates = sorted({r.deadline for r in self.rounds} | ({self.deadline} if self.deadline else set()))
+        return next((d for d in dates if d >= day), None)
 
 
 class PoolCriterion(db.Model):
@@ -83,3 +101,32 @@ class PoolCriterion(db.Model):
     weight: Mapped[int] = mapped_column(default=1)
 
     pool: Mapped[Pool] = relationship(back_populates="criteria")
+
+
+class PoolRound(db.Model):
+    """One fixed application deadline (ansøgningsrunde) of a pool."""
+
+    __tablename__ = "pool_rounds"
+    __table_args__ = (UniqueConstraint("pool_id", "deadline"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    pool_id: Mapped[int] = mapped_column(ForeignKey("pools.id", ondelete="CASCADE"))
+    deadline: Mapped[date]
+
+    pool: Mapped[Pool] = relationship(back_populates="rounds")
+
+
+class EligibilityQuestion(db.Model):
+    """A yes/no question that tells a visitor whether applying to the pool makes sense."""
+
+    __tablename__ = "eligibility_questions"
+    __table_args__ = (UniqueConstraint("pool_id", "position"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    pool_id: Mapped[int] = mapped_column(ForeignKey("pools.id", ondelete="CASCADE"))
+    position: Mapped[int] = mapped_column(default=0)
+    text: Mapped[str] = mapped_column(String(300))
+    qualifying_answer: Mapped[bool] = mapped_column(default=True)
+    explanation: Mapped[str] = mapped_column(Text, default="")
+
+    pool: Mapped[Pool] = relationship(back_populates="questions")

@@ -17,12 +17,26 @@ class Letterhead:
     phone: str
     logo_path: str | None = None
     signature_lines: tuple[str, ...] = field(default_factory=tuple)
+    logo_content_type: str | None = None
 
 
 def get_letterhead() -> Letterhead:
-    """The letterhead from configuration (administrators may override it in the app)."""
+    """Administrators' settings where they are filled in, configuration for the rest."""
+    from app.services.files import path_for
+    from app.services.settings import get_settings
     c = current_app.config
-    return Letterhead(name=c["MUNICIPALITY_NAME"], department=c["MUNICIPALITY_DEPARTMENT"],
-                      address=c["MUNICIPALITY_ADDRESS"], email=c["MUNICIPALITY_EMAIL"],
-                      phone=c["MUNICIPALITY_PHONE"], logo_path=c.get("MUNICIPALITY_LOGO_PATH"),
-                      signature_lines=(c["MUNICIPALITY_DEPARTMENT"], c["MUNICIPALITY_NAME"]))
+    row = get_settings()
+
+    def pick(attribute: str, key: str) -> str:
+        value = (getattr(row, attribute) or "").strip() if row is not None else ""
+        return value or c[key]
+
+    name, department = pick("name", "MUNICIPALITY_NAME"), pick("department", "MUNICIPALITY_DEPARTMENT")
+    lines = tuple(line.strip() for line in (row.signature_lines if row else "").splitlines() if line.strip())
+    logo_path, logo_type = c.get("MUNICIPALITY_LOGO_PATH"), None
+    if row is not None and row.logo_key:
+        logo_path, logo_type = str(path_for(row.logo_key)), row.logo_content_type
+    return Letterhead(name=name, department=department, address=pick("address", "MUNICIPALITY_ADDRESS"),
+                      email=pick("email", "MUNICIPALITY_EMAIL"), phone=pick("phone", "MUNICIPALITY_PHONE"),
+                      logo_path=logo_path, signature_lines=lines or (department, name),
+                      logo_content_type=logo_type)
