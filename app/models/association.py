@@ -3,13 +3,14 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import CheckConstraint, ForeignKey, Index, String, Text, UniqueConstraint
+from sqlalchemy import JSON, CheckConstraint, ForeignKey, Index, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.extensions import db
 from app.models.base import UTCDateTime, utcnow
 
 MEMBERSHIP_ROLES = ("chair", "treasurer", "member")
+APPROVAL_REQUEST_STATUSES = ("pending", "approved", "rejected")
 
 
 class Association(db.Model):
@@ -37,6 +38,7 @@ class Association(db.Model):
     description: Mapped[str | None] = mapped_column(Text)
     works_with_children: Mapped[bool] = mapped_column(default=False)
     child_certificate_declared_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    child_certificate_declared_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
 
     memberships: Mapped[list["Membership"]] = relationship(back_populates="association")
@@ -88,3 +90,45 @@ class AssociationApproval(db.Model):
     note: Mapped[str | None] = mapped_column(Text)
 
     association: Mapped[Association] = relationship(back_populates="approvals")
+
+
+class ApprovalRequest(db.Model):
+    """An association asks to be approved as folkeoplysende forening for a year; a caseworker answers."""
+
+    __tablename__ = "approval_requests"
+    __table_args__ = (
+        UniqueConstraint("association_id", "year"),
+        CheckConstraint("status IN ('pending','approved','rejected')", name="status"),
+        CheckConstraint("year BETWEEN 2000 AND 2100", name="year_range"),
+        Index("ix_approval_requests_status_requested", "status", "requested_at", "id"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    association_id: Mapped[int] = mapped_column(ForeignKey("associations.id", ondelete="CASCADE"))
+    year: Mapped[int]
+    status: Mapped[str] = mapped_column(String(16), default="pending")
+    message: Mapped[str | None] = mapped_column(Text)
+    requested_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    requested_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    decided_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    decided_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    decision_note: Mapped[str | None] = mapped_column(Text)
+
+    association: Mapped[Association] = relationship()
+    requested_by: Mapped["User | None"] = relationship(foreign_keys=[requested_by_id])  # noqa: F821
+
+
+class AssociationEvent(db.Model):
+    """The association's own journal (board changes, approvals, declarations). Never updated or deleted."""
+
+    __tablename__ = "association_events"
+    __table_args__ = (Index("ix_association_events_association", "association_id", "id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    association_id: Mapped[int] = mapped_column(ForeignKey("associations.id", ondelete="RESTRICT"))
+    actor_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    action: Mapped[str] = mapped_column(String(40))
+    data: Mapped[dict] = mapped_column(JSON, default=dict)  # facts for the journal line: names, roles, year
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+    actor: Mapped["User | None"] = relationship()  # noqa: F821

@@ -3,4 +3,4 @@ from flask import Blueprint
 
 bp = Blueprint("portal", __name__, url_prefix="/forening")
 
-from app.portal import routes  # noqa: E402,F401
+from app.portal import routes, association_routes, board_routes  # noqa: E402,F401

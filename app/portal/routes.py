@@ -1,21 +1,48 @@
-"""The association member's pages."""
+"""The association member's pages: our cases, a case, replying with files, downloading documents."""
 from __future__ import annotations
 
-from flask import render_template, url_for
+from datetime import date
+
+from flask import current_app, flash, redirect, render_template, request, session, url_for
+from flask_babel import gettext as _
 from flask_login import current_user
+from werkzeug.exceptions import RequestEntityTooLarge
 
 from app.auth.access import require_member
 from app.cases_access import get_case_for_member_or_404
 from app.cases_views import handle_action
-from app.services import transitions
 from app.extensions import db
+from app.main.errors import render_error
 from app.models import Association, Case, Membership
 from app.portal import bp
+from app.portal.forms import ReplyForm
+from app.portal.presenters import case_deadline, case_documents, seat_label
+from app.services import attachments, replies, transitions
+from app.services.eligibility import declaration_valid_on
+from workflows import TransitionNotAllowed
+
+INVITATION_KEY = "invitation_token"
+
+
+@bp.context_processor
+def portal_helpers() -> dict:
+    return {"seat_label": seat_label}
+
+
+@bp.errorhandler(RequestEntityTooLarge)
+def too_large(error):
+    limit = attachments.size_label(current_app.config["MAX_ATTACHMENT_BYTES"])
+    return render_error(413, _("Det, du sendte, fylder for meget. Hver fil må højst fylde %(size)s, og I kan sende "
+                               "højst %(n)s filer ad gangen. Gå tilbage, og vælg mindre eller færre filer.",
+                               size=limit, n=current_app.config["MAX_ATTACHMENTS_PER_UPLOAD"]))
 
 
 @bp.route("/")
 @require_member
 def home():
+    token = session.pop(INVITATION_KEY, None)
+    if token:  # came back from log-in or sign-up after opening an invitation link
+        return redirect(url_for("portal.invitation", token=token))
     memberships = db.session.scalars(
         db.select(Membership).where(Membership.user_id == current_user.id)
         .options(db.selectinload(Membership.association).selectinload(Association.approvals))
@@ -23,24 +50,82 @@ def home():
     ).all()
     association_ids = [m.association_id for m in memberships]
     cases = db.session.scalars(
-        db.select(Case).where(Case.association_id.in_(association_ids))
+        db.select(Case).where(Case.association_id.in_(association_ids), Case.state != "discarded")
         .options(db.joinedload(Case.pool), db.joinedload(Case.association), db.joinedload(Case.assignee))
         .order_by(Case.created_at.desc(), Case.id.desc()).limit(200)
     ).all() if association_ids else []
-    return render_template("portal/home.html", memberships=memberships, cases=cases)
+    today = date.today()
+    return render_template("portal/home.html", memberships=memberships, cases=cases, deadline=case_deadline,
+                           declaration_valid=lambda a: declaration_valid_on(a, today))
+
+
+def _render_case(case: Case, form: ReplyForm | None = None, file_problems: list | None = None):
+    actions, blocked = transitions.offered_actions(case, current_user)
+    can_reply = any(t.action == "answer_information" for t in actions)
+    if can_reply and form is None:
+        form = ReplyForm(version=case.version)
+    return render_template(
+        "portal/case.html", case=case, events=transitions.journal(case), blocked=blocked,
+        # The reply form and the report page carry these actions with their own fields and files,
+        # so their bare buttons are not repeated here.
+        actions=[t for t in actions if t.action not in ("answer_information", "submit_report")
+                 and not (t.action == "submit" and case.form_version_id)],
+        can_report=any(t.action == "submit_report" for t in actions),
+        reply_form=form if can_reply else None, file_problems=file_problems or [],
+        unsent_text=form.text.data if form is not None and not can_reply else None,
+        information_request=replies.latest_information_request(case) if case.state == "needs_information" else None,
+        documents=case_documents(case), deadline=case_deadline(case),
+        max_files=current_app.config["MAX_ATTACHMENTS_PER_UPLOAD"],
+        max_size=attachments.size_label(current_app.config["MAX_ATTACHMENT_BYTES"]),
+        max_bytes=current_app.config["MAX_ATTACHMENT_BYTES"])
 
 
 @bp.route("/sager/<int:case_id>")
 @require_member
 def case(case_id: int):
-    case = get_case_for_member_or_404(case_id)
-    actions, blocked = transitions.offered_actions(case, current_user)
-    return render_template("portal/case.html", case=case, actions=actions, blocked=blocked,
-                           events=transitions.journal(case))
+    return _render_case(get_case_for_member_or_404(case_id))
 
 
 @bp.route("/sager/<int:case_id>/handling", methods=["POST"])
 @require_member
 def case_action(case_id: int):
     case = get_case_for_member_or_404(case_id)
+    if request.form.get("action") == "submit" and case.form_version_id:
+        # An application form is submitted from its summary page: validated, with a receipt.
+        return redirect(url_for("applying.resume", case_id=case.id))
     return handle_action(case, url_for("portal.case", case_id=case.id))
+
+
+@bp.route("/sager/<int:case_id>/svar", methods=["POST"])
+@require_member
+def case_reply(case_id: int):
+    case = get_case_for_member_or_404(case_id)
+    form = ReplyForm()
+    if not form.validate_on_submit():
+        return _render_case(case, form)
+    version = int(form.version.data) if (form.version.data or "").isdigit() else None
+    limit = current_app.config["MAX_ATTACHMENTS_PER_UPLOAD"]
+    try:
+        replies.answer_information(case.id, current_user, expected_version=version, text=form.text.data,
+                                   uploads=request.files.getlist(form.files.name), max_files=limit)
+    except replies.TooManyFiles:
+        form.files.errors = [_("I kan sende højst %(n)s filer ad gangen.", n=limit)]
+    except replies.FilesRejected as exc:
+        form.files.errors = [_("En eller flere filer kunne ikke bruges. Vælg filerne igen.")]
+        return _render_case(case, form, exc.problems)
+    except transitions.StaleCase:
+        form.version.data = str(db.session.get(Case, case.id).version)
+        flash(_("Sagen er blevet ændret, mens I skrev. Se den nye status, og send svaret igen."), "error")
+    except TransitionNotAllowed:
+        flash(_("Sagen venter ikke længere på jeres svar, så svaret blev ikke sendt. Kontakt sagsbehandleren."),
+              "error")
+    else:
+        flash(_("Tak! Jeres svar er sendt til kommunen."), "success")
+        return redirect(url_for("portal.case", case_id=case.id))
+    return _render_case(db.session.get(Case, case.id), form)
+
+
+@bp.route("/dokumenter/<int:document_id>")
+@require_member
+def document(document_id: int):
+    return attachments.serve(document_id, current_user)

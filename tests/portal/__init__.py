@@ -1,0 +1,1 @@
+"""Tests of the association portal: registration, board, approvals, eligibility, attachments, replies."""

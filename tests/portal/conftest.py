@@ -1,0 +1,63 @@
+"""A small world for the portal: two associations with their boards, staff, and an open pool."""
+from __future__ import annotations
+
+import io
+import re
+import zipfile
+from datetime import date, timedelta
+
+import pytest
+
+from app.extensions import db
+from app.services import cases as case_service
+from app.services import transitions
+
+PNG = b"\x89PNG\r\n\x1a\n" + b"\x00\x00\x00\rIHDR" + b"\x00" * 40
+PDF = b"%PDF-1.7\n1 0 obj << >> endobj\ntrailer << >>\n%%EOF\n"
+EXE = b"MZ\x90\x00\x03\x00\x00\x00\x04\x00\x00\x00\xff\xff\x00\x00" + b"\x00" * 200 + b"This program cannot be run"
+
+
+def ooxml(main_type: str) -> bytes:
+    """A minimal Office Open XML package whose [Content_Types].xml names `main_type`."""
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        archive.writestr("[Content_Types].xml", f'<Types><Override PartName="/x" ContentType="{main_type}"/></Types>')
+        archive.writestr("word/document.xml", "<w:document/>")
+    return buffer.getvalue()
+
+
+def path_of(link: str) -> str:
+    """The path of an absolute link from an e-mail."""
+    return re.sub(r"^https?://[^/]+", "", link)
+
+
+@pytest.fixture
+def world(factory):
+    today = date.today()
+    chair = factory.user(email="karen@example.dk", name="Karen Holm")
+    other = factory.user(email="ole@example.dk", name="Ole Berg")
+    caseworker = factory.user(role="caseworker", email="mette@kommune.dk", name="Mette Sørensen")
+    committee_chair = factory.user(role="committee_member", email="lise@kommune.dk")
+    outsider = factory.user(role="committee_member", email="ahmed@kommune.dk")
+    committee = factory.committee(chair=committee_chair)
+    factory.committee(members=(outsider,))
+    pool = factory.pool(committee=committee, year=today.year, opens_on=today - timedelta(days=30),
+                        deadline=today + timedelta(days=30), reply_days=14)
+    a = factory.association(name="Boldklubben Nordstjernen", cvr="29403473", members=(chair,))
+    b = factory.association(name="Svømmeklubben Bølgen", cvr="10103940", members=(other,))
+    db.session.commit()
+    return {"chair": chair, "other": other, "caseworker": caseworker, "committee_chair": committee_chair,
+            "outsider": outsider, "pool": pool, "a": a, "b": b}
+
+
+@pytest.fixture
+def asking_case(world):
+    """A submitted case of association A where the caseworker has asked for information."""
+    case = case_service.create_draft(world["pool"], world["a"], world["chair"], "Sommerlejr", 12_000)
+    transitions.perform(case.id, "submit", world["chair"])
+    case.assignee_id = world["caseworker"].id
+    db.session.commit()
+    transitions.perform(case.id, "start_screening", world["caseworker"])
+    transitions.perform(case.id, "request_information", world["caseworker"],
+                        given=transitions.ActionInput(comment="Send venligst budgettet for lejren."))
+    return db.session.get(type(case), case.id)
