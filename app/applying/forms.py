@@ -1,0 +1,28 @@
+"""The start form: which of the member's associations applies."""
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import RadioField
+from wtforms.validators import DataRequired, ValidationError
+
+CHOOSE = _l("Vælg den forening, der søger.")
+
+
+class StartForm(FlaskForm):
+    """Pick the association; the choices are the member's own associations, set by the view."""
+
+    association_id = RadioField(_l("Hvilken forening søger?"), validate_choice=False,
+                                validators=[DataRequired(message=CHOOSE)])
+
+    def __init__(self, *args, associations=(), **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.association_id.choices = [(str(a.id), a.name) for a in associations]
+
+    def validate_association_id(self, field) -> None:
+        if field.data not in {value for value, _ in field.choices}:
+            raise ValidationError(CHOOSE)
+
+    def chosen_id(self) -> int:
+        """The chosen association's id (call after validate)."""
+        return int(self.association_id.data)

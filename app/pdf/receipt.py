@@ -1,0 +1,162 @@
+"""The receipt for a submitted application (kvittering): data in, PDF/A-1b bytes out."""
+from __future__ import annotations
+
+import io
+from dataclasses import dataclass
+from datetime import datetime
+
+from reportlab.lib.pagesizes import A4
+from reportlab.lib.units import mm
+from reportlab.platypus import KeepTogether, Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
+
+from app.pdf.layout import (INK, MARGIN, RULE, Sender, danish_date, footer, kroner, letterhead,
+                            paragraphs, styles, text)
+from app.pdf.letter import fingerprint
+from app.pdf.pdfa import BOLD, REGULAR, DocumentInfo, canvasmaker, register_fonts
+
+TITLE = "Kvittering for modtaget ansøgning"
+
+
+@dataclass(frozen=True)
+class Answer:
+    """One question and the answer in words."""
+
+    label: str
+    text: str
+
+
+@dataclass(frozen=True)
+class Section:
+    """A step of the form with its answers."""
+
+    title: str
+    answers: tuple[Answer, ...]
+
+
+@dataclass(frozen=True)
+class Budget:
+    """The budget table as submitted; totals computed by the server."""
+
+    expenses: tuple[tuple[str, int], ...]
+    income: tuple[tuple[str, int], ...]
+    total_expenses: int
+    total_income: int
+    applied: int
+
+
+@dataclass(frozen=True)
+class ReceiptData:
+    """Everything the receipt says. `received` is local time (Europe/Copenhagen)."""
+
+    sender: Sender
+    case_number: str
+    received: datetime
+    association: str
+    cvr: str | None
+    pool_name: str
+    title: str
+    amount_applied: int | None
+    submitted_by: str
+    sections: tuple[Section, ...]
+    budget: Budget | None
+    files: tuple[str, ...]
+    link: str
+
+
+def moment_text(moment: datetime) -> str:
+    """'3. december 2026 kl. 14.05' (give local time)."""
+    return f"{danish_date(moment.date())} kl. {moment:%H.%M}"
+
+
+def received_text(data: ReceiptData) -> str:
+    """When the application was received, in words."""
+    return moment_text(data.received)
+
+
+def _facts_table(data: ReceiptData, st) -> Table:
+    rows = [("Sagsnummer", data.case_number), ("Modtaget", received_text(data)), ("Ansøgning", data.title),
+            ("Forening", data.association + (f" (CVR-nr. {data.cvr})" if data.cvr else "")),
+            ("Pulje", data.pool_name), ("Ansøgt beløb", kroner(data.amount_applied)), ("Sendt af", data.submitted_by)]
+    table = Table([[Paragraph(text(k), st["lead"]), Paragraph(text(v), st["body"])] for k, v in rows],
+                  colWidths=[40 * mm, None], hAlign="LEFT")
+    table.setStyle(TableStyle([("VALIGN", (0, 0), (-1, -1), "TOP"), ("LEFTPADDING", (0, 0), (-1, -1), 0),
+                               ("LINEBELOW", (0, 0), (-1, -1), 0.5, RULE), ("TOPPADDING", (0, 0), (-1, -1), 3)]))
+    return table
+
+
+def _answers(section: Section, st) -> list:
+    # Label and answer as paragraphs, not a table: a long answer must be able to continue on the next page.
+    out: list = [Paragraph(text(section.title), st["heading"])]
+    for answer in section.answers:
+        out.append(Paragraph(text(answer.label), st["lead"]))
+        out += paragraphs(answer.text, st["body"]) or [Paragraph("–", st["body"])]
+    return out
+
+
+def _table(rows: list, st) -> Table:
+    table = Table(rows, colWidths=[110 * mm, 40 * mm], hAlign="LEFT")
+    table.setStyle(TableStyle([
+        ("FONTNAME", (0, 0), (-1, -1), REGULAR), ("FONTNAME", (1, -1), (1, -1), BOLD),
+        ("FONTSIZE", (0, 0), (-1, -1), 10.5), ("TEXTCOLOR", (0, 0), (-1, -1), INK), ("VALIGN", (0, 0), (-1, -1), "TOP"),
+        ("ALIGN", (1, 0), (1, -1), "RIGHT"), ("LINEBELOW", (0, 0), (-1, -2), 0.5, RULE),
+        ("LINEABOVE", (0, -1), (-1, -1), 1, INK), ("LEFTPADDING", (0, 0), (-1, -1), 0)]))
+    return table
+
+
+def _lines_table(caption: str, lines: tuple[tuple[str, int], ...], total: int, st) -> list:
+    rows = [[Paragraph(text(t), st["body"]), kroner(a)] for t, a in lines] or [["–", kroner(0)]]
+    rows.append([Paragraph(text(f"{caption} i alt"), st["lead"]), kroner(total)])
+    return [Paragraph(text(caption), st["lead"]), _table(rows, st), Spacer(1, 4 * mm)]
+
+
+def _budget(budget: Budget | None, st) -> list:
+    if budget is None:
+        return []
+    return [Paragraph("Budget", st["heading"]),
+            *_lines_table("Udgifter", budget.expenses, budget.total_expenses, st),
+            *_lines_table("Indtægter og anden støtte", budget.income, budget.total_income, st),
+            _table([[Paragraph("Ansøgt beløb (udgifter minus indtægter)", st["lead"]), kroner(budget.applied)]], st)]
+
+
+def _files(data: ReceiptData, st) -> list:
+    out = [Paragraph("Vedhæftede filer", st["heading"])]
+    if not data.files:
+        return out + [Paragraph("Ingen filer.", st["body"])]
+    return out + [Paragraph(text(f"• {name}"), st["body"]) for name in data.files]
+
+
+def _closing(data: ReceiptData, st) -> list:
+    return [KeepTogether([
+        Paragraph("Hvad sker der nu?", st["heading"]),
+        Paragraph(text("Kvitteringen er ikke en afgørelse. Vi behandler ansøgningen og skriver til jer, når der er "
+                       "nyt, fx hvis vi mangler oplysninger. I kan følge sagen her:"), st["body"]),
+        Paragraph(text(data.link), st["body"]),
+        Paragraph(text(f"Skriv sagsnummeret {data.case_number}, når I kontakter os på {data.sender.email} eller "
+                       f"telefon {data.sender.phone}."), st["body"])])]
+
+
+def _story(data: ReceiptData, st) -> list:
+    facts = [("Dato:", danish_date(data.received.date())), ("Sagsnr.:", data.case_number),
+             ("", data.sender.email), ("Telefon:", data.sender.phone)]
+    story = [letterhead(data.sender, facts, st), Spacer(1, 10 * mm), Paragraph(TITLE, st["title"]),
+             Paragraph(text(f"Vi har modtaget jeres ansøgning {received_text(data)}. Sagsnummeret er "
+                            f"{data.case_number}."), st["lead"]),
+             _facts_table(data, st), Spacer(1, 4 * mm)]
+    for section in data.sections:
+        if section.answers:
+            story += _answers(section, st)
+    return story + _budget(data.budget, st) + _files(data, st) + _closing(data, st)
+
+
+def render_receipt(data: ReceiptData, created: datetime) -> bytes:
+    """The receipt as PDF/A-1b; the same data gives the same bytes apart from `created`."""
+    register_fonts()
+    st = styles()
+    out = io.BytesIO()
+    doc = SimpleDocTemplate(out, pagesize=A4, leftMargin=MARGIN, rightMargin=MARGIN, topMargin=18 * mm,
+                            bottomMargin=24 * mm, initialFontName=REGULAR, title=TITLE)
+    info = DocumentInfo(title=TITLE, author=data.sender.name, subject=f"Sag {data.case_number}: {data.title}",
+                        fingerprint=fingerprint(data))
+    page = footer(data.sender)
+    doc.build(_story(data, st), onFirstPage=page, onLaterPages=page, canvasmaker=canvasmaker(info, created))
+    return out.getvalue()
