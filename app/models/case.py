@@ -3,11 +3,14 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import JSON, CheckConstraint, ForeignKey, Index, String, Text, UniqueConstraint
+from sqlalchemy import JSON, CheckConstraint, ForeignKey, Index, String, Text, UniqueConstraint, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.extensions import db
 from app.models.base import UTCDateTime, utcnow
+
+# The search document of a case: title and every string in the application data, Danish stemming.
+CASE_SEARCH_SQL = "(to_tsvector('danish'::regconfig, title::text) || to_tsvector('danish'::regconfig, data))"
 
 
 class Case(db.Model):
@@ -26,6 +29,13 @@ class Case(db.Model):
         Index("ix_cases_association_created", "association_id", "created_at"),
         Index("ix_cases_reply_deadline", "reply_deadline"),
         Index("ix_cases_amount_applied", "amount_applied"),
+        # The caseworker's queue (app/services/queue.py): amount and association sorts, workflow filter.
+        Index("ix_cases_state_amount", "state", "amount_applied", "id"),
+        Index("ix_cases_association_state", "association_id", "state", "id"),
+        Index("ix_cases_workflow_state_submitted", "workflow", "state", "submitted_at", "id"),
+        Index("ix_cases_state_due", "state", "reply_deadline", "report_due_on", "id"),  # deadlines, index-only
+        # Full-text search; PostgreSQL only (SQLite searches with LIKE). The text is PostgreSQL's own spelling.
+        Index("ix_cases_search", text(CASE_SEARCH_SQL), postgresql_using="gin").ddl_if(dialect="postgresql"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -48,6 +58,9 @@ class Case(db.Model):
     reply_deadline: Mapped[date | None]
     report_due_on: Mapped[date | None]
     hearing_confirmed: Mapped[bool] = mapped_column(default=False)
+    # The application form version the case was started on (kept when the form changes).
+    form_version_id: Mapped[int | None] = mapped_column(ForeignKey("form_versions.id", ondelete="RESTRICT"),
+                                                         index=True)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, onupdate=utcnow)
 
     # Optimistic locking: every UPDATE checks and bumps the version.

@@ -1,6 +1,6 @@
-"""Staff areas: caseworker queue and committee pages."""
+"""Staff areas: caseworker queue, case pages and committee pages."""
 from flask import Blueprint
 
 bp = Blueprint("staff", __name__, url_prefix="/sagsbehandling")
 
-from app.staff import routes  # noqa: E402,F401
+from app.staff import case_routes, routes  # noqa: E402,F401

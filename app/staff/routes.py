@@ -1,31 +1,87 @@
-"""Caseworker and committee home pages."""
+"""The caseworker's queue (with bulk assignment) and the committee home page."""
 from __future__ import annotations
 
-from flask import render_template, url_for
+from datetime import date
+
+from flask import current_app, flash, redirect, render_template, request
+from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import func
+from wtforms import SelectChoice
 
-from app.auth.access import require_caseworker, require_role, require_staff
-from app.cases_access import get_case_for_staff_or_404
-from app.cases_views import handle_action
-from app.services import transitions
+from app.auth.access import require_caseworker, require_role
 from app.extensions import db
+from app.main.navigation import current_path
 from app.models import Case, Committee, CommitteeMember, Pool
+from app.services import assignment, queue
+from app.services.case_guard import NotAllowed
+from app.services.transitions import CaseNotFound, StaleCase
 from app.staff import bp
+from app.staff.forms import BulkAssignForm, QueueFilterForm
+from app.staff.queue_filters import fill_choices, filter_from, page_links, state_url
 
 
-@bp.route("/")
+@bp.route("/", methods=["GET", "POST"])
 @require_caseworker
 def home():
-    counts = db.session.execute(
-        db.select(Case.state, func.count()).where(Case.state != "draft").group_by(Case.state)
-    ).all()
-    mine = db.session.scalars(
-        db.select(Case).where(Case.assignee_id == current_user.id, Case.state != "draft")
-        .options(db.joinedload(Case.association), db.joinedload(Case.pool))
-        .order_by(Case.submitted_at.desc(), Case.id.desc()).limit(50)
-    ).all()
-    return render_template("staff/home.html", counts=counts, mine=mine)
+    """The queue: filters in the URL, counts per state, keyset pages, bulk assignment."""
+    form = QueueFilterForm(request.args)
+    people = assignment.assignable_users()
+    pools = db.session.scalars(db.select(Pool).order_by(Pool.year.desc(), Pool.name)).all()
+    fill_choices(form, pools, people)
+    filtered = bool(request.args) and form.validate()
+    bulk = BulkAssignForm(prefix="bulk")
+    bulk.assignee.choices = [SelectChoice("none", _("Ingen (fjern tildeling)"))] + [
+        SelectChoice(str(u.id), u.full_name) for u in people]
+    checked: set[str] = set()
+    if request.method == "POST":
+        response, checked = _bulk_assign(bulk)
+        if response is not None:
+            return response
+    f = filter_from(form)
+    size = current_app.config.get("QUEUE_PAGE_SIZE", queue.PAGE_SIZE)
+    result = queue.page(f, current_user, request.args.get("efter"), limit=size)
+    page = render_template("staff/home.html", form=form, page=result, counts=queue.counts(f, current_user),
+                           links=page_links(request.args, result), bulk=bulk, checked=checked,
+                           today=date.today(), show_errors=bool(request.args) and not filtered, state_url=state_url,
+                           filter=f, due_status=queue.due_status, due_date=queue.due_date)
+    return page, 400 if request.method == "POST" else 200
+
+
+def _bulk_assign(bulk: BulkAssignForm):
+    """Run the bulk assignment; on success redirect to the same view, else keep the ticked boxes."""
+    ticked = request.form.getlist("sager")[:assignment.MAX_BULK + 1]
+    versions = _parse_ticked(ticked)
+    if not bulk.validate():
+        return None, set(ticked)
+    if versions is None or not versions:
+        flash(_("Vælg de sager, der skal tildeles."), "error")
+        return None, set(ticked)
+    target = bulk.assignee.data
+    assignee_id = int(target) if (target or "").isdigit() else None
+    try:
+        n = assignment.bulk_assign(versions, assignee_id, current_user)
+    except StaleCase:
+        flash(_("En af sagerne er blevet ændret af en anden, mens du så på listen. Intet er gemt. Se listen igen, og prøv igen."), "error")
+    except CaseNotFound:
+        flash(_("En af sagerne findes ikke længere. Intet er gemt."), "error")
+    except NotAllowed as exc:
+        flash(_("Intet er gemt: %(reason)s", reason=str(exc.message)), "error")
+    else:
+        flash(_("%(n)s sager er tildelt.", n=n) if n != 1 else _("1 sag er tildelt."), "success")
+        return redirect(current_path()), set()
+    return None, set(ticked)
+
+
+def _parse_ticked(values: list[str]) -> dict[int, int | None] | None:
+    """'id:version' strings from the checkboxes; None when one is malformed."""
+    out: dict[int, int | None] = {}
+    for value in values:
+        case_id, _sep, version = value.partition(":")
+        if not case_id.isdigit() or (version and not version.isdigit()):
+            return None
+        out[int(case_id)] = int(version) if version else None
+    return out
 
 
 @bp.route("/udvalg")
@@ -39,19 +95,3 @@ def committee_home():
         db.select(Case.pool_id, func.count()).where(Case.state == "committee").group_by(Case.pool_id)
     ).all())
     return render_template("staff/committee_home.html", seats=seats, waiting=waiting, Pool=Pool)
-
-
-@bp.route("/sager/<int:case_id>")
-@require_staff
-def case(case_id: int):
-    case = get_case_for_staff_or_404(case_id)
-    actions, blocked = transitions.offered_actions(case, current_user)
-    return render_template("staff/case.html", case=case, actions=actions, blocked=blocked,
-                           events=transitions.journal(case))
-
-
-@bp.route("/sager/<int:case_id>/handling", methods=["POST"])
-@require_staff
-def case_action(case_id: int):
-    case = get_case_for_staff_or_404(case_id)
-    return handle_action(case, url_for("staff.case", case_id=case.id))

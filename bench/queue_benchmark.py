@@ -1,0 +1,296 @@
+"""Benchmark of the caseworker's queue at 10,000 and 1,000,000 cases on PostgreSQL (a script, not a test).
+
+    BENCH_DATABASE_URL=postgresql://postgres@127.0.0.1:5432/fs_bench .venv/bin/python bench/queue_benchmark.py --reset
+
+It builds the schema with the real migrations, seeds cases with generate_series (indexes are dropped
+during the big insert and built again afterwards), then times the real service functions
+(app.services.queue.page and .counts) and the real view through the Flask test client, and prints
+median and 95th percentile per scenario together with EXPLAIN (ANALYZE, BUFFERS) of every statement.
+The database named by BENCH_DATABASE_URL is emptied with --reset: give it a database of its own.
+"""
+from __future__ import annotations
+
+import argparse
+import os
+import statistics
+import sys
+import time
+from pathlib import Path
+from types import SimpleNamespace
+
+import sqlalchemy as sa
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from config import TestingConfig, normalise_database_url  # noqa: E402
+
+PASSWORD = "bench-adgangskode-42"
+CASEWORKERS = 20
+ASSOCIATIONS = 5_000
+POOLS = 20
+TITLES = ["Sommerlejr for børn", "Nye fodboldmål", "Træningsdragter til ungdomsholdet", "Kajakker til klubben",
+          "Julefrokost for frivillige", "Foredragsrække om lokalhistorie", "Lektiecafé for skolebørn",
+          "Besøgsvenner til ældre", "Nye instrumenter til orkestret", "Svømmehold for nye danskere",
+          "Teaterforestilling i kulturhuset", "Fællesspisning i foreningshuset", "Cykelværksted for unge",
+          "Naturture for familier", "Skakturnering for skoler", "Pigefodbold for 10-12-årige"]
+WORDS = ["børn", "unge", "ældre", "frivillige", "træning", "udstyr", "lokaler", "transport", "kursus", "weekend",
+         "sommer", "vinter", "skole", "musik", "idræt", "natur", "fællesskab", "integration", "sundhed", "kultur",
+         "turnering", "lejr", "bus", "forplejning", "materialer", "instruktører", "hal", "bane", "telte", "kanoer"]
+# (upper bound of random(), subsidy state, premises state): 12 % open, the rest history.
+STATES = [(0.03, "submitted", "requested"), (0.06, "screening", "requested"),
+          (0.07, "needs_information", "needs_information"), (0.09, "assessment", "requested"),
+          (0.10, "recommended", "committee"), (0.11, "committee", "committee"), (0.12, "report_due", "approved"),
+          (0.20, "granted", "approved"), (0.25, "partly_granted", "partly_approved"), (0.33, "rejected", "rejected"),
+          (0.43, "paid", "approved"), (0.47, "withdrawn", "withdrawn"), (1.01, "closed", "closed")]
+OPEN = ("submitted", "screening", "needs_information", "assessment", "recommended", "committee", "report_due",
+        "requested")
+
+
+def make_app(url: str):
+    from app import create_app
+    return create_app(TestingConfig, SQLALCHEMY_DATABASE_URI=url)
+
+
+def reset_and_migrate(app, reset: bool) -> None:
+    from flask_migrate import upgrade
+    from app.extensions import db
+    with db.engine.begin() as conn:
+        tables = sa.inspect(conn).get_table_names()
+        if tables and not reset:
+            sys.exit("The database is not empty; run again with --reset to empty it (it is dropped!).")
+        conn.execute(sa.text("DROP SCHEMA IF EXISTS public CASCADE; CREATE SCHEMA public"))
+    upgrade(revision="heads")
+
+
+def seed_reference_data() -> None:
+    """Committees, pools, caseworkers (one with a known password) and associations."""
+    from app.extensions import db
+    from app.services.passwords import hash_password
+    with db.engine.begin() as conn:
+        conn.execute(sa.text("INSERT INTO committees (name) SELECT 'Udvalg ' || i FROM generate_series(1, 3) i"))
+        conn.execute(sa.text("""
+            INSERT INTO pools (slug, name, purpose, committee_id, workflow, applicants, year, budget, is_rolling,
+                               accepts_late, late_reduction_per_month, delegation_limit, reply_days, rules_text,
+                               appeal_text, legal_basis, requires_approval, requires_child_certificate,
+                               is_published, created_at)
+            SELECT 'pulje-' || i, 'Pulje ' || i, '', 1 + i % 3,
+                   CASE WHEN i > 18 THEN 'premises_loan' WHEN i > 16 THEN 'new_initiative' ELSE 'subsidy' END,
+                   'associations', 2026, 1000000, true, false, 0, 25000, 14, '', 'Klagevejledning', '', false,
+                   false, true, now()
+            FROM generate_series(1, :n) i"""), {"n": POOLS})
+        conn.execute(sa.text("""
+            INSERT INTO users (email, password_hash, full_name, role, is_active, password_changed_at, created_at)
+            SELECT 'sagsbehandler' || i || '@bench.dk', :hash, 'Sagsbehandler ' || i, 'caseworker', true, now(), now()
+            FROM generate_series(1, :n) i"""), {"hash": hash_password(PASSWORD), "n": CASEWORKERS})
+        conn.execute(sa.text("""
+            INSERT INTO associations (name, cvr, is_informal, contact_email, works_with_children, created_at)
+            SELECT (ARRAY['Boldklubben', 'Idrætsforeningen', 'Spejderne', 'Foreningen', 'Klubben'])[1 + i % 5]
+                   || ' ' || (ARRAY['Nord', 'Syd', 'Øst', 'Vest', 'Centrum', 'Stjernen', 'Solsikken'])[1 + i % 7]
+                   || ' ' || i,
+                   lpad((10000000 + i)::text, 8, '0'), false, 'kontakt' || i || '@forening.example', i % 2 = 0, now()
+            FROM generate_series(1, :n) i"""), {"n": ASSOCIATIONS})
+
+
+def _state_case(column: str) -> str:
+    whens = " ".join(f"WHEN r_state < {bound} THEN '{subsidy if column == 'subsidy' else premises}'"
+                     for bound, subsidy, premises in STATES)
+    return f"CASE {whens} END"
+
+
+INSERT_CASES = f"""
+INSERT INTO cases (number, pool_id, association_id, workflow, state, version, title, amount_applied,
+                   recommended_amount, granted_amount, data, assignee_id, created_at, submitted_at, decided_at,
+                   reply_deadline, report_due_on, hearing_confirmed, updated_at)
+SELECT number, pool_id, association_id, workflow, state, 1, title, amount, NULL, NULL, data,
+       CASE WHEN r_who < 0.8 OR state NOT IN {OPEN} THEN 1 + floor(r_who * 1000)::int % {CASEWORKERS} END,
+       submitted - interval '1 day', submitted,
+       CASE WHEN state NOT IN {OPEN} AND state <> 'withdrawn' THEN submitted + interval '30 days' END,
+       CASE WHEN state = 'needs_information' THEN current_date + (floor(r_age * 30)::int - 10) END,
+       CASE WHEN state IN ('paid', 'report_due', 'closed') THEN (submitted + interval '200 days')::date END,
+       false, submitted
+FROM (
+    SELECT g.*, CASE WHEN g.workflow = 'premises_loan' THEN {_state_case('premises')} ELSE {_state_case('subsidy')} END
+                AS state,
+           now() - CASE WHEN g.r_state < 0.12 THEN g.r_age * interval '120 days'
+                        ELSE interval '120 days' + g.r_age * interval '3530 days' END AS submitted
+    FROM (
+        SELECT (2016 + i % 10)::text || '-' || lpad(i::text, 7, '0') AS number,
+               1 + i % {POOLS} AS pool_id, 1 + (i::bigint * 7919) % {ASSOCIATIONS} AS association_id,
+               CASE WHEN 1 + i % {POOLS} > 18 THEN 'premises_loan' WHEN 1 + i % {POOLS} > 16 THEN 'new_initiative'
+                    ELSE 'subsidy' END AS workflow,
+               (ARRAY{TITLES!r})[1 + floor(random() * {len(TITLES)})::int] AS title,
+               CASE WHEN 1 + i % {POOLS} > 18 OR random() < 0.05 THEN NULL
+                    ELSE (1 + floor(random() * 200)::int) * 1000 END AS amount,
+               json_build_object('description', 'Vi søger til ' ||
+                   (ARRAY{WORDS!r})[1 + floor(random() * {len(WORDS)})::int] || ', ' ||
+                   (ARRAY{WORDS!r})[1 + floor(random() * {len(WORDS)})::int] || ' og ' ||
+                   (ARRAY{WORDS!r})[1 + floor(random() * {len(WORDS)})::int],
+                   'participants', floor(random() * 200)::int) AS data,
+               random() AS r_state, random() AS r_age, random() AS r_who
+        FROM generate_series(CAST(:start AS integer), CAST(:stop AS integer)) AS i
+    ) g
+) s
+"""
+
+
+def insert_cases(start: int, stop: int, rebuild_indexes: bool) -> float:
+    """Insert cases start..stop; with rebuild_indexes the cases indexes are dropped and built again after."""
+    from app.extensions import db
+    began = time.perf_counter()
+    with db.engine.begin() as conn:
+        conn.execute(sa.text("SET LOCAL maintenance_work_mem = '512MB'"))
+        conn.execute(sa.text("SET LOCAL session_replication_role = replica"))  # generated rows: skip FK triggers
+        indexes = []
+        if rebuild_indexes:
+            indexes = conn.execute(sa.text(
+                "SELECT indexname, indexdef FROM pg_indexes WHERE tablename = 'cases' AND indexname NOT IN "
+                "(SELECT conname FROM pg_constraint WHERE conrelid = 'cases'::regclass)")).all()
+            for name, _definition in indexes:
+                conn.execute(sa.text(f'DROP INDEX "{name}"'))
+        conn.execute(sa.text("SELECT setseed(0.42)"))
+        conn.execute(sa.text(INSERT_CASES), {"start": start, "stop": stop})
+        for _name, definition in indexes:
+            conn.execute(sa.text(definition))
+    with db.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
+        conn.execute(sa.text("VACUUM (ANALYZE) cases"))
+        conn.execute(sa.text("ANALYZE associations"))
+    return time.perf_counter() - began
+
+
+def scenarios():
+    """(name, QueueFilter, query string of the same view)."""
+    from app.services.queue import QueueFilter as F
+    return [
+        ("default: open cases, oldest first", F(), ""),
+        ("newest first", F(sort="newest"), "sortering=newest"),
+        ("my cases", F(assignee="me"), "tildelt=me"),
+        ("unassigned", F(assignee="none"), "tildelt=none"),
+        ("pool 3, state screening", F(pool_id=3, status="screening"), "pulje=3&status=screening"),
+        ("overdue replies", F(overdue=True), "overskredet=y"),
+        ("sort by deadline", F(sort="deadline"), "sortering=deadline"),
+        ("sort by amount", F(sort="amount"), "sortering=amount"),
+        ("sort by association", F(sort="association"), "sortering=association"),
+        ("amount 50.000-60.000 kr.", F(amount_min=50_000, amount_max=60_000), "beloeb_fra=50000&beloeb_til=60000"),
+        ("association filter (name)", F(association="Stjernen 12"), "forening=Stjernen+12"),
+        ("search 'kanoer'", F(q="kanoer"), "q=kanoer"),
+        ("search 'kanoer', all states", F(q="kanoer", status="all"), "q=kanoer&status=all"),
+        ("search a case number", F(q="2021-0000005", status="all"), "q=2021-0000005&status=all"),
+        ("all states, newest first", F(status="all", sort="newest"), "status=all&sortering=newest"),
+    ]
+
+
+def timed(call, runs: int) -> tuple[float, float]:
+    """(median, 95th percentile) in milliseconds."""
+    samples = []
+    for _ in range(runs):
+        began = time.perf_counter()
+        call()
+        samples.append((time.perf_counter() - began) * 1000)
+    samples.sort()
+    return statistics.median(samples), samples[min(len(samples) - 1, int(round(0.95 * (len(samples) - 1))))]
+
+
+def explain(statements) -> str:
+    from app.extensions import db
+    out = []
+    with db.engine.connect() as conn:
+        for statement, parameters in statements:
+            rows = conn.exec_driver_sql("EXPLAIN (ANALYZE, BUFFERS) " + statement, parameters).all()
+            out.append("\n".join("    " + r[0] for r in rows))
+    return "\n\n".join(out)
+
+
+def capture(call) -> list:
+    from app.extensions import db
+    seen = []
+
+    def listener(conn, cursor, statement, parameters, context, executemany):
+        if statement.lstrip().upper().startswith("SELECT"):
+            seen.append((statement, parameters))
+
+    sa.event.listen(db.engine, "before_cursor_execute", listener)
+    try:
+        call()
+    finally:
+        sa.event.remove(db.engine, "before_cursor_execute", listener)
+    return seen
+
+
+def measure(app, label: str, runs: int, show_plans: bool) -> list[tuple]:
+    """Time every scenario: the service in an app context, the view through the test client (outside it)."""
+    client = app.test_client()
+    response = client.post("/konto/log-ind", data={"email": "sagsbehandler1@bench.dk", "password": PASSWORD})
+    assert response.status_code == 302, "log-in failed"
+    rows = []
+    for name, f, query in scenarios():
+        with app.app_context():
+            page_ms, next_ms, counts_ms, plans = _service_times(f, runs, show_plans)
+        url = "/sagsbehandling/" + (f"?{query}" if query else "")
+        assert client.get(url).status_code == 200, url
+        view_ms = timed(lambda: client.get(url), runs)
+        rows.append((label, name, page_ms, next_ms, counts_ms, view_ms))
+        if show_plans:
+            print(f"\n=== {label} cases · {name}: EXPLAIN (ANALYZE, BUFFERS) of each statement of page + counts")
+            print(plans)
+    return rows
+
+
+def _service_times(f, runs: int, show_plans: bool):
+    from app.extensions import db
+    from app.services import queue
+    user = SimpleNamespace(id=1, role="caseworker")  # the queue reads only the id
+
+    def service():
+        queue.page(f, user)
+        queue.counts(f, user)
+        db.session.rollback()
+
+    second = queue.page(f, user).next_cursor
+    service()  # warm the caches once
+    page_ms = timed(lambda: (queue.page(f, user), db.session.rollback()), runs)
+    counts_ms = timed(lambda: (queue.counts(f, user), db.session.rollback()), runs)
+    next_ms = timed(lambda: (queue.page(f, user, second), db.session.rollback()), runs) if second else None
+    plans = explain(capture(service)) if show_plans else ""
+    db.session.remove()  # no open transaction may hold a lock while the next insert drops indexes
+    return page_ms, next_ms, counts_ms, plans
+
+
+def report(rows: list[tuple]) -> None:
+    def fmt(pair):
+        return "–" if pair is None else f"{pair[0]:7.1f} {pair[1]:7.1f}"
+    print("\n" + "=" * 118)
+    print(f"{'cases':>10} | {'scenario':<32} | {'page p50   p95':>15} | {'page 2 p50 p95':>15} | "
+          f"{'counts p50 p95':>15} | {'view p50   p95':>15}   (ms)")
+    print("-" * 118)
+    for label, name, page_ms, next_ms, counts_ms, view_ms in rows:
+        print(f"{label:>10} | {name:<32} | {fmt(page_ms):>15} | {fmt(next_ms):>15} | {fmt(counts_ms):>15} | "
+              f"{fmt(view_ms):>15}")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--reset", action="store_true", help="empty the benchmark database first")
+    parser.add_argument("--small", type=int, default=10_000)
+    parser.add_argument("--large", type=int, default=1_000_000)
+    parser.add_argument("--runs", type=int, default=30)
+    parser.add_argument("--no-plans", action="store_true")
+    args = parser.parse_args()
+    url = os.environ.get("BENCH_DATABASE_URL")
+    if not url or not url.startswith(("postgres://", "postgresql://", "postgresql+psycopg://")):
+        sys.exit("Set BENCH_DATABASE_URL to a PostgreSQL database of its own.")
+    app = make_app(normalise_database_url(url))
+    with app.app_context():
+        reset_and_migrate(app, args.reset)
+        seed_reference_data()
+        seconds = insert_cases(1, args.small, rebuild_indexes=False)
+        print(f"seeded {args.small:,} cases in {seconds:.1f} s", flush=True)
+    rows = measure(app, f"{args.small:,}", args.runs, not args.no_plans)
+    with app.app_context():
+        seconds = insert_cases(args.small + 1, args.large, rebuild_indexes=True)
+        print(f"seeded {args.large - args.small:,} more cases (index rebuild, VACUUM ANALYZE included) "
+              f"in {seconds:.1f} s", flush=True)
+    rows += measure(app, f"{args.large:,}", args.runs, not args.no_plans)
+    report(rows)
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,195 @@
+"""The queue service: filters, search, counts, deadlines and keyset pagination."""
+from datetime import date, timedelta
+
+import pytest
+import sqlalchemy as sa
+
+from app.extensions import db
+from app.models import Case
+from app.services import queue, queue_search
+from app.services.queue import QueueFilter
+from app.services.transitions import ActionInput, perform
+
+
+def ids(f, user, **kw):
+    """Every case id the queue lists, page by page."""
+    out, cursor = [], None
+    while True:
+        result = queue.page(f, user, cursor, **kw)
+        out += [c.id for c in result.cases]
+        cursor = result.next_cursor
+        if cursor is None:
+            return out
+
+
+def test_default_view_lists_open_cases_oldest_first(world):
+    a = world.submitted()
+    b = world.submitted("start_screening")
+    decided = world.submitted("start_screening", "start_assessment", "recommend", "decide_grant")
+    world.draft("Kladde")
+    assert ids(QueueFilter(), world.caseworker) == [a.id, b.id]
+    assert ids(QueueFilter(sort="newest"), world.caseworker) == [b.id, a.id]
+    assert ids(QueueFilter(status="all"), world.caseworker) == [a.id, b.id, decided.id]
+    assert ids(QueueFilter(status="granted"), world.caseworker) == [decided.id]
+
+
+def test_filters(world, factory):
+    other_member = factory.user(email="ole@example.dk")
+    other = factory.association(name="Eksempelby Svømmeklub", cvr="29403473", members=(other_member,))
+    other_pool = factory.pool(committee=world.committee)
+    db.session.commit()
+    small = world.submitted(amount=2_000)
+    big = world.submitted("start_screening", amount=50_000, pool=other_pool)
+    swim = world.submitted(amount=8_000, association=other, applicant=other_member)
+    db.session.get(Case, big.id).assignee_id = world.caseworker.id
+    db.session.commit()
+    me = world.caseworker
+    assert ids(QueueFilter(pool_id=other_pool.id), me) == [big.id]
+    assert ids(QueueFilter(status="screening"), me) == [big.id]
+    assert ids(QueueFilter(assignee="me"), me) == [big.id]
+    assert ids(QueueFilter(assignee="none"), me) == [small.id, swim.id]
+    assert ids(QueueFilter(assignee=str(world.colleague.id)), me) == []
+    assert ids(QueueFilter(association="svømme"), me) == [swim.id]
+    assert ids(QueueFilter(association="29403473"), me) == [swim.id]
+    assert ids(QueueFilter(amount_min=5_000, amount_max=10_000), me) == [swim.id]
+    assert ids(QueueFilter(workflow="premises_loan"), me) == []
+    today = date.today()
+    assert ids(QueueFilter(submitted_from=today, submitted_to=today), me) == [small.id, big.id, swim.id]
+    assert ids(QueueFilter(submitted_to=today - timedelta(days=1)), me) == []
+
+
+def test_sorts(world, factory):
+    other_member = factory.user(email="ole@example.dk")
+    other = factory.association(name="Aabenraa Atletik", cvr="29403473", members=(other_member,))
+    db.session.commit()
+    a = world.submitted(amount=2_000)
+    b = world.submitted(amount=None)
+    c = world.submitted(amount=9_000, association=other, applicant=other_member)
+    d = world.submitted("start_screening", amount=5_000)
+    perform(d.id, "request_information", world.caseworker, given=ActionInput(comment="?", reply_deadline=date.today()))
+    assert ids(QueueFilter(sort="amount"), world.caseworker) == [c.id, d.id, a.id, b.id]
+    assert ids(QueueFilter(sort="deadline"), world.caseworker) == [d.id, a.id, b.id, c.id]
+    assert ids(QueueFilter(sort="association"), world.caseworker) == [c.id, a.id, b.id, d.id]
+
+
+def test_search_by_number_cvr_name_title_and_text(world, factory):
+    other_member = factory.user(email="ole@example.dk")
+    other = factory.association(name="Eksempelby Svømmeklub", cvr="29403473", members=(other_member,))
+    db.session.commit()
+    camp = world.submitted(title="Sommerlejr", data={"beskrivelse": "En uge ved søen med kanoer"})
+    swim = world.submitted(title="Nye svømmebriller", association=other, applicant=other_member)
+    me = world.caseworker
+    assert ids(QueueFilter(q=camp.number), me) == [camp.id]
+    assert ids(QueueFilter(q="29403473"), me) == [swim.id]
+    assert ids(QueueFilter(q="Svømmeklub"), me) == [swim.id]
+    assert ids(QueueFilter(q="sommerlejr"), me) == [camp.id]
+    assert ids(QueueFilter(q="kanoer"), me) == [camp.id]
+    assert ids(QueueFilter(q="søen"), me) == [camp.id]  # non-ASCII inside the JSON data
+    assert ids(QueueFilter(q="fodbold"), me) == []
+    assert ids(QueueFilter(q="100% _x\\"), me) == []  # LIKE wildcards are literal
+
+
+def test_counts_per_state_and_overdue(world):
+    world.submitted()
+    world.submitted()
+    asked = world.submitted("start_screening")
+    perform(asked.id, "request_information", world.caseworker,
+            given=ActionInput(comment="Budget?", reply_deadline=date.today()))
+    db.session.execute(sa.update(Case).where(Case.id == asked.id).values(reply_deadline=date.today() - timedelta(days=2)))
+    db.session.commit()
+    counts = queue.counts(QueueFilter(), world.caseworker)
+    by_state = dict(counts.by_state)
+    assert by_state["submitted"] == 2 and by_state["needs_information"] == 1 and by_state["screening"] == 0
+    assert counts.overdue == 1
+    assert ids(QueueFilter(overdue=True), world.caseworker) == [asked.id]
+    [case] = queue.page(QueueFilter(overdue=True), world.caseworker).cases
+    assert queue.due_status(case) == "overdue"
+
+
+def test_due_status():
+    today = date(2026, 5, 1)
+    case = Case(state="needs_information", reply_deadline=date(2026, 5, 3))
+    assert queue.due_status(case, today) == "soon"
+    assert queue.due_status(Case(state="needs_information", reply_deadline=date(2026, 4, 30)), today) == "overdue"
+    assert queue.due_status(Case(state="needs_information", reply_deadline=date(2026, 6, 1)), today) is None
+    assert queue.due_status(Case(state="screening", reply_deadline=date(2026, 4, 1)), today) is None
+    assert queue.due_status(Case(state="report_due", report_due_on=date(2026, 4, 1)), today) == "overdue"
+
+
+@pytest.mark.parametrize("sort", list(queue.SORTS))
+def test_keyset_pages_never_skip_or_repeat_while_cases_arrive(world, sort):
+    originals = [world.submitted(amount=(n * 1_000) % 7_000 or None).id for n in range(13)]
+    seen, cursor, added = [], None, []
+    while True:
+        result = queue.page(QueueFilter(sort=sort), world.caseworker, cursor, limit=4)
+        seen += [c.id for c in result.cases]
+        added.append(world.submitted(amount=3_000).id)  # a new case arrives between two pages
+        cursor = result.next_cursor
+        if cursor is None:
+            break
+    assert len(seen) == len(set(seen)), "a case was repeated"
+    assert set(originals) <= set(seen), "a case was skipped"
+
+
+def test_many_states_merge_in_one_order(world):
+    made = []
+    for actions in ((), ("start_screening",), ("start_screening", "start_assessment"), ()):
+        made.append(world.submitted(*actions).id)
+    assert ids(QueueFilter(), world.caseworker, limit=1) == made
+    assert ids(QueueFilter(sort="newest"), world.caseworker, limit=2) == made[::-1]
+
+
+@pytest.mark.parametrize("token", ["", "garbage", "W10", "WyJvbGRlc3QiLDAsWzEsMl1d", "x" * 2000,
+                                   "WyJvbGRlc3QiLDUsWyIyMDI2LTAxLTAxVDAwOjAwOjAwKzAwOjAwIiwxXV0"])
+def test_bad_cursor_starts_from_the_top(world, token):
+    case = world.submitted()
+    assert [c.id for c in queue.page(QueueFilter(), world.caseworker, token).cases] == [case.id]
+
+
+def test_page_loads_in_a_fixed_number_of_queries(world):
+    for _ in range(6):
+        world.submitted()
+    db.session.expire_all()
+    statements = []
+
+    def count(conn, cursor, statement, *rest):
+        statements.append(statement)
+
+    sa.event.listen(db.engine, "before_cursor_execute", count)
+    try:
+        result = queue.page(QueueFilter(), world.caseworker)
+        shown = [(c.association.name, c.pool.name, c.assignee) for c in result.cases]
+    finally:
+        sa.event.remove(db.engine, "before_cursor_execute", count)
+    assert len(shown) == 6 and len(statements) == 2, statements
+
+
+@pytest.mark.postgres
+def test_search_uses_the_full_text_index_on_postgres(world):
+    world.submitted(title="Sommerlejr")
+    db.session.execute(sa.text("SET LOCAL enable_seqscan = off"))
+    stmt = sa.select(Case.id).where(queue_search.search("sommerlejr"))
+    sql = str(stmt.compile(db.engine, compile_kwargs={"literal_binds": True}))
+    plan = "\n".join(db.session.scalars(sa.text("EXPLAIN " + sql)))
+    assert "ix_cases_search" in plan, plan
+
+
+@pytest.mark.postgres
+def test_queue_pages_read_the_state_indexes_on_postgres(world):
+    world.submitted()
+    db.session.execute(sa.text("SET LOCAL enable_seqscan = off"))
+    db.session.execute(sa.text("SET LOCAL enable_bitmapscan = off"))
+    statements = []
+
+    def capture(conn, cursor, statement, parameters, context, executemany):
+        if statement.lstrip().upper().startswith("SELECT") and "k0" in statement:
+            statements.append((statement, parameters))
+
+    sa.event.listen(db.engine, "before_cursor_execute", capture)
+    try:
+        queue.page(QueueFilter(), world.caseworker)
+    finally:
+        sa.event.remove(db.engine, "before_cursor_execute", capture)
+    statement, parameters = statements[0]
+    plan = "\n".join(row[0] for row in db.session.connection().exec_driver_sql("EXPLAIN " + statement, parameters))
+    assert "ix_cases_state_submitted" in plan and "Seq Scan" not in plan, plan
