@@ -1,0 +1,1 @@
+"""Premises: catalogue, calendar, bookings, seasonal allocation, no double booking."""
