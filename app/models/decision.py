@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import CheckConstraint, ForeignKey, Index, String, Text
+from sqlalchemy import CheckConstraint, ForeignKey, Index, String, Text, event, inspect
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.extensions import db
@@ -11,6 +11,14 @@ from app.models.base import UTCDateTime, utcnow
 
 OUTCOMES = ("granted", "partly_granted", "rejected", "approved", "partly_approved", "cancelled")
 FULL_YES = ("granted", "approved")
+# What a decision says; once its letter is available none of it may change (the database refuses too).
+DECIDED_CONTENT = ("case_id", "outcome", "amount", "reason", "appeal_text", "legal_basis", "delegated",
+                   "decided_by_id", "decided_at", "corrects_id", "meeting_id", "correction_note")
+LETTER_COLUMNS = ("letter_document_id", "letter_sha256", "letter_available_at")
+
+
+class DecisionIsFinal(Exception):
+    """A sent decision is never edited; a correction is a new decision that refers to it."""
 
 
 class Decision(db.Model):
@@ -26,6 +34,8 @@ class Decision(db.Model):
         CheckConstraint("length(trim(appeal_text)) > 0", name="appeal_required"),
         CheckConstraint("amount IS NULL OR amount >= 0", name="amount_positive"),
         Index("ix_decisions_case", "case_id", "id"),
+        Index("ix_decisions_meeting", "meeting_id"),
+        Index("ix_decisions_corrects", "corrects_id"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -42,6 +52,29 @@ class Decision(db.Model):
     letter_document_id: Mapped[int | None] = mapped_column(ForeignKey("documents.id", ondelete="RESTRICT"))
     letter_sha256: Mapped[str | None] = mapped_column(String(64))
     letter_available_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    meeting_id: Mapped[int | None] = mapped_column(ForeignKey("meetings.id", ondelete="RESTRICT"))
+    correction_note: Mapped[str] = mapped_column(Text, default="", server_default="")
 
     case: Mapped["Case"] = relationship()  # noqa: F821
     decided_by: Mapped["User | None"] = relationship()  # noqa: F821
+    meeting: Mapped["Meeting | None"] = relationship()  # noqa: F821
+
+    @property
+    def is_sent(self) -> bool:
+        """True once the letter is available to the applicant."""
+        return self.letter_available_at is not None
+
+
+@event.listens_for(Decision, "before_update")
+def _refuse_edit_of_sent_decision(mapper, connection, target: Decision) -> None:
+    state = inspect(target)
+    history = state.attrs.letter_available_at.history
+    previous = history.deleted if history.has_changes() else history.unchanged
+    if not previous:  # not loaded (expired object): ask the database
+        table = Decision.__table__
+        previous = [connection.scalar(db.select(table.c.letter_available_at).where(table.c.id == target.id))]
+    if not any(value is not None for value in previous):
+        return  # not sent yet: the letter columns may be set now
+    changed = [name for name in DECIDED_CONTENT + LETTER_COLUMNS if state.attrs[name].history.has_changes()]
+    if changed:
+        raise DecisionIsFinal(f"decision {target.id} is sent; cannot change {', '.join(changed)}")

@@ -11,8 +11,9 @@ from app.extensions import db
 from app.models import Case, CaseEvent, Decision, User
 from app.models.decision import FULL_YES
 from app.models.base import utcnow
+from app.services import booking_effects
 from app.services import cases as case_rules
-from app.services import notices
+from app.services import letters, notices
 from app.services.unit_of_work import commit, rollback
 from workflows import Context, Outcome, TransitionNotAllowed, apply, available_actions, blocked_actions, registry
 
@@ -41,6 +42,7 @@ class ActionInput:
     amount: int | None = None
     reason: str | None = None
     reply_deadline: date | None = None
+    meeting_id: int | None = None  # set when a committee meeting decides
 
 
 def context_for(case: Case, user: User, today: date | None = None) -> Context:
@@ -72,17 +74,10 @@ def perform(case_id: int, action: str, user: User, *, expected_version: int | No
         rollback()
         raise StaleCase()
     try:
-        outcome = apply(registry.get(case.workflow), case.state, action, case_rules.roles_for(user, case),
-                        context_for(case, user))
-    except TransitionNotAllowed:
+        outcome = apply_transition(case, action, user, given)
+    except Exception:
         rollback()
         raise
-    _check_decision_input(case, outcome, given)
-    case.state = outcome.target
-    for effect in outcome.effects:
-        EFFECTS.get(effect, _journal_only)(case, user, given)
-    db.session.add(CaseEvent(case_id=case.id, actor_id=user.id, kind="transition", action=action,
-                             from_state=outcome.source, to_state=outcome.target, comment=given.comment))
     try:
         commit()
     except StaleDataError as exc:  # SQLite has no row lock: the version check catches the race
@@ -91,14 +86,36 @@ def perform(case_id: int, action: str, user: User, *, expected_version: int | No
     return outcome
 
 
+def apply_transition(case: Case, action: str, user: User, given: ActionInput = ActionInput()) -> Outcome:
+    """Ask the engine, change the (locked) case, run the effects and journal, without committing.
+
+    perform() commits one case; a use case deciding many cases at once (a committee meeting) calls this
+    for each and commits once. On an exception the caller must roll back.
+    """
+    outcome = apply(registry.get(case.workflow), case.state, action, case_rules.roles_for(user, case),
+                    context_for(case, user))
+    _check_decision_input(case, outcome, given)
+    case.state = outcome.target
+    for effect in _effects_to_run(outcome):
+        EFFECTS.get(effect, _journal_only)(case, user, given)
+    db.session.add(CaseEvent(case_id=case.id, actor_id=user.id, kind="transition", action=action,
+                             from_state=outcome.source, to_state=outcome.target, comment=given.comment))
+    return outcome
+
+
+def _effects_to_run(outcome: Outcome) -> tuple[str, ...]:
+    # The decision letter's own notice tells the applicant, once the letter can be read: one e-mail, not two.
+    if "render_decision_letter" in outcome.effects:
+        return tuple(e for e in outcome.effects if e != "notify_applicant")
+    return outcome.effects
+
+
 def _check_decision_input(case: Case, outcome: Outcome, given: ActionInput) -> None:
     if "record_decision" not in outcome.effects:
         return
-    if outcome.target not in FULL_YES and outcome.target != "cancelled" and not (given.reason or "").strip():
-        rollback()
+    if outcome.target not in FULL_YES and not (given.reason or "").strip():
         raise ReasonRequired()
     if outcome.target == "partly_granted" and given.amount is None and case.recommended_amount is None:
-        rollback()
         raise AmountRequired()
 
 
@@ -135,7 +152,8 @@ def _record_decision(case: Case, user: User, given: ActionInput) -> None:
         case_id=case.id, outcome=case.state, amount=case.granted_amount,
         reason=(given.reason or "").strip(), legal_basis=pool.legal_basis,
         appeal_text=pool.appeal_text.strip() or current_app.config["DEFAULT_APPEAL_TEXT"],
-        delegated=user.role != "committee_member", decided_by_id=user.id, decided_at=case.decided_at))
+        delegated=user.role != "committee_member", decided_by_id=user.id, decided_at=case.decided_at,
+        meeting_id=given.meeting_id))
 
 
 def _start_report_deadline(case: Case, user: User, given: ActionInput) -> None:
@@ -156,6 +174,9 @@ EFFECTS = {
     "notify_applicant": notices.notify_applicant,
     "notify_caseworker": notices.notify_caseworker,
     "notify_committee": notices.notify_committee,
+    "render_decision_letter": letters.request_decision_letter,
+    "create_bookings": booking_effects.create_bookings,
+    "release_bookings": booking_effects.release_bookings,
 }
 
 
@@ -172,5 +193,6 @@ def replay_state(case: Case) -> str:
     return replay(registry.get(case.workflow), steps)
 
 
-__all__ = ["ActionInput", "CaseNotFound", "StaleCase", "TransitionNotAllowed", "perform", "offered_actions",
+__all__ = ["ActionInput", "CaseNotFound", "StaleCase", "TransitionNotAllowed", "perform", "apply_transition",
+           "offered_actions",
            "current_app"]

@@ -14,7 +14,7 @@ TRANSIENT = (OSError, smtplib.SMTPException, TimeoutError)
 @shared_task(bind=True, autoretry_for=TRANSIENT, retry_backoff=5, retry_backoff_max=600,
              retry_jitter=True, max_retries=7, acks_late=True)
 def deliver_notice(self, message_id: int) -> str:
-    """Deliver outbox message `message_id`; does nothing if already delivered."""
+    """Deliver outbox message `message_id` on its channel (e-mail, letter); nothing if already delivered."""
     return outbox.deliver(message_id)
 
 

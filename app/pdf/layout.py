@@ -1,0 +1,132 @@
+"""Shared letter layout: styles, Danish dates and amounts, the letterhead block and the page footer."""
+from __future__ import annotations
+
+import io
+from dataclasses import dataclass
+from datetime import date
+from xml.sax.saxutils import escape
+
+from reportlab.lib import colors
+from reportlab.lib.pagesizes import A4
+from reportlab.lib.styles import ParagraphStyle
+from reportlab.lib.units import mm
+from reportlab.platypus import Image, Paragraph, Spacer, Table, TableStyle
+
+from app.pdf.pdfa import BOLD, REGULAR
+
+MONTHS = ("januar", "februar", "marts", "april", "maj", "juni", "juli", "august", "september", "oktober",
+          "november", "december")
+INK = colors.Color(0.1, 0.1, 0.1)
+RULE = colors.Color(0.6, 0.6, 0.6)
+MARGIN = 22 * mm
+
+
+@dataclass(frozen=True)
+class Sender:
+    """The municipality as the letterhead shows it."""
+
+    name: str
+    department: str
+    address: str
+    email: str
+    phone: str
+    signature_lines: tuple[str, ...] = ()
+    logo: bytes | None = None
+
+
+def kroner(amount: int | None) -> str:
+    """12000 -> '12.000 kr.' (Danish thousands separator)."""
+    return "–" if amount is None else f"{amount:,} kr.".replace(",", ".")
+
+
+def danish_date(day: date) -> str:
+    """date(2026, 12, 3) -> '3. december 2026'."""
+    return f"{day.day}. {MONTHS[day.month - 1]} {day.year}"
+
+
+def styles() -> dict[str, ParagraphStyle]:
+    """The paragraph styles of every letter."""
+    body = ParagraphStyle("body", fontName=REGULAR, fontSize=10.5, leading=14.5, textColor=INK, spaceAfter=7)
+    return {
+        "body": body,
+        "small": ParagraphStyle("small", parent=body, fontSize=8.5, leading=11, spaceAfter=0),
+        "title": ParagraphStyle("title", parent=body, fontName=BOLD, fontSize=16, leading=20, spaceAfter=10),
+        "heading": ParagraphStyle("heading", parent=body, fontName=BOLD, fontSize=11.5, leading=15,
+                                  spaceBefore=8, spaceAfter=4),
+        "lead": ParagraphStyle("lead", parent=body, fontName=BOLD),
+        "sender": ParagraphStyle("sender", parent=body, fontName=BOLD, fontSize=13, leading=16, spaceAfter=2),
+    }
+
+
+def text(value: str) -> str:
+    """Plain text made safe for a Paragraph, line breaks kept."""
+    return escape(value).replace("\n", "<br/>")
+
+
+def paragraphs(value: str, style: ParagraphStyle) -> list[Paragraph]:
+    """One Paragraph per block of text separated by a blank line."""
+    blocks = [b.strip() for b in value.replace("\r\n", "\n").split("\n\n") if b.strip()]
+    return [Paragraph(text(block), style) for block in blocks]
+
+
+def flat_logo(data: bytes, max_height: float = 16 * mm) -> Image | None:
+    """The logo on a white background (PDF/A-1 allows no transparency), scaled to fit."""
+    from PIL import Image as PILImage
+    try:
+        with PILImage.open(io.BytesIO(data)) as img:
+            img = img.convert("RGBA")
+            flat = PILImage.new("RGB", img.size, (255, 255, 255))
+            flat.paste(img, mask=img.split()[3])
+    except (OSError, ValueError):
+        return None  # an unreadable logo must not stop a decision letter
+    out = io.BytesIO()
+    flat.save(out, format="PNG")
+    out.seek(0)
+    width, height = flat.size
+    scale = min(max_height / height, 60 * mm / width)
+    return Image(out, width=width * scale, height=height * scale)
+
+
+def letterhead(sender: Sender, facts: list[tuple[str, str]], st: dict) -> Table:
+    """Sender (logo, name, department, address) on the left, date and case facts on the right."""
+    left: list = []
+    logo = flat_logo(sender.logo) if sender.logo else None
+    if logo is not None:
+        logo.hAlign = "LEFT"
+        left += [logo, Spacer(1, 3 * mm)]
+    left += [Paragraph(text(sender.name), st["sender"]), Paragraph(text(sender.department), st["small"]),
+             Paragraph(text(sender.address), st["small"])]
+    right = [Paragraph(f"{text(label)} {text(value)}" if label else text(value), st["small"])
+             for label, value in facts]
+    table = Table([[left, right]], colWidths=[100 * mm, None])
+    table.setStyle(TableStyle([("FONTNAME", (0, 0), (-1, -1), REGULAR), ("VALIGN", (0, 0), (-1, -1), "TOP"),
+                               ("LEFTPADDING", (0, 0), (-1, -1), 0), ("RIGHTPADDING", (0, 0), (-1, -1), 0)]))
+    return table
+
+
+def amount_table(rows: list[tuple[str, str]]) -> Table:
+    """A two-column table of amounts, right-aligned, last row in bold."""
+    table = Table(rows, colWidths=[70 * mm, 40 * mm], hAlign="LEFT")
+    table.setStyle(TableStyle([
+        ("FONTNAME", (0, 0), (-1, -1), REGULAR), ("FONTNAME", (0, -1), (-1, -1), BOLD),
+        ("FONTSIZE", (0, 0), (-1, -1), 10.5), ("TEXTCOLOR", (0, 0), (-1, -1), INK),
+        ("ALIGN", (1, 0), (1, -1), "RIGHT"), ("LINEBELOW", (0, 0), (-1, -2), 0.5, RULE),
+        ("LINEABOVE", (0, -1), (-1, -1), 1, INK), ("LEFTPADDING", (0, 0), (-1, -1), 0),
+        ("BOTTOMPADDING", (0, 0), (-1, -1), 4), ("TOPPADDING", (0, 0), (-1, -1), 4)]))
+    return table
+
+
+def footer(sender: Sender):
+    """An onPage callback: the sender's contact line and the page number."""
+    line = " · ".join(p for p in (sender.name, sender.department, sender.address, sender.email, sender.phone) if p)
+
+    def draw(canvas, doc) -> None:
+        canvas.saveState()
+        canvas.setFont(REGULAR, 7.5)
+        canvas.setFillColor(INK)
+        canvas.setStrokeColor(RULE)
+        canvas.line(MARGIN, 15 * mm, A4[0] - MARGIN, 15 * mm)
+        canvas.drawString(MARGIN, 11 * mm, line)
+        canvas.drawRightString(A4[0] - MARGIN, 11 * mm, f"Side {doc.page}")
+        canvas.restoreState()
+    return draw

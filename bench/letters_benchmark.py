@@ -1,0 +1,224 @@
+"""Benchmark of decision letters for a 1,000-case committee meeting (a script, not a test).
+
+    BENCH_DATABASE_URL=postgresql://postgres@127.0.0.1:5432/fs_bench_letters \\
+    BENCH_REDIS_URL=redis://127.0.0.1:6379/9 .venv/bin/python bench/letters_benchmark.py --reset [--cases 1000]
+
+Three numbers, each on a fresh schema built by the real migrations:
+1. the pure renderer alone (app.pdf.letter.render_decision_letter), letters per second;
+2. one process: the chair closes the meeting (one commit), then every letter row is delivered in this
+   process through the real outbox (render, store, publish, write the e-mail notice), letters per second;
+3. Celery: the meeting is closed with the real broker and `celery worker --concurrency=2` delivers the
+   letters and their e-mails; letters per second from the close until the last letter is available.
+E-mails go to a log file. BENCH_DATABASE_URL is emptied with --reset; BENCH_REDIS_URL's database is flushed.
+"""
+from __future__ import annotations
+
+import argparse
+import os
+import subprocess
+import sys
+import tempfile
+import time
+import uuid
+from datetime import date, datetime, timezone
+from pathlib import Path
+
+import sqlalchemy as sa
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from config import TestingConfig, normalise_database_url  # noqa: E402
+
+
+def make_app(url: str, tmp: Path, redis_url: str | None = None):
+    from app import create_app
+    overrides = {"SQLALCHEMY_DATABASE_URI": url, "MAIL_LOG_PATH": str(tmp / "mail.log"),
+                 "UPLOAD_FOLDER": str(tmp / "files")}
+    app = create_app(TestingConfig, **overrides)
+    if redis_url:
+        app.config["CELERY"] = {**app.config["CELERY"], "broker_url": redis_url, "task_always_eager": False}
+        app.extensions["celery"].conf.update(broker_url=redis_url, task_always_eager=False)
+    return app
+
+
+def reset(url: str, tmp: Path) -> None:
+    """Drop everything and build the schema with the migrations."""
+    from flask_migrate import upgrade
+    engine = sa.create_engine(url)
+    with engine.begin() as conn:
+        conn.execute(sa.text("DROP SCHEMA IF EXISTS public CASCADE"))
+        conn.execute(sa.text("CREATE SCHEMA public"))
+    engine.dispose()
+    app = make_app(url, tmp)
+    with app.app_context():
+        upgrade()
+        from app.extensions import db
+        db.engine.dispose()
+
+
+def seed(cases: int) -> int:
+    """A committee, a pool, `cases` associations with one case each in state committee, all on one agenda."""
+    from app.extensions import db
+    from app.models import AgendaItem, Association, Case, Committee, CommitteeMember, Meeting, Pool, User
+    from app.services.passwords import hash_password
+    pw = hash_password("bench-adgangskode-42")
+    chair = User(email="chair@bench.dk", full_name="Lise Dahl", role="committee_member", password_hash=pw)
+    caseworker = User(email="cw@bench.dk", full_name="Mette Sørensen", role="caseworker", password_hash=pw,
+                      phone="70 10 20 31")
+    db.session.add_all([chair, caseworker])
+    committee = Committee(name="Kultur- og Fritidsudvalget")
+    db.session.add(committee)
+    db.session.flush()
+    db.session.add(CommitteeMember(committee_id=committee.id, user_id=chair.id, is_chair=True))
+    pool = Pool(slug="bench", name="Aktivitetstilskud 2026", committee_id=committee.id, workflow="subsidy", year=2026,
+                budget=10 ** 9, is_rolling=True, delegation_limit=1_000, report_due_days=90,
+                appeal_text="Du kan klage til kommunen inden 4 uger.", legal_basis="folkeoplysningslovens § 18")
+    db.session.add(pool)
+    db.session.flush()
+    associations = [Association(name=f"Forening nr. {n} – Østerbyens Idræt", cvr=f"{10_000_000 + n}",
+                                contact_email=f"forening{n}@bench.example", street=f"Foreningsvej {n}",
+                                postcode="9999", city="Eksempelby") for n in range(cases)]
+    db.session.add_all(associations)
+    db.session.flush()
+    now = datetime.now(timezone.utc)
+    rows = [Case(number=f"2026-{n + 1:06d}", pool_id=pool.id, association_id=a.id, workflow="subsidy",
+                 state="committee", title=f"Sommerlejr og træningsudstyr {n}", amount_applied=20_000 + n,
+                 recommended_amount=15_000 + n, hearing_confirmed=True, assignee_id=caseworker.id, submitted_at=now,
+                 data={}) for n, a in enumerate(associations)]
+    db.session.add_all(rows)
+    db.session.flush()
+    meeting = Meeting(committee_id=committee.id, meeting_date=date.today(), title="Ordinært møde", location="Rådhuset")
+    db.session.add(meeting)
+    db.session.flush()
+    db.session.add_all([AgendaItem(meeting_id=meeting.id, case_id=c.id, position=n, proposal="grant")
+                        for n, c in enumerate(rows)])
+    db.session.commit()
+    return meeting.id
+
+
+def close(meeting_id: int) -> float:
+    from app.extensions import db
+    from app.models import User
+    from app.services import decisions
+    chair = db.session.scalar(sa.select(User).where(User.email == "chair@bench.dk"))
+    started = time.perf_counter()
+    assert decisions.close_meeting(meeting_id, chair)
+    return time.perf_counter() - started
+
+
+def letter_ids() -> list[int]:
+    from app.extensions import db
+    from app.models import OutboxMessage
+    ids = list(db.session.scalars(sa.select(OutboxMessage.id).where(OutboxMessage.template == "decision_letter")
+                                  .order_by(OutboxMessage.id)))
+    db.session.rollback()
+    return ids
+
+
+def bench_pure(n: int) -> float:
+    from dataclasses import replace
+    from tests.pdf.conftest import letter
+    from app.pdf.letter import render_decision_letter
+    created = datetime.now(timezone.utc)
+    started = time.perf_counter()
+    for i in range(n):
+        render_decision_letter(replace(letter(), case_number=f"2026-{i:06d}"), created)
+    return n / (time.perf_counter() - started)
+
+
+def bench_one_process(url: str, tmp: Path, cases: int) -> tuple[float, float]:
+    reset(url, tmp)
+    app = make_app(url, tmp)
+    with app.app_context():
+        from app.services import outbox
+        meeting_id = seed(cases)
+        dispatch, outbox.dispatch = outbox.dispatch, lambda ids: None  # deliver below, one by one
+        try:
+            closing = close(meeting_id)
+        finally:
+            outbox.dispatch = dispatch
+        ids = letter_ids()
+        started = time.perf_counter()
+        for message_id in ids:  # each delivery dispatches its e-mail notice, sent at once (eager)
+            assert outbox.deliver(message_id) == "delivered"
+        return closing, len(ids) / (time.perf_counter() - started)
+
+
+def bench_celery(url: str, redis_url: str, tmp: Path, cases: int) -> tuple[float, float, float]:
+    import redis
+    reset(url, tmp)
+    redis.Redis.from_url(redis_url).flushdb()
+    app = make_app(url, tmp, redis_url)
+    env = {**os.environ, "PYTHONPATH": str(ROOT), "FLASK_CONFIG": "production", "DATABASE_URL": url,
+           "REDIS_URL": redis_url, "SECRET_KEY": uuid.uuid4().hex, "MAIL_BACKEND": "log",
+           "MAIL_LOG_PATH": str(tmp / "worker-mail.log")}
+    with app.app_context():
+        meeting_id = seed(cases)
+        log = (tmp / "worker.log").open("wb")
+        worker = subprocess.Popen([str(Path(sys.executable).with_name("celery")), "-A", "wsgi:celery_app", "worker",
+                                   "--concurrency=2", "--pool=prefork", "--loglevel=WARNING", "--without-gossip",
+                                   "--without-mingle", "--without-heartbeat"], cwd=ROOT, env=env, stdout=log,
+                                  stderr=subprocess.STDOUT, start_new_session=True)
+        try:
+            time.sleep(3)  # the worker connects; the time below starts at the close
+            started = time.perf_counter()
+            closing = close(meeting_id)
+            letters_done = _wait(lambda: _count_delivered("decision_letter") >= cases, started)
+            mails_done = _wait(lambda: _count_delivered("decision_notice") >= cases, started)
+        finally:
+            os.killpg(worker.pid, 15)
+            worker.wait(30)
+            _remove_worker_files()
+        return closing, cases / letters_done, cases / mails_done
+
+
+def _count_delivered(template: str) -> int:
+    from app.extensions import db
+    from app.models import OutboxMessage
+    n = db.session.scalar(sa.select(sa.func.count()).select_from(OutboxMessage).where(
+        OutboxMessage.template == template, OutboxMessage.status == "delivered"))
+    db.session.rollback()
+    return n
+
+
+def _wait(condition, started: float, timeout: float = 1800) -> float:
+    while not condition():
+        if time.perf_counter() - started > timeout:
+            raise SystemExit("timed out")
+        time.sleep(0.2)
+    return time.perf_counter() - started
+
+
+def _remove_worker_files() -> None:
+    """The workers store under instance/files (production default); remove what this run put there."""
+    from app.extensions import db
+    from app.models import Document
+    folder = ROOT / "instance" / "files"
+    for key in db.session.scalars(sa.select(Document.storage_key)):
+        (folder / key[:2] / key).unlink(missing_ok=True)
+    db.session.rollback()
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--cases", type=int, default=1000)
+    parser.add_argument("--reset", action="store_true", help="empty BENCH_DATABASE_URL first (required)")
+    args = parser.parse_args()
+    url, redis_url = os.environ.get("BENCH_DATABASE_URL"), os.environ.get("BENCH_REDIS_URL")
+    if not url or not redis_url or not args.reset:
+        sys.exit("Set BENCH_DATABASE_URL and BENCH_REDIS_URL and pass --reset (the database is emptied).")
+    url = normalise_database_url(url)
+    with tempfile.TemporaryDirectory() as name:
+        tmp = Path(name)
+        print(f"pure renderer: {bench_pure(200):.0f} letters/s")
+        closing, rate = bench_one_process(url, tmp, args.cases)
+        print(f"close of {args.cases} cases (one commit): {closing:.1f} s")
+        print(f"one process, through the outbox: {rate:.1f} letters/s")
+        closing, letters, mails = bench_celery(url, redis_url, tmp, args.cases)
+        print(f"celery, 2 worker processes: close {closing:.1f} s; {letters:.1f} letters/s; "
+              f"letters + e-mail notices: {mails:.1f} per s")
+
+
+if __name__ == "__main__":
+    main()
