@@ -1,0 +1,94 @@
+"""Payouts: a grant's payment plan (instalments) and the payment batches sent to the finance system."""
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from sqlalchemy import CheckConstraint, ForeignKey, Index, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from app.extensions import db
+from app.models.base import UTCDateTime, utcnow
+
+BATCH_STATUSES = ("draft", "sent", "paid")
+
+
+class PaymentInstalment(db.Model):
+    """One payment of a grant; `batch_id` is set when it goes into a payment batch."""
+
+    __tablename__ = "payment_instalments"
+    __table_args__ = (
+        UniqueConstraint("case_id", "position"),
+        CheckConstraint("amount > 0", name="amount_positive"),
+        CheckConstraint("position > 0", name="position_positive"),
+        # Instalments waiting for a batch, by due date.
+        Index("ix_payment_instalments_batch_due", "batch_id", "due_on"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("cases.id", ondelete="RESTRICT"))
+    position: Mapped[int] = mapped_column(default=1)
+    due_on: Mapped[date]
+    amount: Mapped[int]
+    batch_id: Mapped[int | None] = mapped_column(ForeignKey("payment_batches.id", ondelete="SET NULL"))
+    paid_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+    case: Mapped["Case"] = relationship()  # noqa: F821
+    batch: Mapped["PaymentBatch | None"] = relationship(back_populates="instalments")
+
+
+class PaymentBatch(db.Model):
+    """A payment file for the finance system: draft, then sent, then paid."""
+
+    __tablename__ = "payment_batches"
+    __table_args__ = (
+        CheckConstraint("status IN ('draft','sent','paid')", name="status"),
+        CheckConstraint("total_amount >= 0", name="total_positive"),
+        CheckConstraint("line_count >= 0", name="line_count_positive"),
+        Index("ix_payment_batches_status_created", "status", "created_at"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    status: Mapped[str] = mapped_column(String(8), default="draft")
+    due_by: Mapped[date]
+    total_amount: Mapped[int] = mapped_column(default=0)
+    line_count: Mapped[int] = mapped_column(default=0)
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    paid_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    paid_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+
+    created_by: Mapped["User | None"] = relationship(foreign_keys=[created_by_id])  # noqa: F821
+    lines: Mapped[list["PaymentBatchLine"]] = relationship(
+        back_populates="batch", order_by="PaymentBatchLine.id", cascade="all, delete-orphan")
+    instalments: Mapped[list[PaymentInstalment]] = relationship(back_populates="batch")
+
+
+class PaymentBatchLine(db.Model):
+    """One line of a batch as it was sent: a snapshot, so the file can be reproduced later.
+
+    The unique instalment makes the database refuse an instalment in two batches, or twice in one.
+    """
+
+    __tablename__ = "payment_batch_lines"
+    __table_args__ = (
+        UniqueConstraint("instalment_id"),
+        CheckConstraint("amount > 0", name="amount_positive"),
+        CheckConstraint("cvr IS NOT NULL OR contact_person IS NOT NULL", name="cvr_or_contact"),
+        Index("ix_payment_batch_lines_batch", "batch_id", "id"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    batch_id: Mapped[int] = mapped_column(ForeignKey("payment_batches.id", ondelete="CASCADE"))
+    instalment_id: Mapped[int] = mapped_column(ForeignKey("payment_instalments.id", ondelete="RESTRICT"))
+    case_id: Mapped[int] = mapped_column(ForeignKey("cases.id", ondelete="RESTRICT"), index=True)
+    amount: Mapped[int]
+    case_number: Mapped[str] = mapped_column(String(16))
+    recipient_name: Mapped[str] = mapped_column(String(200))
+    cvr: Mapped[str | None] = mapped_column(String(8))  # None: an informal group, paid by hand
+    contact_person: Mapped[str | None] = mapped_column(String(200))
+    text: Mapped[str] = mapped_column(Text, default="")
+
+    batch: Mapped[PaymentBatch] = relationship(back_populates="lines")

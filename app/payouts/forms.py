@@ -1,0 +1,17 @@
+"""Forms for payment batches."""
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms.validators import InputRequired
+
+from app.forms_runtime.fields import DanishDateField
+
+
+class BatchForm(FlaskForm):
+    due_by = DanishDateField(_l("Medtag rater med forfaldsdato til og med"),
+                             validators=[InputRequired(message=_l("Skriv en dato som dd.mm.åååå, fx 24.12.2026."))])
+
+
+class ConfirmForm(FlaskForm):
+    """A button that changes something: only the CSRF token."""
