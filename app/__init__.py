@@ -61,6 +61,9 @@ def register_extensions(app: Flask) -> None:
     login_manager.login_message_category = "info"
     csrf.init_app(app)
     babel.init_app(app, locale_selector=select_locale)
+    # The locale belongs to the request, not to a longer-lived app context (tests, CLI).
+    from flask_babel import refresh
+    app.before_request(refresh)
     limiter.init_app(app)
     celery_init_app(app)
     from app import tasks  # noqa: F401  (registers the tasks with Celery)
@@ -81,6 +84,22 @@ def register_blueprints(app: Flask) -> None:
 
     for bp in (main_bp, auth_bp, i18n_bp, portal_bp, staff_bp, admin_bp):
         app.register_blueprint(bp)
+    from app.approvals import bp as approvals_bp
+    app.register_blueprint(approvals_bp)
+    from app.premises.views import bp as premises_bp
+    app.register_blueprint(premises_bp)
+    from app.committee import bp as committee_bp, notices_bp
+    app.register_blueprint(committee_bp)
+    app.register_blueprint(notices_bp)
+    from app.directory import bp as directory_bp
+    from app.indicators import bp as indicators_bp
+    from app.opendata import bp as opendata_bp
+    from app.payouts import bp as payouts_bp
+    from app.reporting import bp as reporting_bp
+    for bp in (payouts_bp, reporting_bp, indicators_bp, opendata_bp, directory_bp):  # after the decision
+        app.register_blueprint(bp)
+    from app.applying import bp as applying_bp
+    app.register_blueprint(applying_bp)
 
 
 def register_errorhandlers(app: Flask) -> None:

@@ -9,6 +9,10 @@ from app.models import Case
 from app.services import transitions
 
 
+# Asking someone for something needs the question itself.
+COMMENT_REQUIRED = frozenset({"request_information", "request_more_report", "return_to_assessment"})
+
+
 def handle_action(case: Case, back_to: str):
     """Run the posted workflow action on `case` and redirect back with a clear message."""
     action = (request.form.get("action") or "")[:60]
@@ -16,6 +20,12 @@ def handle_action(case: Case, back_to: str):
     comment = (request.form.get("comment") or "").strip()[:5000] or None
     reason = (request.form.get("reason") or "").strip()[:20000] or None
     amount = request.form.get("amount", type=int)
+    if amount is not None and not 0 <= amount <= 1_000_000_000:
+        flash(_("Beløbet skal være et helt antal kroner fra 0 og op."), "error")
+        return redirect(back_to)
+    if action in COMMENT_REQUIRED and not comment:
+        flash(_("Skriv en bemærkning: den, du spørger, skal kunne se, hvad du beder om."), "error")
+        return redirect(back_to)
     try:
         transitions.perform(case.id, action, current_user, expected_version=version,
                             given=transitions.ActionInput(comment=comment, reason=reason, amount=amount))

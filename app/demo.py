@@ -90,6 +90,12 @@ def seed() -> None:
     members = _seed_members(associations)
     commit()
     _seed_cases(pools, associations, members, staff)
+    _seed_portal(associations, members, year)
+    _seed_caseworker(pools, associations, members, staff)
+    _seed_pool_setup(pools, staff["admin"])
+    _seed_after_decision(pools, associations, members, staff)
+    _seed_meeting(pools, associations, members, staff)
+    _seed_premises(associations, members, staff)
 
 
 def _seed_staff() -> dict[str, User]:
@@ -225,3 +231,238 @@ def _seed_cases(pools, associations, members, staff) -> None:
         for action in actions:
             actor = applicant if action == "submit" else caseworker
             transitions.perform(case.id, action, actor)
+
+
+def _seed_portal(associations: list[Association], members: dict[int, User], year: int) -> None:
+    """The associations' journals, who declared børneattest, and approval requests waiting for a caseworker."""
+    from app.models import AssociationEvent
+    from app.models.association import ApprovalRequest
+    for a in associations:
+        chair = members.get(a.id)
+        db.session.add(AssociationEvent(association_id=a.id, actor_id=chair.id if chair else None,
+                                        action="registered", data={"name": a.name}))
+        if a.child_certificate_declared_at and chair:
+            a.child_certificate_declared_by_id = chair.id
+    for a in associations[20:23]:  # the first 20 are approved already
+        chair = members.get(a.id)
+        db.session.add(ApprovalRequest(association_id=a.id, year=year, requested_by_id=chair.id if chair else None,
+                                       message="Vi har over 30 betalende medlemmer og nye vedtægter fra i år."))
+        db.session.add(AssociationEvent(association_id=a.id, actor_id=chair.id if chair else None,
+                                        action="approval_requested", data={"year": year}))
+    commit()
+
+
+# The caseworker's workspace: a fuller queue, a question past its deadline, a scored assessment, a note.
+CASEWORKER_CASES = [
+    ("frivillig", 13, "Folkedans for familier", 6_000),
+    ("frivillig", 16, "Motionscykler til seniorholdet", 22_000),
+    ("nye", 25, "Bandweekend for unge", 4_500),
+    ("aktivitet", 14, "Ridelejr for unge", 38_000),
+    ("frivillig", 19, "Besøgsvenner i weekenden", 11_000),
+    ("nye", 27, "Naturture med madpakke", 3_000),
+]
+CASEWORKER_SCORES = [(4, "Samarbejder med to skoler om rideture."), (3, "Åbent hus to gange om året."),
+                     (2, "Kendt aktivitet, men nyt hold for 13-16-årige.")]
+
+
+def _seed_caseworker(pools, associations, members, staff) -> None:
+    from datetime import timedelta
+
+    from sqlalchemy import update
+
+    from app.models import Case
+    from app.services import assessment as assessment_service
+    from app.services import assignment, case_notes, hearing
+    cw1, cw2 = staff["cw1"], staff["cw2"]
+    made = []
+    for pool_key, index, title, amount in CASEWORKER_CASES:
+        association = associations[index]
+        case = case_service.create_draft(pools[pool_key], association, members[association.id], title, amount,
+                                         {"description": f"{title}. Beskrevet af {association.name}."})
+        transitions.perform(case.id, "submit", members[association.id])
+        made.append(case.id)
+    transitions.perform(made[1], "start_screening", cw2)
+    hearing.request_information(made[1], cw2, "Hvor mange deltagere forventer I på holdet?", date.today())
+    db.session.execute(update(Case).where(Case.id == made[1]).values(reply_deadline=date.today() - timedelta(days=3)))
+    commit()
+    assignment.assign(made[3], cw1.id, cw1)
+    transitions.perform(made[3], "start_screening", cw1)
+    transitions.perform(made[3], "start_assessment", cw1)
+    scores = {c.id: assessment_service.ScoreInput(score, text)
+              for c, (score, text) in zip(pools["aktivitet"].criteria, CASEWORKER_SCORES)}
+    assessment_service.save_assessment(made[3], cw1, scores, 30_000, (
+        "Klubben har mange medlemmer under 25 år og samarbejder med skolerne. Budgettet til transport er højt, "
+        "så vi indstiller 30.000 kr. i stedet for de ansøgte 38.000 kr."))
+    case_notes.add_note(made[3], cw1, "Talte med formanden i telefonen: hestene lejes hos en nabo, ikke købt.")
+
+
+# Administration: each grant pool gets a published application form and eligibility questions.
+DEMO_QUESTIONS = {
+    "frivillig": [("Er I en forening eller en frivillig gruppe i kommunen?", True, "Puljen er for lokale foreninger."),
+                  ("Er aktiviteten frivilligt socialt arbejde?", True, "Puljen støtter frivilligt socialt arbejde "
+                   "(servicelovens § 18). Se også de andre puljer."),
+                  ("Skal aktiviteten give overskud?", False, "Puljen støtter ikke aktiviteter, der skal tjene penge.")],
+    "nye": [("Er jeres forening, gruppe eller aktivitet ny (under to år)?", True,
+             "Puljen er til nye foreninger og nye aktiviteter. Kendte aktiviteter kan søge de andre puljer."),
+            ("Har I en kontaktperson, vi kan skrive til?", True, "Uformelle grupper søger gennem en kontaktperson."),
+            ("Skal aktiviteten give overskud?", False, "Puljen støtter ikke aktiviteter, der skal tjene penge.")],
+    "lokale": [("Er I godkendt som folkeoplysende forening?", True, "Kun godkendte foreninger kan få lokaletilskud."),
+               ("Har I aktiviteter for børn og unge under 25 år?", True, "Lokaletilskud gives til aktiviteter for "
+                "børn og unge (folkeoplysningslovens § 25)."),
+               ("Kan I låne et kommunalt lokale i stedet?", False, "Vi anviser kommunale lokaler først; kontakt os.")],
+    "aktivitet": [("Er I godkendt som folkeoplysende forening?", True, "Kun godkendte foreninger kan søge."),
+                  ("Har I medlemmer under 25 år?", True, "Aktivitetstilskud gives pr. medlem under 25 år.")],
+}
+ACTIVITY_FIELDS = [
+    ("Hvad vil I lave?", "long_text", True, "Beskriv aktiviteten kort: hvad, hvor og hvorfor.", []),
+    ("Hvornår begynder aktiviteten?", "date", True, "", []),
+    ("Hvor mange deltager?", "number", True, "Et skøn er fint.", []),
+    ("Hvem er aktiviteten for?", "multiple_choice", True, "", ["Børn (0-12 år)", "Unge (13-24 år)", "Voksne",
+                                                              "Ældre"]),
+    ("Samarbejder I med andre?", "yes_no", True, "Fx skoler, andre foreninger eller kommunen.", []),
+]
+
+
+def _seed_pool_setup(pools: dict, admin: User) -> None:
+    """Published forms (about the activity, budget, attachments) and eligibility questions for the grant pools."""
+    from app.services import form_builder, forms as form_setup, pool_criteria
+    for key, questions in DEMO_QUESTIONS.items():
+        pool = pools[key]
+        pool_criteria.set_questions(pool.id, admin, [pool_criteria.QuestionValues(*q) for q in questions])
+        about = form_builder.add_step(pool.id, admin, "Om aktiviteten", "Fortæl os, hvad I vil bruge pengene til.")
+        for label, kind, required, help_text, choices in ACTIVITY_FIELDS:
+            form_builder.add_field(about.id, admin, form_builder.FieldValues(label, kind, required, help_text, choices))
+        form_builder.add_field(about.id, admin, form_builder.FieldValues(
+            "Hvem samarbejder I med?", "long_text", True, condition="samarbejder_i_med_andre=yes"))
+        money = form_builder.add_step(pool.id, admin, "Budget", "Skriv udgifter og indtægter. Det beløb, I søger, "
+                                      "er udgifterne minus indtægterne.")
+        form_builder.add_field(money.id, admin, form_builder.FieldValues("Budget for aktiviteten", "budget", True))
+        files = form_builder.add_step(pool.id, admin, "Bilag", "Vedhæft det, der hjælper os med at forstå ansøgningen.")
+        approved = pool.applicants == "approved"
+        form_builder.add_field(files.id, admin, form_builder.FieldValues(
+            "Seneste godkendte regnskab" if approved else "Budget eller tilbud", "file", approved,
+            "PDF, Word, Excel eller billede, højst 10 MB."))
+        form_builder.add_field(files.id, admin, form_builder.FieldValues("Andre bilag", "file", False))
+        form_setup.publish(pool.id, admin)
+
+
+# After the decision: a paid batch, a report to write, a closed new initiative with a public story,
+# two grants waiting for the caseworker's next batch, and Nordstjernen's public listing.
+AFTER_CASES = [  # (key, pool key, association index, title, amount, days from submission to decision)
+    ("report", "frivillig", 0, "Fodboldskole i sommerferien", 8_000, 21),
+    ("story", "nye", 2, "Familiespejd om lørdagen", 4_000, 6),
+    ("wait1", "aktivitet", 0, "Nye fodboldmål til børneholdene", 15_000, 34),
+    ("wait2", "frivillig", 1, "Svømmeskole for begyndere", 12_000, 12),
+]
+
+
+def _decide(pool, association, applicant, caseworker, title: str, amount: int, days: int) -> int:
+    from datetime import timedelta
+
+    from sqlalchemy import update
+
+    from app.models import Case
+    case = case_service.create_draft(pool, association, applicant, title, amount, {"description": title})
+    case.recommended_amount = amount
+    commit()
+    transitions.perform(case.id, "submit", applicant)
+    for action in ("start_screening", "start_assessment", "recommend", "decide_grant"):
+        transitions.perform(case.id, action, caseworker)
+    decided = db.session.get(Case, case.id).decided_at
+    db.session.execute(update(Case).where(Case.id == case.id).values(submitted_at=decided - timedelta(days=days)))
+    commit()
+    return case.id
+
+
+def _seed_after_decision(pools, associations, members, staff) -> None:
+    from app.services import payouts, reporting
+    cw = staff["cw1"]
+    ids = {key: _decide(pools[pool], associations[i], members[associations[i].id], cw, title, amount, days)
+           for key, pool, i, title, amount, days in AFTER_CASES[:2]}
+    batch = payouts.create_batch(cw, date.today())
+    payouts.mark_sent(batch.id, cw)
+    payouts.mark_paid(batch.id, cw)
+    for case_id in ids.values():
+        reporting.review(case_id, "request_report", cw)
+    scout = members[associations[2].id]
+    _demo_report(ids["story"], scout, "Otte familier har været med til spejd hver lørdag.",
+                 "Børn og forældre bygger bål og shelter sammen. Tre familier er blevet nye medlemmer.")
+    reporting.review(ids["story"], "approve_report", cw)
+    for key, pool, i, title, amount, days in AFTER_CASES[2:]:
+        _decide(pools[pool], associations[i], members[associations[i].id], cw, title, amount, days)
+    _seed_listings(associations, members)
+
+
+def _demo_report(case_id: int, user: User, text: str, story: str) -> None:
+    import io
+
+    from werkzeug.datastructures import FileStorage
+
+    from app.services import reporting
+    accounts = FileStorage(io.BytesIO(b"Regnskab;Bel\xc3\xb8b\nMaterialer;2500\nTransport;1500\n"), filename="regnskab.csv")
+    reporting.submit_report(case_id, user, reporting.ReportInput(
+        activity_text=text, participants={"0_12": 14, "25_64": 10}, story_text=story, story_consent=True), accounts)
+
+
+def _seed_listings(associations, members) -> None:
+    from app.services import directory
+    club = associations[0]
+    directory.save_listing(club.id, members[club.id], directory.ListingInput(
+        is_public=True, description="Fodboldklub for børn og unge i Eksempelby. Alle kan være med.",
+        contact="kontakt1@forening.example", website="https://nordstjernen.example",
+        activities=[directory.ActivityInput("Børnefodbold", "Leg med bold for de mindste og hold for 8-12-årige.",
+                                            frozenset({"0_12"}), "Tirsdag og torsdag kl. 16.30-17.30",
+                                            "Nordstjernens baner, Foreningsvej 1"),
+                    directory.ActivityInput("Ungdomsfodbold", "Drenge- og pigehold, der spiller i turnering.",
+                                            frozenset({"13_18"}), "Mandag og onsdag kl. 17-18.30",
+                                            "Nordstjernens baner, Foreningsvej 1")]))
+    swim = associations[1]
+    directory.save_listing(swim.id, members[swim.id], directory.ListingInput(
+        is_public=False, description="Udkast: vises ikke, før klubben vælger det."))
+
+
+# Committee cases for the demo meeting: (pool, association index, title, applied, recommended, recommendation).
+MEETING_CASES = [
+    ("aktivitet", 6, "Springgrav og nye måtter til børneholdene", 90_000, 70_000,
+     "Foreningen har 140 medlemmer under 25 år og venteliste på børneholdene. Springgraven er godt begrundet, men "
+     "måtterne kan delvist lånes af skolen. Vi indstiller 70.000 kr."),
+    ("nye", 25, "Musikfestival for unge i Østerbyen", 24_000, 24_000,
+     "Et nyt initiativ, som unge selv har taget. Festivalen samarbejder med ungdomsskolen og er gratis. Vi indstiller, "
+     "at der bevilges det ansøgte beløb."),
+]
+
+
+def _seed_meeting(pools, associations, members, staff) -> None:
+    """A planned meeting of Kultur- og Fritidsudvalget with the committee's waiting cases on the agenda."""
+    from datetime import timedelta
+
+    from app.models import Case, Committee, Pool
+    from app.services import assessment as assessment_service
+    from app.services import assignment, hearing, meetings
+    cw = staff["cw1"]
+    for pool_key, index, title, amount, recommended, text in MEETING_CASES:
+        association = associations[index]
+        case = case_service.create_draft(pools[pool_key], association, members[association.id], title, amount,
+                                         {"description": f"{title}. Beskrevet af {association.name}."})
+        transitions.perform(case.id, "submit", members[association.id])
+        assignment.assign(case.id, cw.id, cw)
+        transitions.perform(case.id, "start_screening", cw)
+        transitions.perform(case.id, "start_assessment", cw)
+        scores = {c.id: assessment_service.ScoreInput(4 - n, "") for n, c in enumerate(pools[pool_key].criteria)}
+        assessment_service.save_assessment(case.id, cw, scores, recommended, text)
+        hearing.confirm_hearing(case.id, cw, "not_needed", "Afgørelsen bygger kun på foreningens egne oplysninger.")
+        transitions.perform(case.id, "recommend", cw)
+        transitions.perform(case.id, "send_to_committee", cw)
+    kfu = db.session.scalar(db.select(Committee).where(Committee.name == "Kultur- og Fritidsudvalget"))
+    meeting = meetings.create_meeting(kfu.id, date.today() + timedelta(days=4), "Ordinært møde",
+                                      "Rådhuset, mødelokale 2", cw)
+    waiting = db.session.scalars(db.select(Case.id).join(Pool, Pool.id == Case.pool_id).where(
+        Pool.committee_id == kfu.id, Case.state == "committee")).all()
+    if waiting:
+        meetings.add_to_agenda(meeting.id, list(waiting), cw)
+
+
+def _seed_premises(associations, members, staff) -> None:
+    """Premises: a sports centre with a hall of three courts, a school, bookings, equipment, a seasonal round."""
+    from app.premises.demo_data import seed_premises
+    seed_premises(associations, members, staff["cw1"])

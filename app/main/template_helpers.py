@@ -42,6 +42,23 @@ def day(value: date | datetime | None) -> str:
     return format_date(value, "d. MMM y")
 
 
+def day_only(value: date | datetime | None) -> str:
+    """The date alone (a datetime is shown in the user's time zone)."""
+    return "–" if value is None else format_date(value, "d. MMM y")
+
+
+def rich_text(text: str | None) -> str:
+    """Administrators' rich text (pool rules and guidance) as sanitised HTML."""
+    from app.services.rich_text import to_html
+    return to_html(text)
+
+
+def answer_text(field: object, value: object) -> str:
+    """An application form answer in words (the form runtime's summaries)."""
+    from app.forms_runtime.view import answer_text as words
+    return words(field, value)
+
+
 def register(app: Flask) -> None:
     """Install globals and filters."""
     app.jinja_env.globals.update(nav_items=nav_items, role_label=role_label, current_path=current_path,
@@ -49,6 +66,9 @@ def register(app: Flask) -> None:
                                  state_label_for=state_label_for)
     app.jinja_env.filters.update(money=money, day=day, role_word=role_label)
     app.jinja_env.add_extension("jinja2.ext.do")
+    app.jinja_env.filters["rich_text"] = rich_text
+    app.jinja_env.globals["answer_text"] = answer_text
+    app.jinja_env.filters["day_only"] = day_only
 
     @app.context_processor
     def inject_locale() -> dict:

@@ -7,8 +7,30 @@ from app.models.document import Document
 from app.models.outbox import OutboxMessage
 from app.models.pool import Pool, PoolCriterion
 from app.models.user import User
+from app.models.assessment import Assessment, CriterionScore
+from app.models.association import ApprovalRequest, AssociationEvent
+from app.models.invitation import Invitation
+from app.models.admin_event import AdminEvent
+from app.models.form import FormField, FormStep, FormVersion
+from app.models.pool import EligibilityQuestion, PoolRound
+from app.models.settings import MunicipalitySettings
+from app.models.premises import (AllocationRound, AllocationWish, Booking, BookingCancellation, BookingOccupancy,
+                                 BookingRequest, CalendarFeed, Closure, Equipment, Location, OpeningHours,
+                                 RequestSlot, Space)
+from app.models.payout import PaymentBatch, PaymentBatchLine, PaymentInstalment
+from app.models.report import CaseReport, RepaymentClaim
+from app.models.listing import AssociationListing, ListingActivity
+from app.models.meeting import AgendaItem, Meeting
 
 __all__ = [
     "Association", "AssociationApproval", "Case", "CaseEvent", "CaseNumberCounter", "Committee",
     "CommitteeMember", "ConflictDeclaration", "Decision", "Document", "Membership", "OutboxMessage", "Pool", "PoolCriterion", "User",
+    "ApprovalRequest", "AssociationEvent", "Invitation",
+    "AdminEvent", "FormField", "FormStep", "FormVersion", "EligibilityQuestion", "PoolRound", "MunicipalitySettings",
+    "Assessment", "CriterionScore",
+    "AllocationRound", "AllocationWish", "Booking", "BookingCancellation", "BookingOccupancy", "BookingRequest",
+    "CalendarFeed", "Closure", "Equipment", "Location", "OpeningHours", "RequestSlot", "Space",
+    "PaymentBatch", "PaymentBatchLine", "PaymentInstalment", "CaseReport", "RepaymentClaim",
+    "AssociationListing", "ListingActivity",
+    "AgendaItem", "Meeting",
 ]

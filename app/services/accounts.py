@@ -29,11 +29,13 @@ class AccountDisabled(Exception):
     """The account has been disabled by an administrator."""
 
 
-def _link(endpoint: str, token: str) -> str:
+def public_link(endpoint: str, token: str) -> str:
+    """An absolute link for e-mails, built on PUBLIC_BASE_URL."""
     return current_app.config["PUBLIC_BASE_URL"].rstrip("/") + url_for(endpoint, token=token, _external=False)
 
 
-def _fingerprint(user: User) -> str:
+def password_fingerprint(user: User) -> str:
+    """Changes whenever the password changes, so a reset link works once."""
     # The reset link dies when the password changes, so it works only once.
     return user.password_changed_at.isoformat() if user.password_changed_at else ""
 
@@ -58,7 +60,7 @@ def sign_up(email: str, password: str, full_name: str, locale: str | None = None
 
 def _send_confirmation(user: User) -> None:
     token = make_token("confirm", {"uid": user.id, "email": user.email})
-    outbox.enqueue("confirm_email", user.email, {"name": user.first_name, "link": _link("auth.confirm", token)},
+    outbox.enqueue("confirm_email", user.email, {"name": user.first_name, "link": public_link("auth.confirm", token)},
                    locale=user.locale)
 
 
@@ -99,8 +101,8 @@ def request_password_reset(email: str) -> None:
     user = find_user_by_email(email)
     if user is None or not user.is_active:
         raise UnknownEmail()
-    token = make_token("reset", {"uid": user.id, "fp": _fingerprint(user)})
-    outbox.enqueue("reset_password", user.email, {"name": user.first_name, "link": _link("auth.reset", token)},
+    token = make_token("reset", {"uid": user.id, "fp": password_fingerprint(user)})
+    outbox.enqueue("reset_password", user.email, {"name": user.first_name, "link": public_link("auth.reset", token)},
                    locale=user.locale)
     commit()
 
@@ -109,7 +111,7 @@ def user_for_reset_token(token: str) -> User:
     """The user a reset link belongs to; raises TokenExpired/TokenInvalid."""
     data = read_token("reset", token, current_app.config["RESET_TOKEN_MAX_AGE"])
     user = db.session.get(User, data.get("uid"))
-    if user is None or data.get("fp") != _fingerprint(user):
+    if user is None or data.get("fp") != password_fingerprint(user):
         raise TokenExpired()  # already used: the password has changed since
     return user
 
@@ -137,8 +139,8 @@ def create_staff(email: str, full_name: str, role: str, password: str | None = N
     db.session.add(user)
     db.session.flush()
     if password is None:
-        token = make_token("reset", {"uid": user.id, "fp": _fingerprint(user)})
-        outbox.enqueue("staff_welcome", user.email, {"name": user.first_name, "link": _link("auth.reset", token)})
+        token = make_token("reset", {"uid": user.id, "fp": password_fingerprint(user)})
+        outbox.enqueue("staff_welcome", user.email, {"name": user.first_name, "link": public_link("auth.reset", token)})
     commit()
     return user
 

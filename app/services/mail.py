@@ -26,6 +26,15 @@ SUBJECTS = {
     "booking_confirmed": lambda p: _("Lokalebooking bekræftet: %(name)s", name=p.get("association", "")),
     "booking_cancelled": lambda p: _("Lokalebooking aflyst: %(name)s", name=p.get("association", "")),
     "allocation_published": lambda p: _("Sæsonfordelingen er offentliggjort: %(round)s", round=p.get("round", "")),
+    "payout_paid": lambda p: _("Udbetaling i sag %(number)s", number=p.get("case_number", "")),
+    "repayment_claim": lambda p: _("Krav om tilbagebetaling i sag %(number)s", number=p.get("case_number", "")),
+    "decision_notice": lambda p: _("Der er en afgørelse i jeres sag %(number)s", number=p.get("case_number", "")),
+    "meeting_agenda": lambda p: _("Dagsorden: %(committee)s %(date)s", committee=p.get("committee", ""),
+                                  date=p.get("date_text", "")),
+    "reply_reminder": lambda p: _("Husk at svare i sag %(number)s", number=p.get("case_number", "")),
+    "report_reminder": lambda p: _("Husk afrapporteringen i sag %(number)s", number=p.get("case_number", "")),
+    "application_receipt": lambda p: _("Kvittering: vi har modtaget jeres ansøgning %(number)s",
+                                       number=p.get("case_number", "")),
 }
 
 
@@ -45,7 +54,18 @@ def render_notice(msg: OutboxMessage) -> EmailMessage:
     email["Message-ID"] = f"<outbox-{msg.id}@foreningsstotte.local>"
     email["X-Outbox-Id"] = str(msg.id)
     email.set_content(body)
+    if msg.payload.get("ics"):
+        # Booking notices carry the times as a calendar file the recipient can add in one click.
+        email.add_attachment(msg.payload["ics"].encode("utf-8"), maintype="text", subtype="calendar",
+                             filename="booking.ics", params={"method": "PUBLISH"})
     return email
+
+
+class EmailAdapter:
+    """The outbox's "email" channel."""
+
+    def deliver(self, msg: OutboxMessage, on_accepted: Callable[[], None]) -> None:
+        send_notice(msg, on_accepted)
 
 
 def send_notice(msg: OutboxMessage, on_accepted: Callable[[], None] = lambda: None) -> None:
