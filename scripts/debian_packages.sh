@@ -3,11 +3,13 @@
 # Java + PDFBox Preflight for the PDF/A checks, poppler for PDF pictures, Node.js for DKFDS.
 set -euo pipefail
 PACKAGES=(chromium fonts-dejavu-core default-jre-headless libpdfbox2-java libactivation-java libjaxb-api-java
-          poppler-utils nodejs npm)
+          poppler-utils)
 missing=()
 for pkg in "${PACKAGES[@]}"; do
   dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed" || missing+=("$pkg")
 done
+# Node.js may come from elsewhere than Debian (with its own npm): only ask Debian when there is none.
+command -v npm >/dev/null || missing+=(nodejs npm)
 [ ${#missing[@]} -eq 0 ] && exit 0
 if [ "$(id -u)" -ne 0 ]; then
   echo "Missing Debian packages: ${missing[*]} (run: sudo apt-get install ${missing[*]})" >&2

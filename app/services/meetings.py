@@ -80,6 +80,13 @@ def lock_planned(meeting_id: int) -> Meeting:
     return meeting
 
 
+def planned_meetings() -> list[Meeting]:
+    """Meetings still to be held, soonest first (for choosing an agenda)."""
+    return list(db.session.scalars(db.select(Meeting).where(Meeting.status == "planned")
+                                   .options(db.joinedload(Meeting.committee))
+                                   .order_by(Meeting.meeting_date, Meeting.id).limit(50)))
+
+
 def waiting_cases(meeting: Meeting) -> list[Case]:
     """The committee's cases in state committee that are on no open agenda."""
     on_agenda = db.select(AgendaItem.case_id).where(AgendaItem.is_open)

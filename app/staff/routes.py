@@ -13,7 +13,7 @@ from app.auth.access import require_caseworker, require_role
 from app.extensions import db
 from app.main.navigation import current_path
 from app.models import Case, Committee, CommitteeMember, Pool
-from app.services import assignment, queue
+from app.services import assignment, meetings, queue
 from app.services.case_guard import NotAllowed
 from app.services.transitions import CaseNotFound, StaleCase
 from app.staff import bp
@@ -35,7 +35,8 @@ def home():
         SelectChoice(str(u.id), u.full_name) for u in people]
     checked: set[str] = set()
     if request.method == "POST":
-        response, checked = _bulk_assign(bulk)
+        handler = _bulk_agenda if request.form.get("handling") == "dagsorden" else _bulk_assign
+        response, checked = handler(bulk)
         if response is not None:
             return response
     f = filter_from(form)
@@ -44,7 +45,8 @@ def home():
     page = render_template("staff/home.html", form=form, page=result, counts=queue.counts(f, current_user),
                            links=page_links(request.args, result), bulk=bulk, checked=checked,
                            today=date.today(), show_errors=bool(request.args) and not filtered, state_url=state_url,
-                           filter=f, due_status=queue.due_status, due_date=queue.due_date)
+                           filter=f, due_status=queue.due_status, due_date=queue.due_date,
+                           meetings=meetings.planned_meetings())
     return page, 400 if request.method == "POST" else 200
 
 
@@ -69,6 +71,26 @@ def _bulk_assign(bulk: BulkAssignForm):
         flash(_("Intet er gemt: %(reason)s", reason=str(exc.message)), "error")
     else:
         flash(_("%(n)s sager er tildelt.", n=n) if n != 1 else _("1 sag er tildelt."), "success")
+        return redirect(current_path()), set()
+    return None, set(ticked)
+
+
+def _bulk_agenda(bulk: BulkAssignForm):
+    """Put the ticked committee cases on a planned meeting's agenda; all or nothing."""
+    ticked = request.form.getlist("sager")[:meetings.MAX_AGENDA + 1]
+    versions = _parse_ticked(ticked)
+    meeting_id = request.form.get("moede", type=int)
+    if not versions or meeting_id is None:
+        flash(_("Vælg et møde og de sager, der skal på dagsordenen."), "error")
+        return None, set(ticked)
+    try:
+        n = meetings.add_to_agenda(meeting_id, list(versions), current_user)
+    except meetings.MeetingNotFound:
+        flash(_("Mødet findes ikke længere. Intet er gemt."), "error")
+    except NotAllowed as exc:
+        flash(_("Intet er gemt: %(reason)s", reason=str(exc.message)), "error")
+    else:
+        flash(_("%(n)s sager er sat på dagsordenen.", n=n), "success")
         return redirect(current_path()), set()
     return None, set(ticked)
 
