@@ -23,7 +23,7 @@ app/static/dkfds/css/dkfds.min.css: package.json package-lock.json
 static: app/static/dkfds/css/dkfds.min.css translations
 
 translations: $(STAMP)
-	$(BIN)/pybabel compile -q -d app/translations
+	$(BIN)/pybabel compile -d app/translations
 
 run: install static
 	$(BIN)/flask db upgrade
