@@ -2,9 +2,24 @@
 from __future__ import annotations
 
 from flask import current_app, request
+from flask_babel import LazyString
 from flask_login import current_user
+from markupsafe import Markup, escape
 
 COOKIE = "sprog"
+
+
+def _escaped_html(self: LazyString) -> Markup:
+    """A lazy text in a template is escaped like any other text.
+
+    Flask-Babel's LazyString.__html__ returns the text as it is, so Jinja trusts it: a message such as
+    _l("Disse datoer kan ikke læses: %(dates)s", dates=what_the_user_typed) would put the user's HTML
+    into the page unescaped. Our messages never carry markup of their own, so escaping is always right.
+    """
+    return escape(str(self))
+
+
+LazyString.__html__ = _escaped_html
 
 
 def select_locale() -> str:
