@@ -1,0 +1,201 @@
+"""The access matrix: every route of the app, for every role, against association A's objects.
+
+Routes come from the URL map, so a new route without a rule here fails `test_every_route_has_a_rule`.
+Each rule says, per role, what a request gets: OK (the page or the action's normal answer), LOGIN (sent to
+log in), 403, or 404 (another association's object: we don't say it exists). A 500 is always a failure.
+"""
+from __future__ import annotations
+
+import pytest
+from flask import Flask
+
+from tests.security.world import LOGINS, PASSWORD, build_world
+
+OK, LOGIN, FORBIDDEN, NOT_FOUND = "ok", "login", 403, 404
+ROLES = ("visitor", "member_a", "member_b", "caseworker", "committee_member", "administrator")
+STAFF = ("caseworker", "committee_member", "administrator")
+
+
+def rule(visitor=OK, member_a=OK, member_b=OK, caseworker=OK, committee_member=OK, administrator=OK) -> dict:
+    return dict(visitor=visitor, member_a=member_a, member_b=member_b, caseworker=caseworker,
+                committee_member=committee_member, administrator=administrator)
+
+
+PUBLIC = rule()
+# Anyone, logged in or not; the page itself decides by the token (invalid tokens get a friendly answer).
+TOKEN = rule()
+# A's own object: A's members only; B's member gets 404 (nothing leaks); staff use their own pages.
+OWN = rule(LOGIN, OK, NOT_FOUND, FORBIDDEN, FORBIDDEN, FORBIDDEN)
+# Any association member, no object of A involved.
+MEMBERS = rule(LOGIN, OK, OK, FORBIDDEN, FORBIDDEN, FORBIDDEN)
+# Any logged-in user (account pages).
+LOGGED_IN = rule(LOGIN, OK, OK, OK, OK, OK)
+
+
+def staff(*roles: str) -> dict:
+    """Staff pages: members 403, the listed staff roles OK, other staff 403."""
+    return rule(LOGIN, FORBIDDEN, FORBIDDEN, *(OK if r in roles else FORBIDDEN for r in STAFF))
+
+
+ADMIN = staff("administrator")
+CASEWORK = staff("caseworker", "administrator")
+ALL_STAFF = staff(*STAFF)
+COMMITTEE = staff("committee_member")
+MEETINGS = staff("committee_member", "caseworker", "administrator")
+
+RULES: dict[str, dict] = {
+    # Public pages
+    "main.index": PUBLIC, "main.home": LOGGED_IN, "main.pools": PUBLIC, "main.pool_detail": PUBLIC,
+    "main.workflows_index": PUBLIC, "main.workflow": PUBLIC, "main.accessibility": PUBLIC,
+    "opendata.about": PUBLIC, "opendata.package": PUBLIC, "opendata.given": PUBLIC,
+    "directory.search": PUBLIC, "directory.listing": PUBLIC, "static": PUBLIC, "i18n.set_language": PUBLIC,
+    "premises.catalogue_page": PUBLIC, "premises.space": PUBLIC, "premises.month": PUBLIC, "premises.week": PUBLIC,
+    "premises.feed": TOKEN,
+    # Accounts
+    "auth.login": PUBLIC, "auth.signup": PUBLIC, "auth.reset_request": PUBLIC, "auth.reset": TOKEN,
+    "auth.confirm": TOKEN, "auth.logout": PUBLIC,
+    "auth.resend_confirmation": LOGGED_IN,
+    # The association's portal
+    "portal.home": MEMBERS, "portal.register": MEMBERS, "portal.invitation": TOKEN,
+    # Accepting an invitation meant for someone else's e-mail is refused inside the view with a message.
+    "portal.accept_invitation": MEMBERS,
+    "portal.association": OWN, "portal.board_page": OWN, "portal.declaration": OWN, "portal.leave": OWN,
+    "portal.request_approval": OWN, "portal.cancel_invitation": OWN, "portal.invite": OWN,
+    "portal.remove_member": OWN, "portal.change_role": OWN, "portal.document": OWN, "portal.case": OWN,
+    "portal.case_action": OWN, "portal.case_reply": OWN,
+    "applying.start": MEMBERS, "applying.resume": OWN, "applying.submit": OWN, "applying.receipt": OWN,
+    "applying.receipt_pdf": OWN, "applying.summary": OWN, "applying.step": OWN,
+    "reporting.member_list": MEMBERS, "reporting.member_report": OWN, "reporting.member_letter": OWN,
+    "directory.mine": MEMBERS, "directory.edit": OWN,
+    "premises.request_form": MEMBERS, "premises.mine": MEMBERS, "premises.cancel": OWN,
+    "premises.renew_association_feed": OWN, "premises.delete_wish": OWN, "premises.seasons": MEMBERS,
+    "premises.wishes": OWN, "premises.submit_wishes": OWN,
+    # The caseworker's workspace
+    "staff.home": CASEWORK, "staff.document": ALL_STAFF, "staff.case": ALL_STAFF, "staff.case_action": ALL_STAFF,
+    "staff.declare_conflict": ALL_STAFF, "staff.add_note": CASEWORK, "staff.request_information": CASEWORK,
+    "staff.confirm_hearing": CASEWORK, "staff.assign": CASEWORK, "staff.save_assessment": CASEWORK,
+    "staff.committee_home": staff("committee_member", "administrator"),
+    "approvals.requests": CASEWORK, "approvals.reject": CASEWORK, "approvals.approve": CASEWORK,
+    "reporting.staff_list": CASEWORK, "reporting.settle_claim": CASEWORK, "reporting.staff_case": CASEWORK,
+    "reporting.staff_action": CASEWORK, "reporting.create_claim": CASEWORK,
+    "payouts.home": CASEWORK, "payouts.create_batch": CASEWORK, "payouts.batch": CASEWORK,
+    "payouts.change_batch": CASEWORK, "payouts.manual_file": CASEWORK, "payouts.payment_file": CASEWORK,
+    "payouts.create_plans": CASEWORK,
+    "indicators.dashboard": ALL_STAFF, "indicators.export": ALL_STAFF,
+    "premises.rounds": CASEWORK, "premises.round_page": MEETINGS, "premises.allocate": CASEWORK,
+    "premises.publish": CASEWORK, "premises.to_committee": CASEWORK, "premises.requests": CASEWORK,
+    "premises.review": CASEWORK, "premises.confirm_hearing": CASEWORK, "premises.staff_cancel": CASEWORK,
+    # The committee
+    "committee.meetings_index": MEETINGS, "committee.meeting": MEETINGS, "committee.minutes": MEETINGS,
+    "committee.create_meeting": CASEWORK, "committee.add_cases": CASEWORK, "committee.remove_case": CASEWORK,
+    "committee.correct_decision": CASEWORK, "committee.case_decisions": CASEWORK,
+    "committee.close": COMMITTEE, "committee.record": COMMITTEE, "committee.declare_conflict": COMMITTEE,
+    # Administration
+    "notices_admin.index": ADMIN, "notices_admin.retry": ADMIN,
+    "premises.admin_home": ADMIN, "premises.space_form": ADMIN, "premises.space_hours": ADMIN,
+    "premises.renew_space_feed": ADMIN, "premises.closure_add": ADMIN, "premises.closure_delete": ADMIN,
+    "premises.location_form": ADMIN, "premises.equipment_form": ADMIN,
+}
+RULES.update({endpoint: ADMIN for endpoint in (
+    "admin.home", "admin.letter_settings", "admin.users", "admin.user_active", "admin.journal", "admin.pools_index",
+    "admin.pool_edit", "admin.pool_copy", "admin.criteria", "admin.criterion_edit", "admin.criterion_delete",
+    "admin.pool_publish", "admin.form_builder", "admin.form_version_action", "admin.form_add_field",
+    "admin.form_edit_field", "admin.form_field_action", "admin.form_preview", "admin.form_start_draft",
+    "admin.form_add_step", "admin.form_edit_step", "admin.form_step_action", "admin.questions", "admin.pool_new",
+    "admin.committees", "admin.committee_edit")})
+
+# Which of A's objects a route's <case_id> means, where the decided case is not the natural one.
+CASE_FOR = {"applying.resume": "draft_case_id", "applying.submit": "draft_case_id", "applying.summary": "draft_case_id",
+            "applying.step": "draft_case_id", "premises.review": "booking_case_id",
+            "premises.confirm_hearing": "booking_case_id"}
+# Which token a route's <token> is: each route gets a valid one of its own kind.
+TOKEN_FOR = {"auth.confirm": "confirm_token", "auth.reset": "reset_token", "premises.feed": "feed_token",
+             "portal.invitation": "token", "portal.accept_invitation": "token"}
+# Requests that end the session or undo the visitor's own standing run last in a role's round.
+RUN_LAST = ("auth.logout", "portal.leave", "portal.remove_member", "portal.change_role", "admin.user_active")
+CHOICE = {"what": None, "step": None, "fmt": None}  # <any(...)> arguments: the first choice
+
+
+def _requests(app: Flask) -> list[tuple[str, str, object]]:
+    """(endpoint, method, rule) for every route and method, GETs first, RUN_LAST at the very end."""
+    out = []
+    for r in app.url_map.iter_rules():
+        for method in sorted(r.methods - {"HEAD", "OPTIONS"}):
+            out.append((r.endpoint, method, r))
+    return sorted(out, key=lambda t: (t[0] in RUN_LAST, t[1] != "GET", t[0], t[2].rule))
+
+
+def _url(r, world: dict) -> str:
+    url = r.rule
+    for name, converter in r._converters.items():
+        if getattr(converter, "items", None):
+            value = sorted(converter.items)[0]
+        elif name == "token":
+            value = world[TOKEN_FOR[r.endpoint]]
+        elif name == "case_id":
+            value = world[CASE_FOR.get(r.endpoint, "case_id")]
+        else:
+            value = world[name]
+        url = url.replace(f"<{_spec(r, name)}>", str(value))
+    return url
+
+
+def _spec(r, name: str) -> str:
+    """The '<int:case_id>' text of argument `name` in the rule."""
+    import re
+    return re.search(r"<([^>]*:)?" + name + r">", r.rule).group(0)[1:-1]
+
+
+def _outcome(resp) -> object:
+    if resp.status_code >= 500:
+        return resp.status_code
+    if resp.status_code in (301, 302, 303) and "/konto/log-ind" in (resp.location or ""):
+        return LOGIN
+    if resp.status_code in (403, 404):
+        return resp.status_code
+    return OK
+
+
+def test_every_route_has_a_rule(app):
+    missing = sorted({r.endpoint for r in app.url_map.iter_rules()} - set(RULES))
+    assert not missing, f"routes with no access rule in tests/security/test_access_matrix.py: {missing}"
+    stale = sorted(set(RULES) - {r.endpoint for r in app.url_map.iter_rules()})
+    assert not stale, f"rules for routes that no longer exist: {stale}"
+
+
+def test_rules_agree_with_the_views_declared_roles(app):
+    """Where a view declares its roles (require_role), the rule's 403s are exactly the other roles."""
+    as_role = {"member_a": "member", "member_b": "member", **{r: r for r in STAFF}}
+    for endpoint, expected in RULES.items():
+        roles = getattr(app.view_functions[endpoint], "required_roles", None)
+        if roles is None:
+            continue
+        for who, role in as_role.items():
+            if role not in roles:
+                assert expected[who] == FORBIDDEN, f"{endpoint}: {who} should be 403 by its declared roles {roles}"
+        assert expected["visitor"] == LOGIN, endpoint
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_access_matrix(app, client, auth, role):
+    world = build_world()
+    world["booking_case_id"] = _booking_case(world["booking_id"])
+    if role != "visitor":
+        resp = auth.login(LOGINS[role], PASSWORD)
+        assert resp.status_code in (302, 303), f"{role} could not log in"
+    wrong = []
+    for endpoint, method, r in _requests(app):
+        if endpoint not in RULES:
+            continue  # reported by test_every_route_has_a_rule
+        url = _url(r, world)
+        resp = client.open(url, method=method, data={})
+        got, expected = _outcome(resp), RULES[endpoint][role]
+        if got != expected:
+            wrong.append(f"{method} {url} ({endpoint}): expected {expected}, got {got} [{resp.status_code}]")
+    assert not wrong, f"{role}:\n" + "\n".join(wrong)
+
+
+def _booking_case(booking_id: int) -> int:
+    from app.extensions import db
+    from app.models.premises import Booking
+    return db.session.get(Booking, booking_id).case_id

@@ -1,0 +1,167 @@
+"""The demo municipality plus what the access matrix needs: objects of association A, and a member of B.
+
+A is Boldklubben Nordstjernen (forening@demo.dk is its chair), B the demo's second association.
+`build_world()` returns the URL arguments that point at A's objects, by argument name.
+"""
+from __future__ import annotations
+
+from datetime import date, datetime, time, timedelta
+
+from app.extensions import db
+from app.models import (Association, Case, Decision, Document, Membership, Pool,
+                        User)
+from app.services.unit_of_work import commit
+
+PASSWORD = "demo-adgangskode"
+LOGINS = {
+    "member_a": "forening@demo.dk",
+    "member_b": "formand2@forening.example",
+    "caseworker": "sagsbehandler@demo.dk",
+    "committee_member": "udvalg@demo.dk",
+    "administrator": "admin@demo.dk",
+}
+
+
+def _one(stmt):
+    row = db.session.scalar(stmt.limit(1))
+    assert row is not None, f"the demo has no {stmt}"
+    return row
+
+
+def _a_case_at_meeting(a: Association, caseworker: User):
+    """A's 'Pigefodbold' case, taken to the committee and put on the demo meeting's agenda."""
+    from app.models.meeting import AgendaItem, Meeting
+    from app.services import assessment as assessment_service
+    from app.services import hearing, meetings, transitions
+    case = _one(db.select(Case).where(Case.association_id == a.id, Case.title == "Pigefodbold for 10-12-årige"))
+    pool = db.session.get(Pool, case.pool_id)
+    case.assignee_id = caseworker.id
+    pool.delegation_limit = 1_000  # above the delegation: the committee decides
+    commit()
+    transitions.perform(case.id, "start_assessment", caseworker)
+    scores = {c.id: assessment_service.ScoreInput(3, "") for c in pool.criteria}
+    assessment_service.save_assessment(case.id, caseworker, scores, 4_000, "Vi indstiller det ansøgte beløb.")
+    hearing.confirm_hearing(case.id, caseworker, "not_needed", "Afgørelsen bygger på foreningens egne oplysninger.")
+    transitions.perform(case.id, "recommend", caseworker)
+    transitions.perform(case.id, "send_to_committee", caseworker)
+    meeting = _one(db.select(Meeting).where(Meeting.committee_id == pool.committee_id))
+    meetings.add_to_agenda(meeting.id, [case.id], caseworker)
+    item = _one(db.select(AgendaItem).where(AgendaItem.case_id == case.id))
+    return meeting.id, item.id
+
+
+def _a_booking(a: Association, chair: User, caseworker: User):
+    """An approved booking by A for the first bookable room, three weeks from now."""
+    from app.models.premises import Booking, Space
+    from app.services import bookings, transitions
+    space = _one(db.select(Space).where(Space.name.like("%Mødelokale%")).order_by(Space.id))
+    data = bookings.RequestInput(space_id=space.id, association_id=a.id, purpose="Bestyrelsesmøde", participants=8,
+                                 age_group="children_youth", first_day=_wednesday(weeks_ahead=3),
+                                 start_time=time(17, 0), end_time=time(18, 0), take_free=True)
+    case = bookings.request_booking(chair, data)
+    if case.state == "requested":
+        transitions.perform(case.id, "approve", caseworker)
+    booking = _one(db.select(Booking).where(Booking.case_id == case.id))
+    return space, booking
+
+
+def _wednesday(weeks_ahead: int) -> date:
+    today = date.today()
+    return today + timedelta(days=(2 - today.weekday()) % 7 + 7 * weeks_ahead)
+
+
+def _a_wish(a: Association, chair: User) -> int:
+    """A pending wish of A in the demo's open seasonal round."""
+    from app.models.premises import AllocationRound, AllocationWish, Space
+    from app.services import allocation
+    rnd = _one(db.select(AllocationRound).order_by(AllocationRound.id))
+    space = _one(db.select(Space).where(Space.name.like("%Mødelokale%")).order_by(Space.id))
+    allocation.add_wish(rnd, a, chair, allocation.WishInput(
+        space_id=space.id, weekday=4, start_time=time(17, 0), end_time=time(18, 0), participants=8,
+        age_group="children_youth", for_disabled=False))
+    return _one(db.select(AllocationWish.id).where(AllocationWish.association_id == a.id))
+
+
+def build_world() -> dict:
+    """Seed the demo, add the objects the matrix visits, and return URL arguments for A's objects."""
+    from app.demo import seed
+    from app.models.association import ApprovalRequest
+    from app.models.listing import AssociationListing as Listing
+    from app.models.outbox import OutboxMessage
+    from app.models.payout import PaymentBatch as PayoutBatch
+    from app.models.premises import AllocationRound, Equipment
+    from app.models.form import FormField, FormStep, FormVersion
+    from app.models.pool import PoolCriterion
+    from app.models.report import RepaymentClaim
+    from app.services import invitations, premises, repayment
+    from app.services.accounts import password_fingerprint
+    from app.services.tokens import make_token
+    seed()
+    a = _one(db.select(Association).order_by(Association.id))
+    chair = _one(db.select(User).where(User.email == LOGINS["member_a"]))
+    caseworker = _one(db.select(User).where(User.email == LOGINS["caseworker"]))
+    treasurer_seat = _one(db.select(Membership).where(Membership.association_id == a.id,
+                                                      Membership.user_id != chair.id))
+    invitation = invitations.invite(a, chair, "ny.i.bestyrelsen@example.dk")
+    decided = _one(db.select(Case).where(Case.association_id == a.id, Case.title == "Fodboldskole i sommerferien"))
+    claim = repayment.create_claim(decided.id, caseworker, 1_000, "Aktiviteten blev mindre end planlagt.",
+                                   date.today() + timedelta(days=30))
+    meeting_id, item_id = _a_case_at_meeting(a, caseworker)
+    space, booking = _a_booking(a, chair, caseworker)
+    approval = db.session.scalar(db.select(ApprovalRequest).order_by(ApprovalRequest.id).limit(1))
+    pool = db.session.get(Pool, decided.pool_id)
+    version = _one(db.select(FormVersion).where(FormVersion.pool_id == pool.id))
+    step = _one(db.select(FormStep).where(FormStep.version_id == version.id))
+    return {
+        "association_id": a.id,
+        "case_id": decided.id,
+        "draft_case_id": _draft(a, chair),
+        "document_id": _one(db.select(Document.id).where(Document.case_id == decided.id)),
+        "decision_id": _one(db.select(Decision.id).where(Decision.case_id == decided.id)),
+        "claim_id": claim.id,
+        "membership_id": treasurer_seat.id,
+        "invitation_id": invitation.id,
+        "token": invitations.invitation_link(invitation).rsplit("/", 1)[1],
+        "meeting_id": meeting_id,
+        "item_id": item_id,
+        "space_id": space.id,
+        "location_id": space.location_id,
+        "booking_id": booking.id,
+        "equipment_id": _one(db.select(Equipment.id)),
+        "closure_id": _closure(space),
+        "round_id": _one(db.select(AllocationRound.id)),
+        "wish_id": _a_wish(a, chair),
+        "listing_id": _one(db.select(Listing.id).where(Listing.association_id == a.id)),
+        "request_id": approval.id if approval else 0,
+        "message_id": _one(db.select(OutboxMessage.id)),
+        "batch_id": _one(db.select(PayoutBatch.id)),
+        "pool_id": pool.id,
+        "criterion_id": _one(db.select(PoolCriterion.id).where(PoolCriterion.pool_id == pool.id)),
+        "step_id": step.id,
+        "field_id": _one(db.select(FormField.id).where(FormField.step_id == step.id)),
+        "committee_id": pool.committee_id,
+        "user_id": chair.id,
+        "slug": pool.slug,
+        "name": "subsidy",
+        "confirm_token": make_token("confirm", {"uid": chair.id, "email": chair.email}),
+        "reset_token": make_token("reset", {"uid": chair.id, "fp": password_fingerprint(chair)}),
+        "feed_token": premises.feed_for(association_id=a.id).token,
+        "number": 1,
+        "filename": "app.js",
+    }
+
+
+def _draft(a: Association, chair: User) -> int:
+    from app.services import cases as case_service
+    pool = _one(db.select(Pool).where(Pool.slug.like("frivillighedspulje-%")))
+    case = case_service.create_draft(pool, a, chair, "Kladde til adgangstest", 1_000, {"description": "Kladde"})
+    return case.id
+
+
+def _closure(space) -> int:
+    from app.models.premises import Closure
+    closure = Closure(space_id=space.id, starts_on=date.today() + timedelta(days=60),
+                      ends_on=date.today() + timedelta(days=61), reason="Rengøring")
+    db.session.add(closure)
+    commit()
+    return closure.id
