@@ -48,6 +48,13 @@ class Config:
     REPORT_REMINDER_DAYS = 14
     REMINDER_SWEEP_SECONDS = 3600
     OUTBOX_MAX_ATTEMPTS = 8
+    # Retention (GDPR art. 5(1)(e); README "Sletteregler"): years after the end of the calendar year in
+    # which a record ended. Env: RETENTION_YEARS_GRANT_CASE=10 etc. Run daily by Celery beat.
+    RETENTION_YEARS: dict = {"grant_case": 5, "rejected_application": 3, "premises_case": 2,
+                             "invitation": 1, "inactive_user": 3}
+    RETENTION_SWEEP_SECONDS = 24 * 3600
+    RETENTION_BATCH = 200
+    RATELIMIT_ENABLED = True  # explicit: Flask-Limiter keeps a previous app's False as its default
     RATELIMIT_STORAGE_URI = "memory://"
     RATELIMIT_LOGIN = "10 per minute;50 per hour"
     RATELIMIT_HEADERS_ENABLED = True
@@ -66,9 +73,24 @@ class Config:
     EMAIL_TOKEN_MAX_AGE = 3 * 24 * 3600
     RESET_TOKEN_MAX_AGE = 3600
     PERMANENT_SESSION_LIFETIME = timedelta(hours=8)
+    # Two-factor log-in (TOTP): True = every staff role, False = nobody, or a tuple of roles.
+    # Members may switch it on themselves under /konto/sikkerhed.
+    TWO_FACTOR_REQUIRED: bool | tuple = True
+    TWO_FACTOR_PENDING_SECONDS = 300  # between the password and the code
+    TWO_FACTOR_VALID_WINDOW = 1  # 30-second steps accepted either side of now (phone clock drift)
+    TWO_FACTOR_ISSUER: str | None = None  # name in the authenticator app; None: MUNICIPALITY_NAME
     SESSION_COOKIE_HTTPONLY = True
     SESSION_COOKIE_SAMESITE = "Lax"
     REMEMBER_COOKIE_HTTPONLY = True
+    REMEMBER_COOKIE_SAMESITE = "Lax"
+    # A log-in lasts at most PERMANENT_SESSION_LIFETIME (env SESSION_LIFETIME_HOURS) and ends after
+    # SESSION_IDLE_MINUTES without a request (app/security.py).
+    SESSION_IDLE_MINUTES = 30
+    HSTS_ENABLED = False  # only where the site is served over HTTPS (production)
+    HSTS_MAX_AGE = 365 * 24 * 3600
+    PASSWORD_MIN_LENGTH = 12
+    # "module:Class" of the virus scanner every upload passes through (app/services/antivirus.py).
+    ANTIVIRUS_SCANNER = "app.services.antivirus:NoopScanner"
     MUNICIPALITY_NAME = "Eksempel Kommune"
     MUNICIPALITY_ADDRESS = "Rådhuspladsen 1, 9999 Eksempelby"
     MUNICIPALITY_EMAIL = "kultur@kommune.example"
@@ -108,6 +130,7 @@ class ProductionConfig(Config):
 
     SESSION_COOKIE_SECURE = True
     REMEMBER_COOKIE_SECURE = True
+    HSTS_ENABLED = True
     MAIL_BACKEND = "smtp"
 
 
@@ -120,7 +143,7 @@ CONFIGS = {
 _ENV_STRINGS = (
     "SECRET_KEY", "MAIL_SERVER", "MAIL_USERNAME", "MAIL_PASSWORD", "MAIL_SENDER", "MAIL_BACKEND",
     "MAIL_LOG_PATH", "UPLOAD_FOLDER", "MUNICIPALITY_NAME", "MUNICIPALITY_ADDRESS", "MUNICIPALITY_EMAIL",
-    "MUNICIPALITY_PHONE", "MUNICIPALITY_DEPARTMENT", "PUBLIC_BASE_URL",
+    "MUNICIPALITY_PHONE", "MUNICIPALITY_DEPARTMENT", "PUBLIC_BASE_URL", "ANTIVIRUS_SCANNER",
 )
 
 
@@ -144,14 +167,28 @@ def settings_from_env(environ: Mapping[str, str] | None = None) -> dict:
         out["MAIL_USE_TLS"] = environ["MAIL_USE_TLS"].lower() in ("1", "true", "yes")
     if environ.get("DATABASE_URL"):
         out["SQLALCHEMY_DATABASE_URI"] = normalise_database_url(environ["DATABASE_URL"])
-    for key in ("OUTBOX_SWEEP_SECONDS", "OUTBOX_MAX_ATTEMPTS"):
+    for key in ("OUTBOX_SWEEP_SECONDS", "OUTBOX_MAX_ATTEMPTS", "SESSION_IDLE_MINUTES", "PASSWORD_MIN_LENGTH"):
         if environ.get(key):
             out[key] = int(environ[key])
+    if environ.get("SESSION_LIFETIME_HOURS"):
+        out["PERMANENT_SESSION_LIFETIME"] = timedelta(hours=float(environ["SESSION_LIFETIME_HOURS"]))
+    out.update(retention_settings(environ))
     if environ.get("REDIS_URL"):
         out.update(redis_settings(environ["REDIS_URL"]))
         if environ.get("BROKER_VISIBILITY_TIMEOUT"):
             out["CELERY"] = _with_visibility_timeout(out["CELERY"], int(environ["BROKER_VISIBILITY_TIMEOUT"]))
     return out
+
+
+def retention_settings(environ: Mapping[str, str]) -> dict:
+    """RETENTION_YEARS_<RULE>=n overrides one retention rule; an unknown rule name is refused."""
+    prefix = "RETENTION_YEARS_"
+    years = {key[len(prefix):].lower(): int(value) for key, value in environ.items()
+             if key.startswith(prefix) and value}
+    unknown = sorted(set(years) - set(Config.RETENTION_YEARS))
+    if unknown:
+        raise RuntimeError(f"unknown retention rule(s) {unknown}; known: {sorted(Config.RETENTION_YEARS)}")
+    return {"RETENTION_YEARS": {**Config.RETENTION_YEARS, **years}} if years else {}
 
 
 def _with_visibility_timeout(celery: dict, seconds: int) -> dict:

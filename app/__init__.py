@@ -19,6 +19,7 @@ def create_app(config: type[Config] | None = None, **overrides: object) -> Flask
     configure_paths(app)
     refuse_unsafe_production(app, config)
     register_extensions(app)
+    register_security(app)
     register_blueprints(app)
     register_errorhandlers(app)
     register_template_helpers(app)
@@ -59,6 +60,11 @@ def register_extensions(app: Flask) -> None:
     login_manager.init_app(app)
     login_manager.login_view = "auth.login"
     login_manager.login_message_category = "info"
+    # Flask-Login's own message is English; ours is translated when flashed (a lazy string can't go in the session).
+    from flask_babel import gettext
+    from workflows.i18n import N_
+    login_manager.login_message = N_("Log ind for at se siden.")
+    login_manager.localize_callback = gettext
     csrf.init_app(app)
     babel.init_app(app, locale_selector=select_locale)
     # The locale belongs to the request, not to a longer-lived app context (tests, CLI).
@@ -71,6 +77,12 @@ def register_extensions(app: Flask) -> None:
 
     from app.services.outbox import register_dispatch
     register_dispatch(app)
+
+
+def register_security(app: Flask) -> None:
+    """Security headers on every response; session idle and absolute time-outs."""
+    from app import security
+    security.register(app)
 
 
 def register_blueprints(app: Flask) -> None:
@@ -100,6 +112,10 @@ def register_blueprints(app: Flask) -> None:
         app.register_blueprint(bp)
     from app.applying import bp as applying_bp
     app.register_blueprint(applying_bp)
+    from app.privacy import bp as privacy_bp  # read log and case export (aktindsigt)
+    app.register_blueprint(privacy_bp)
+    from app.personal_data import bp as personal_data_bp  # data export, account deletion, retention
+    app.register_blueprint(personal_data_bp)
 
 
 def register_errorhandlers(app: Flask) -> None:

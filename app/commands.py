@@ -1,4 +1,4 @@
-"""CLI commands: flask create-admin, flask seed-demo."""
+"""CLI commands: flask create-admin, flask seed-demo, flask reset-2fa."""
 from __future__ import annotations
 
 import click
@@ -37,3 +37,17 @@ def register(app: Flask) -> None:
         from app.demo import DEMO_LOGINS
         for email, role in DEMO_LOGINS:
             click.echo(f"  {role:<28} {email}")
+        click.echo("Medarbejdere sætter to-faktor-log-ind op første gang (enhver TOTP-app); "
+                   "flask reset-2fa EMAIL nulstiller.")
+
+    @app.cli.command("reset-2fa")
+    @click.argument("email")
+    def reset_2fa(email: str) -> None:
+        """Remove a user's two-factor log-in (lost phone); they set it up again at the next log-in."""
+        from app.services import two_factor
+        from app.services.admin_audit import SetupError
+        try:
+            user = two_factor.reset_by_email(email)
+        except SetupError as exc:
+            raise click.ClickException(str(exc.message)) from None
+        click.echo(f"To-faktor nulstillet for {user.email}; sættes op igen ved næste log-ind.")

@@ -143,7 +143,12 @@ class AuthActions:
         self._client = client
 
     def login(self, email: str, password: str = "demo-adgangskode"):
-        return self._client.post("/konto/log-ind", data={"email": email, "password": password})
+        """Post the log-in form; when the app asks for two-factor, enrol if needed and give an app code."""
+        from tests import two_factor_steps
+        resp = self._client.post("/konto/log-ind", data={"email": email, "password": password})
+        if two_factor_steps.asks_for_second_step(resp):
+            return two_factor_steps.complete(self._client, email, resp)
+        return resp
 
     def logout(self):
         return self._client.post("/konto/log-ud")

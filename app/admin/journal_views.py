@@ -11,14 +11,17 @@ from app.services import admin_audit
 
 ENTITY_LABELS = {"pool": _l("Pulje"), "criterion": _l("Kriterium"), "question": _l("Spørgsmål"),
                  "form": _l("Ansøgningsskema"), "committee": _l("Udvalg"), "user": _l("Bruger"),
-                 "settings": _l("Brevpapir")}
+                 "settings": _l("Brevpapir"), "case": _l("Sag"), "retention": _l("Sletteregler")}
 ACTION_LABELS = {"create": _l("oprettet"), "update": _l("ændret"), "delete": _l("slettet"),
                  "publish": _l("offentliggjort"), "unpublish": _l("skjult"), "copy": _l("kopieret til nyt år"),
                  "replace": _l("ændret"), "start_draft": _l("ny kladde"), "discard_draft": _l("kladde kasseret"),
                  "add_step": _l("trin tilføjet"), "update_step": _l("trin ændret"), "delete_step": _l("trin slettet"),
                  "move_step": _l("trin flyttet"), "add_field": _l("felt tilføjet"), "update_field": _l("felt ændret"),
                  "delete_field": _l("felt slettet"), "move_field": _l("felt flyttet"), "enable": _l("genaktiveret"),
-                 "disable": _l("deaktiveret")}
+                 "disable": _l("deaktiveret"), "reset_two_factor": _l("to-faktor nulstillet"),
+                 "anonymise": _l("anonymiseret"), "run": _l("kørt"), "dry_run": _l("prøvekørt"),
+                 "anonymise_invitations": _l("invitationer anonymiseret"), "export": _l("data udleveret"),
+                 "delete_account": _l("bruger slettet af brugeren selv")}
 
 
 @bp.route("/journal")

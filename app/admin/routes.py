@@ -14,7 +14,7 @@ from app.auth.access import require_admin
 from app.extensions import db
 from app.models import Association, Case, Committee, OutboxMessage, Pool, User
 from app.models.user import STAFF_ROLES
-from app.services import admin_committees, admin_users, settings as settings_service
+from app.services import admin_committees, admin_users, settings as settings_service, two_factor
 from app.services.admin_audit import SetupError
 
 
@@ -63,6 +63,20 @@ def user_active(user_id: int):
     else:
         flash(_("%(name)s kan nu logge ind igen.", name=user.full_name) if active
               else _("%(name)s er deaktiveret og kan ikke logge ind.", name=user.full_name), "success")
+    return redirect(url_for("admin.users", q=request.form.get("q") or None))
+
+
+@bp.route("/brugere/<int:user_id>/to-faktor", methods=["POST"])
+@require_admin
+def user_reset_two_factor(user_id: int):
+    """Remove a user's two-factor (lost phone); they set it up again at their next log-in."""
+    try:
+        user = two_factor.reset(user_id, current_user)
+    except SetupError as exc:
+        flash(str(exc.message), "error")
+    else:
+        flash(_("To-faktor-log-ind for %(name)s er nulstillet. Ved næste log-ind sætter de det op igen.",
+                name=user.full_name), "success")
     return redirect(url_for("admin.users", q=request.form.get("q") or None))
 
 

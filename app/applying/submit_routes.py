@@ -85,6 +85,8 @@ def summary(case_id: int):
 @require_member
 def submit(case_id: int):
     case = get_case_for_member_or_404(case_id)
+    if case.state == "draft" and case.form_version_id is None:
+        return draft_or_redirect(case.id)[0]  # a draft without a form (made before forms existed) has no summary
     version = request.form.get("case_version", type=int)
     try:
         applications.submit(case.id, current_user, version, date.today())

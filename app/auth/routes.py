@@ -9,7 +9,8 @@ from app.auth import bp
 from app.auth.forms import LoginForm, ResetPasswordForm, ResetRequestForm, SignupForm
 from app.extensions import limiter
 from app.main.navigation import home_endpoint, safe_next
-from app.services import accounts
+from app.services import accounts, two_factor
+from app.auth.two_factor import start_second_step
 from app.i18n import current_locale
 
 
@@ -34,6 +35,8 @@ def login():
         except accounts.AccountDisabled:
             form.email.errors.append(_("Din bruger er spærret. Kontakt kommunen."))
         else:
+            if two_factor.needs_second_step(user):
+                return start_second_step(user, form.next.data)
             login_user(user)
             return redirect(safe_next(form.next.data) or url_for(home_endpoint(user)))
     return render_template("auth/login.html", form=form)
@@ -101,7 +104,7 @@ def reset_request():
 @bp.route("/ny-adgangskode/<token>", methods=["GET", "POST"])
 def reset(token: str):
     try:
-        accounts.user_for_reset_token(token)
+        account = accounts.user_for_reset_token(token)
     except accounts.TokenExpired:
         flash(_("Linket til at nulstille adgangskoden er udløbet eller allerede brugt. Bed om et nyt."), "error")
         return redirect(url_for("auth.reset_request"))
@@ -109,9 +112,12 @@ def reset(token: str):
         flash(_("Linket er ugyldigt. Bed om et nyt."), "error")
         return redirect(url_for("auth.reset_request"))
     form = ResetPasswordForm()
+    form.account = account  # the password policy compares with this user's name and address
     if form.validate_on_submit():
         user = accounts.reset_password(token, form.password.data)
-        login_user(user)
         flash(_("Din adgangskode er ændret."), "success")
+        if two_factor.needs_second_step(user):  # a reset link alone must not get past two-factor
+            return start_second_step(user, None)
+        login_user(user)
         return redirect(url_for(home_endpoint(user)))
     return render_template("auth/reset.html", form=form)

@@ -21,6 +21,8 @@ from app.models.payout import PaymentBatch, PaymentBatchLine, PaymentInstalment
 from app.models.report import CaseReport, RepaymentClaim
 from app.models.listing import AssociationListing, ListingActivity
 from app.models.meeting import AgendaItem, Meeting
+from app.models.two_factor import RecoveryCode
+from app.models.read_log import ReadEvent
 
 __all__ = [
     "Association", "AssociationApproval", "Case", "CaseEvent", "CaseNumberCounter", "Committee",
@@ -33,4 +35,6 @@ __all__ = [
     "PaymentBatch", "PaymentBatchLine", "PaymentInstalment", "CaseReport", "RepaymentClaim",
     "AssociationListing", "ListingActivity",
     "AgendaItem", "Meeting",
+    "RecoveryCode",
+    "ReadEvent",
 ]

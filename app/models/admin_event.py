@@ -9,7 +9,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from app.extensions import db
 from app.models.base import UTCDateTime, utcnow
 
-ENTITY_TYPES = ("pool", "criterion", "question", "form", "committee", "user", "settings")
+ENTITY_TYPES = ("pool", "criterion", "question", "form", "committee", "user", "settings", "case", "retention")
 
 
 class AdminEvent(db.Model):

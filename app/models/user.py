@@ -36,6 +36,13 @@ class User(UserMixin, db.Model):
     password_changed_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     last_login_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    # Two-factor log-in (app/services/two_factor.py): a secret is set while enrolling and kept once
+    # confirmed; the last accepted 30-second step stops a code from being used twice.
+    totp_secret: Mapped[str | None] = mapped_column(String(64))
+    totp_enabled_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    totp_last_step: Mapped[int | None]
+    # Set when the account was deleted by its owner or anonymised by the retention rules.
+    anonymised_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
     memberships: Mapped[list["Membership"]] = relationship(back_populates="user")  # noqa: F821
 
@@ -43,6 +50,11 @@ class User(UserMixin, db.Model):
     def is_staff(self) -> bool:
         """True for caseworkers, committee members and administrators."""
         return self.role in STAFF_ROLES
+
+    @property
+    def two_factor_enabled(self) -> bool:
+        """True once the user has confirmed an authenticator app."""
+        return self.totp_enabled_at is not None
 
     @property
     def first_name(self) -> str:

@@ -74,6 +74,7 @@ def _board_action(association_id: int, action, *args):
 @bp.route("/foreninger/<int:association_id>/medlemmer/<int:membership_id>/rolle", methods=["POST"])
 @require_member
 def change_role(association_id: int, membership_id: int):
+    get_membership_or_404(association_id)  # another association's board: 404 before anything else
     form = RoleForm()
     if not form.validate_on_submit():
         flash(_("Vælg en af rollerne formand, kasserer eller bestyrelsesmedlem."), "error")

@@ -34,12 +34,14 @@ def snapshot(obj: object, fields: Iterable[str]) -> dict:
     return {name: jsonable(getattr(obj, name)) for name in fields}
 
 
-def record(actor: User, entity_type: str, entity_id: int | None, action: str,
+def record(actor: User | None, entity_type: str, entity_id: int | None, action: str,
            before: dict | None = None, after: dict | None = None) -> AdminEvent | None:
-    """Add a journal row to the caller's unit of work; nothing is written when nothing changed."""
+    """Add a journal row to the caller's unit of work; nothing is written when nothing changed.
+
+    `actor` is None for changes made with a `flask` command on the server."""
     if before is not None and after is not None and before == after:
         return None
-    event = AdminEvent(actor_id=actor.id, entity_type=entity_type, entity_id=entity_id, action=action,
+    event = AdminEvent(actor_id=actor.id if actor is not None else None, entity_type=entity_type, entity_id=entity_id, action=action,
                        before=before, after=after)
     db.session.add(event)
     return event

@@ -13,7 +13,7 @@ from werkzeug.datastructures import FileStorage
 
 from app.extensions import db
 from app.models import Case, CommitteeMember, Decision, Document, Membership, Pool, User
-from app.services import files
+from app.services import antivirus, files, image_metadata, pdf_safety, read_log
 
 # Detected type -> the extension a downloaded copy gets.
 EXTENSIONS = {
@@ -155,7 +155,24 @@ def check(file: FileStorage) -> CheckedFile:
     if content_type is None:
         raise AttachmentRejected(_l("Filtypen kan ikke bruges. Send %(kinds)s.", kinds=ALLOWED_DESCRIPTION),
                                  file.filename or "")
+    data = made_safe(data, content_type, file.filename or "")
     return CheckedFile(data=data, content_type=content_type, filename=display_name(file.filename, content_type))
+
+
+def made_safe(data: bytes, content_type: str, filename: str = "") -> bytes:
+    """Virus scan, PDFs with code or hidden files refused, photos without metadata (what is stored)."""
+    problem = antivirus.problem(data, filename)
+    if problem is None and content_type == "application/pdf":
+        problem = pdf_safety.problem(data)
+    if problem is not None:
+        raise AttachmentRejected(problem, filename)
+    if content_type not in image_metadata.FORMATS:
+        return data
+    try:
+        return image_metadata.strip(data, content_type)
+    except image_metadata.ImageUnreadable:
+        raise AttachmentRejected(_l("Billedet kan ikke læses. Gem det igen som PNG eller JPG, og send det igen."),
+                                 filename) from None
 
 
 def chosen_files(uploads: list[FileStorage] | None) -> list[FileStorage]:
@@ -251,4 +268,5 @@ def serve(document_id: int, user: User) -> Response:
     document = db.session.get(Document, document_id)
     if document is None or not may_see(user, document):
         abort(404)
+    read_log.read_document(user, document)  # a staff download is logged (members' own are not)
     return send_document(document)

@@ -8,7 +8,7 @@ from flask_babel import lazy_gettext as _l
 from app.extensions import db
 from app.models import MunicipalitySettings, User
 from app.models.settings import SETTINGS_ID
-from app.services import admin_audit, files
+from app.services import admin_audit, antivirus, files
 from app.services.admin_audit import SetupError
 from app.services.unit_of_work import commit
 
@@ -56,6 +56,9 @@ def save_settings(actor: User, values: SettingsValues, logo: bytes | None = None
         logo_content_type = logo_type(logo)
         if logo_content_type is None:
             raise SetupError(_l("Logoet skal være et PNG- eller JPEG-billede."), "logo")
+        virus = antivirus.problem(logo, "logo")  # every upload passes the virus scanner
+        if virus is not None:
+            raise SetupError(virus, "logo")
     row = get_settings()
     before = _snapshot(row) if row is not None else None
     if row is None:

@@ -20,3 +20,41 @@ if (summary) { summary.focus(); }
   document.addEventListener("change", update);
   update();
 })();
+// Forms marked data-submit-once: one press is enough; the server also turns a second request into the receipt.
+document.querySelectorAll("form[data-submit-once]").forEach(function (form) {
+  form.addEventListener("submit", function (event) {
+    var button = form.querySelector("button[type=submit]");
+    if (!button) { return; }
+    if (button.dataset.sent) { event.preventDefault(); return; }
+    button.dataset.sent = "1";
+    button.setAttribute("aria-disabled", "true");
+  });
+});
+// Warn before a long upload on a phone: too many or too large files are refused by the server anyway.
+document.querySelectorAll("input[type=file][data-max-bytes]").forEach(function (input) {
+  var live = document.getElementById(input.id + "-live");
+  if (!live) { return; }
+  input.addEventListener("change", function () {
+    var max = parseInt(input.getAttribute("data-max-bytes"), 10), n = parseInt(input.getAttribute("data-max-files"), 10);
+    var messages = [];
+    if (input.files.length > n) { messages.push(input.getAttribute("data-too-many")); }
+    for (var i = 0; i < input.files.length; i++) {
+      if (input.files[i].size > max) { messages.push(input.getAttribute("data-too-big").replace("{name}", input.files[i].name)); }
+    }
+    live.textContent = messages.join(" ");
+    live.hidden = messages.length === 0;
+  });
+});
+// Association sign-up: with JavaScript, show only the part that fits the kind chosen; without it, both.
+(function () {
+  var sections = document.querySelectorAll("[data-kind-section]");
+  if (!sections.length) { return; }
+  function update() {
+    var chosen = document.querySelector("input[name=kind]:checked");
+    sections.forEach(function (el) {
+      el.hidden = Boolean(chosen) && el.getAttribute("data-kind-section") !== chosen.value;
+    });
+  }
+  document.querySelectorAll("input[name=kind]").forEach(function (r) { r.addEventListener("change", update); });
+  update();
+})();

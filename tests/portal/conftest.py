@@ -12,7 +12,16 @@ from app.extensions import db
 from app.services import cases as case_service
 from app.services import transitions
 
-PNG = b"\x89PNG\r\n\x1a\n" + b"\x00\x00\x00\rIHDR" + b"\x00" * 40
+
+def _png() -> bytes:
+    """A real 2x2 PNG without metadata: stored uploads are redrawn, and this one comes back byte for byte."""
+    from PIL import Image
+    out = io.BytesIO()
+    Image.new("RGB", (2, 2), (10, 20, 30)).save(out, "PNG")
+    return out.getvalue()
+
+
+PNG = _png()
 PDF = b"%PDF-1.7\n1 0 obj << >> endobj\ntrailer << >>\n%%EOF\n"
 EXE = b"MZ\x90\x00\x03\x00\x00\x00\x04\x00\x00\x00\xff\xff\x00\x00" + b"\x00" * 200 + b"This program cannot be run"
 
