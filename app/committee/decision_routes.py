@@ -12,7 +12,7 @@ from app.committee.access import get_decision_or_404
 from app.committee.forms import CorrectionForm
 from app.extensions import db
 from app.models import Case, Decision, Document
-from app.services import decisions
+from app.services import decisions, read_log
 from app.services.case_guard import NotAllowed
 from app.services.transitions import CaseNotFound, StaleCase
 
@@ -30,6 +30,7 @@ def _history(case: Case) -> tuple[list[Decision], dict[int, Document], set[int]]
 @require_caseworker
 def case_decisions(case_id: int):
     case = get_case_for_staff_or_404(case_id)
+    read_log.read_case(current_user, case)
     rows, letters, corrected = _history(case)
     return render_template("committee/decisions.html", case=case, decisions=rows, letters=letters,
                            corrected=corrected)

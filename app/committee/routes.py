@@ -14,7 +14,7 @@ from app.committee.presenters import agenda_rows
 from app.extensions import db
 from app.models import AgendaItem, Committee, CommitteeMember, Document, Meeting
 from app.services import assessment as assessment_service
-from app.services import decisions, meetings
+from app.services import decisions, meetings, read_log
 from app.services.attachments import send_document
 from app.services.case_guard import NotAllowed
 from app.services.transitions import CaseNotFound, StaleCase
@@ -205,4 +205,5 @@ def minutes(meeting_id: int):
     document = db.session.get(Document, meeting.minutes_document_id) if meeting.minutes_document_id else None
     if document is None:
         abort(404)
+    read_log.read_document(current_user, document)
     return send_document(document)

@@ -14,7 +14,7 @@ from app.models import Case, RepaymentClaim
 from app.models.report import AGE_BANDS
 from app.reporting import bp
 from app.reporting.forms import ClaimForm, ConfirmForm, ReviewForm
-from app.services import reporting, repayment, transitions
+from app.services import read_log, reporting, repayment, transitions
 from workflows import TransitionNotAllowed
 
 CLAIM_ERRORS = {
@@ -48,7 +48,9 @@ def _render(case: Case, review: ReviewForm | None = None, claim: ClaimForm | Non
 @bp.route("/afrapporteringer/sager/<int:case_id>")
 @require_caseworker
 def staff_case(case_id: int):
-    return _render(get_case_for_staff_or_404(case_id))
+    case = get_case_for_staff_or_404(case_id)
+    read_log.read_case(current_user, case)
+    return _render(case)
 
 
 @bp.route("/afrapporteringer/sager/<int:case_id>/handling", methods=["POST"])

@@ -13,7 +13,7 @@ from app.cases_access import get_case_for_staff_or_404
 from app.extensions import db
 from app.models import Document
 from app.services import assessment as assessment_service
-from app.services import assignment, case_notes, files, hearing, transitions
+from app.services import assignment, case_notes, files, hearing, read_log, transitions
 from app.services.assessment import ScoreInput
 from app.services.case_guard import CASEWORKER_ROLES, NotAllowed
 from app.staff import bp
@@ -28,7 +28,9 @@ STALE = _l("Sagen er blevet ændret af en anden, mens du så på den. Se den nye
 @bp.route("/sager/<int:case_id>")
 @require_staff
 def case(case_id: int):
-    return render_case(get_case_for_staff_or_404(case_id))
+    found = get_case_for_staff_or_404(case_id)
+    read_log.read_case(current_user, found)
+    return render_case(found)
 
 
 def _attempt(case_id: int, call: Callable[[], object], success: str, anchor: str, form_key: str, form):
@@ -198,6 +200,7 @@ def document(document_id: int):
         data = files.read_bytes(doc.storage_key)
     except (FileNotFoundError, ValueError):
         abort(404)
+    read_log.read_document(current_user, doc)
     response = send_file(io.BytesIO(data), mimetype=doc.content_type, as_attachment=True,
                          download_name=doc.filename, max_age=0)
     response.headers["X-Content-Type-Options"] = "nosniff"

@@ -1,0 +1,88 @@
+"""The case journal as a PDF/A-1b print (for partsaktindsigt): data in, bytes out.
+
+Every text that came from a person (titles, comments, file names) goes through `layout.text`, which
+escapes it, so markup in a case title is printed as written and never interpreted by reportlab.
+"""
+from __future__ import annotations
+
+import io
+from dataclasses import dataclass
+from datetime import datetime
+
+from reportlab.lib.pagesizes import A4
+from reportlab.lib.units import mm
+from reportlab.lib.styles import ParagraphStyle
+from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer
+
+from app.pdf.layout import MARGIN, Sender, footer, letterhead, paragraphs, styles, text
+from app.pdf.letter import fingerprint
+from app.pdf.pdfa import REGULAR, DocumentInfo, canvasmaker, register_fonts
+
+
+@dataclass(frozen=True)
+class JournalLine:
+    """One journal entry as printed: when, what, by whom, and the words written."""
+
+    at: str
+    what: str
+    who: str = ""
+    comment: str = ""
+    internal: bool = False
+
+
+@dataclass(frozen=True)
+class CaseJournal:
+    """A case and its journal lines, oldest first."""
+
+    sender: Sender
+    case_number: str
+    title: str
+    association: str
+    pool: str
+    state: str
+    printed_at: str
+    scope: str  # who the print is for, e.g. "Udskrift til parten (uden interne notater)"
+    lines: tuple[JournalLine, ...]
+
+
+def render_case_journal(data: CaseJournal, created: datetime) -> bytes:
+    """The journal as PDF/A-1b bytes."""
+    register_fonts()
+    st = styles()
+    st["entry"] = ParagraphStyle("entry", parent=st["body"], spaceBefore=6, spaceAfter=2, borderPadding=0)
+    st["comment"] = ParagraphStyle("comment", parent=st["small"], leftIndent=6 * mm, spaceAfter=3)
+    out = io.BytesIO()
+    title = f"Journal for sag {data.case_number}"
+    doc = SimpleDocTemplate(out, pagesize=A4, leftMargin=MARGIN, rightMargin=MARGIN, topMargin=18 * mm,
+                            bottomMargin=24 * mm, initialFontName=REGULAR, title=title)
+    info = DocumentInfo(title=title, author=data.sender.name, subject=data.title, fingerprint=fingerprint(data))
+    page = footer(data.sender)
+    doc.build(_story(data, st), onFirstPage=page, onLaterPages=page, canvasmaker=canvasmaker(info, created))
+    return out.getvalue()
+
+
+def _story(data: CaseJournal, st: dict) -> list:
+    facts = [("Sag:", data.case_number), ("Udskrevet:", data.printed_at)]
+    story: list = [letterhead(data.sender, facts, st), Spacer(1, 8 * mm),
+                   Paragraph(text(f"Journal for sag {data.case_number}"), st["title"]),
+                   Paragraph(text(data.title), st["lead"]),
+                   Paragraph(f"Forening: {text(data.association)}<br/>Pulje: {text(data.pool)}<br/>"
+                             f"Status: {text(data.state)}", st["body"]),
+                   Paragraph(text(data.scope), st["small"]), Spacer(1, 4 * mm)]
+    if not data.lines:
+        return story + [Paragraph("Journalen er tom.", st["body"])]
+    return story + _entries(data.lines, st)
+
+
+def _entries(lines: tuple[JournalLine, ...], st: dict) -> list:
+    """One block per entry (not a table: a long comment must be able to run over a page break)."""
+    story: list = []
+    for line in lines:
+        head = f"<b>{text(line.at)}</b> · {text(line.what)}"
+        if line.who:
+            head += f" ({text(line.who)})"
+        if line.internal:
+            head += " <b>[Intern]</b>"
+        story.append(Paragraph(head, st["entry"]))
+        story += paragraphs(line.comment, st["comment"]) if line.comment else []
+    return story
