@@ -62,6 +62,8 @@ class Case(db.Model):
     form_version_id: Mapped[int | None] = mapped_column(ForeignKey("form_versions.id", ondelete="RESTRICT"),
                                                          index=True)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, onupdate=utcnow)
+    # Set when the retention rules removed the personal data (app/services/retention.py).
+    anonymised_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
     # Optimistic locking: every UPDATE checks and bumps the version.
     __mapper_args__ = {"version_id_col": version}

@@ -129,10 +129,12 @@ def pending_ids(older_than_seconds: int) -> list[int]:
 def register_dispatch(app: Flask) -> None:
     """Schedule the outbox sweep and the reminder jobs on Celery beat."""
     from app.services.reminders import beat_schedule
+    from app.services.retention import beat_schedule as retention_schedule
     celery_app = app.extensions["celery"]
     celery_app.conf.beat_schedule = {
         **(celery_app.conf.beat_schedule or {}),
         "outbox-sweep": {"task": "app.tasks.notices.sweep_outbox",
                          "schedule": float(app.config["OUTBOX_SWEEP_SECONDS"])},
         **beat_schedule(app),
+        **retention_schedule(app),
     }

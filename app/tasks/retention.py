@@ -1,0 +1,13 @@
+"""The daily retention job (idempotent: a second run finds nothing left to anonymise)."""
+from __future__ import annotations
+
+from celery import shared_task
+
+from app.models.base import utcnow
+from app.services import retention
+
+
+@shared_task
+def anonymise_expired() -> dict:
+    """Anonymise personal data in records past their retention period; returns the counts."""
+    return retention.anonymise_expired(utcnow()).counts()
