@@ -53,8 +53,13 @@ RULES: dict[str, dict] = {
     "premises.feed": TOKEN,
     # Accounts
     "auth.login": PUBLIC, "auth.signup": PUBLIC, "auth.reset_request": PUBLIC, "auth.reset": TOKEN,
-    "auth.confirm": TOKEN, "auth.logout": PUBLIC,
+    # A confirmed address sends a visitor on to log in, a logged-in user home.
+    "auth.confirm": rule(visitor=LOGIN), "auth.logout": PUBLIC,
     "auth.resend_confirmation": LOGGED_IN,
+    # Two-factor: the code and enrolment pages belong to a half-finished log-in (none: sent to log in);
+    # a logged-in user is sent home, or may switch two-factor on. The security page is everyone's own.
+    "auth.two_factor": rule(visitor=LOGIN), "auth.two_factor_setup": rule(visitor=LOGIN),
+    "auth.security": LOGGED_IN, "auth.security_recovery_codes": LOGGED_IN, "auth.security_disable": LOGGED_IN,
     # The association's portal
     "portal.home": MEMBERS, "portal.register": MEMBERS, "portal.invitation": TOKEN,
     # Accepting an invitation meant for someone else's e-mail is refused inside the view with a message.
@@ -90,8 +95,17 @@ RULES: dict[str, dict] = {
     "committee.create_meeting": CASEWORK, "committee.add_cases": CASEWORK, "committee.remove_case": CASEWORK,
     "committee.correct_decision": CASEWORK, "committee.case_decisions": CASEWORK,
     "committee.close": COMMITTEE, "committee.record": COMMITTEE, "committee.declare_conflict": COMMITTEE,
+    # Read log and the case file (partsaktindsigt)
+    "privacy.association_reads": OWN, "privacy.my_reads": LOGGED_IN, "privacy.case_reads": CASEWORK,
+    "privacy.staff_export": CASEWORK, "privacy.member_export": OWN,
+    # Personal data (GDPR): own data for everyone; an association's export for its chair and caseworkers
+    "personal_data.mine": LOGGED_IN, "personal_data.export_mine": LOGGED_IN,
+    "personal_data.export_association": rule(LOGIN, OK, NOT_FOUND, OK, FORBIDDEN, OK),
+    "personal_data.export_association_lookup": CASEWORK, "personal_data.export_user_lookup": ADMIN,
+    "personal_data.delete_account": MEMBERS, "personal_data.retention_rules": ADMIN,
+    "personal_data.run_retention": ADMIN,
     # Administration
-    "notices_admin.index": ADMIN, "notices_admin.retry": ADMIN,
+    "notices_admin.index": ADMIN, "notices_admin.retry": ADMIN, "admin.user_reset_two_factor": ADMIN,
     "premises.admin_home": ADMIN, "premises.space_form": ADMIN, "premises.space_hours": ADMIN,
     "premises.renew_space_feed": ADMIN, "premises.closure_add": ADMIN, "premises.closure_delete": ADMIN,
     "premises.location_form": ADMIN, "premises.equipment_form": ADMIN,
@@ -111,8 +125,11 @@ CASE_FOR = {"applying.resume": "draft_case_id", "applying.submit": "draft_case_i
 # Which token a route's <token> is: each route gets a valid one of its own kind.
 TOKEN_FOR = {"auth.confirm": "confirm_token", "auth.reset": "reset_token", "premises.feed": "feed_token",
              "portal.invitation": "token", "portal.accept_invitation": "token"}
-# Requests that end the session or undo the visitor's own standing run last in a role's round.
-RUN_LAST = ("auth.logout", "portal.leave", "portal.remove_member", "portal.change_role", "admin.user_active")
+# Requests that change who the user is to A run last in a role's round, in this order. Accepting an
+# invitation is open to whoever holds the link (it was sent to the invitee's inbox; people often log in with
+# another address than the board used), so B's member joins A there: nothing after it tests B against A.
+RUN_LAST = ("admin.criterion_delete", "portal.remove_member", "portal.change_role", "admin.user_active", "portal.leave",
+            "portal.accept_invitation", "auth.logout")
 CHOICE = {"what": None, "step": None, "fmt": None}  # <any(...)> arguments: the first choice
 
 
@@ -122,7 +139,8 @@ def _requests(app: Flask) -> list[tuple[str, str, object]]:
     for r in app.url_map.iter_rules():
         for method in sorted(r.methods - {"HEAD", "OPTIONS"}):
             out.append((r.endpoint, method, r))
-    return sorted(out, key=lambda t: (t[0] in RUN_LAST, t[1] != "GET", t[0], t[2].rule))
+    return sorted(out, key=lambda t: (RUN_LAST.index(t[0]) if t[0] in RUN_LAST else -1, t[1] != "GET", t[0],
+                                      t[2].rule))
 
 
 def _url(r, world: dict) -> str:
@@ -132,6 +150,8 @@ def _url(r, world: dict) -> str:
             value = sorted(converter.items)[0]
         elif name == "token":
             value = world[TOKEN_FOR[r.endpoint]]
+        elif name == "meeting_id" and r.endpoint == "committee.minutes":
+            value = world["minutes_meeting_id"]  # minutes exist once a meeting is closed
         elif name == "case_id":
             value = world[CASE_FOR.get(r.endpoint, "case_id")]
         else:

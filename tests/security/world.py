@@ -44,10 +44,29 @@ def _a_case_at_meeting(a: Association, caseworker: User):
     hearing.confirm_hearing(case.id, caseworker, "not_needed", "Afgørelsen bygger på foreningens egne oplysninger.")
     transitions.perform(case.id, "recommend", caseworker)
     transitions.perform(case.id, "send_to_committee", caseworker)
-    meeting = _one(db.select(Meeting).where(Meeting.committee_id == pool.committee_id))
+    meeting = _one(db.select(Meeting).where(Meeting.committee_id == pool.committee_id, Meeting.status == "planned"))
     meetings.add_to_agenda(meeting.id, [case.id], caseworker)
     item = _one(db.select(AgendaItem).where(AgendaItem.case_id == case.id))
     return meeting.id, item.id
+
+
+def _closed_meeting(committee_id: int, caseworker: User) -> int:
+    """A closed meeting with minutes: the demo's two other committee cases moved onto it and granted."""
+    from app.models.meeting import AgendaItem, Meeting
+    from app.services import decisions, meetings
+    chair = _one(db.select(User).where(User.email == "formand.kfu@demo.dk"))
+    demo_meeting = _one(db.select(Meeting).where(Meeting.committee_id == committee_id))
+    others = db.session.scalars(db.select(AgendaItem).where(AgendaItem.meeting_id == demo_meeting.id)).all()
+    case_ids = [item.case_id for item in others]
+    for item in others:
+        meetings.remove_from_agenda(demo_meeting.id, item.id, caseworker)
+    meeting = meetings.create_meeting(committee_id, date.today() - timedelta(days=1), "Ekstraordinært møde",
+                                      "Rådhuset", caseworker)
+    meetings.add_to_agenda(meeting.id, case_ids, caseworker)
+    for item in db.session.scalars(db.select(AgendaItem).where(AgendaItem.meeting_id == meeting.id)).all():
+        meetings.record_proposal(meeting.id, item.id, chair, meetings.ProposalInput("grant"))
+    assert decisions.close_meeting(meeting.id, chair)
+    return meeting.id
 
 
 def _a_booking(a: Association, chair: User, caseworker: User):
@@ -106,6 +125,7 @@ def build_world() -> dict:
     decided = _one(db.select(Case).where(Case.association_id == a.id, Case.title == "Fodboldskole i sommerferien"))
     claim = repayment.create_claim(decided.id, caseworker, 1_000, "Aktiviteten blev mindre end planlagt.",
                                    date.today() + timedelta(days=30))
+    minutes_meeting_id = _closed_meeting(pool_committee_of(decided), caseworker)
     meeting_id, item_id = _a_case_at_meeting(a, caseworker)
     space, booking = _a_booking(a, chair, caseworker)
     approval = db.session.scalar(db.select(ApprovalRequest).order_by(ApprovalRequest.id).limit(1))
@@ -123,6 +143,7 @@ def build_world() -> dict:
         "invitation_id": invitation.id,
         "token": invitations.invitation_link(invitation).rsplit("/", 1)[1],
         "meeting_id": meeting_id,
+        "minutes_meeting_id": minutes_meeting_id,
         "item_id": item_id,
         "space_id": space.id,
         "location_id": space.location_id,
@@ -149,6 +170,12 @@ def build_world() -> dict:
         "number": 1,
         "filename": "app.js",
     }
+
+
+def pool_committee_of(case: Case) -> int:
+    """The committee of the meeting in the demo (Kultur- og Fritidsudvalget, which has a planned meeting)."""
+    from app.models.meeting import Meeting
+    return _one(db.select(Meeting.committee_id).order_by(Meeting.id))
 
 
 def _draft(a: Association, chair: User) -> int:
