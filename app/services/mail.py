@@ -15,6 +15,7 @@ from app.models.outbox import OutboxMessage
 SUBJECTS = {
     "confirm_email": lambda p: _("Bekræft din e-mailadresse"),
     "reset_password": lambda p: _("Nulstil din adgangskode"),
+    "two_factor_enabled": lambda p: _("To-faktor-log-ind er slået til på din bruger"),
     "staff_welcome": lambda p: _("Du er oprettet som medarbejder i Foreningsstøtte"),
     "case_update": lambda p: _("Nyt i jeres sag %(number)s", number=p.get("case_number", "")),
     "case_update_staff": lambda p: _("Sag %(number)s: %(state)s", number=p.get("case_number", ""),

@@ -71,8 +71,17 @@ def confirm_enrolment(user: User, code: str) -> list[str]:
         raise WrongCode()
     user.totp_enabled_at = utcnow()
     codes = _replace_recovery_codes(user)
+    _tell_the_owner(user)
     commit()
     return codes
+
+
+def _tell_the_owner(user: User) -> None:
+    """An e-mail in the same commit: whoever enrols with a stolen password is noticed by the real owner."""
+    from app.services import outbox
+    from app.services.case_journal_print import local_time
+    outbox.enqueue("two_factor_enabled", user.email,
+                   {"name": user.first_name, "when": local_time(user.totp_enabled_at)}, locale=user.locale)
 
 
 def verify(user: User, code: str) -> str:

@@ -8,6 +8,8 @@ import pytest
 
 from app.extensions import db
 from app.models import AdminEvent, RecoveryCode, User
+from app.models.outbox import OutboxMessage
+from app.services.mail import render_notice
 from app.models.base import utcnow
 from app.services import two_factor as tfa
 from tests import two_factor_steps
@@ -84,6 +86,11 @@ def test_enrolment_shows_qr_and_key_then_recovery_codes_once(client, factory):
     assert user.two_factor_enabled and user.totp_last_step is not None
     stored = set(db.session.scalars(db.select(RecoveryCode.code_hash).where(RecoveryCode.user_id == user.id)))
     assert stored == {hashlib.sha256(c.replace("-", "").encode()).hexdigest() for c in codes}
+    notice = db.session.scalar(db.select(OutboxMessage).where(OutboxMessage.template == "two_factor_enabled"))
+    assert notice.recipient == CASEWORKER  # the owner hears of it, so an enrolment with a stolen password shows
+    mail = render_notice(notice)
+    assert mail["Subject"].startswith("To-faktor-log-ind er slået til på din bruger")
+    assert "Var det ikke dig, så kontakt kommunen" in mail.get_content()
     assert 'href="/sagsbehandling/"' in done.get_data(as_text=True)  # "I have saved them – continue"
     assert client.get("/sagsbehandling/").status_code == 200
     assert client.get("/konto/to-faktor/opsaet").location == "/konto/sikkerhed"
