@@ -33,8 +33,10 @@ run: install static
 debian-packages:
 	scripts/debian_packages.sh
 
+# Two processes (pytest-xdist); each browser file stays on one of them (tests/conftest.py groups them).
+TEST_JOBS ?= 2
 test: debian-packages install static
-	$(BIN)/python -m pytest $(PYTEST_ARGS)
+	$(BIN)/python -m pytest -n $(TEST_JOBS) --dist loadgroup $(PYTEST_ARGS)
 
 worker: install
 	$(BIN)/celery -A wsgi:celery_app worker --loglevel=INFO

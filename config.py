@@ -6,6 +6,8 @@ from collections.abc import Mapping
 from datetime import timedelta
 
 DEV_SECRET_KEY = "dev-not-secret"
+# Links in development when PUBLIC_BASE_URL is not set and there is no request (app/services/delivery/links.py).
+DEFAULT_PUBLIC_BASE_URL = "http://127.0.0.1:5000"
 
 
 class Config:
@@ -25,14 +27,19 @@ class Config:
         "task_reject_on_worker_lost": True,
         "worker_prefetch_multiplier": 1,
         "broker_connection_retry_on_startup": True,
-        # A down or hung broker must fail a publish within a second or two: the request goes on
-        # and the outbox sweep re-sends what was not dispatched.
+        # A down or hung (SIGSTOPped) broker must fail a publish within about a second: the request
+        # goes on and the outbox sweep sends what was not dispatched. Every wait is bounded and
+        # happens once: no publish retry (each would wait on the socket again), a 0.5 s socket
+        # timeout (a new connection waits for its handshake and a PING: about 1.3 s at worst),
+        # and connecting for a publish tried once (kombu would sleep 2 s between tries). A
+        # Redis slower than that loses nothing either: the sweep sends the row a minute later.
         "broker_connection_timeout": 1,
-        "task_publish_retry_policy": {"max_retries": 2, "interval_start": 0, "interval_step": 0.2,
-                                      "interval_max": 0.2},
+        "task_publish_retry": False,
         "broker_transport_options": {
-            "socket_connect_timeout": 1,
-            "socket_timeout": 2,  # above kombu's 1 s BRPOP timeout
+            "socket_connect_timeout": 0.5,
+            "socket_timeout": 0.5,
+            "polling_interval": 0.25,  # the worker's BRPOP waits 0.25 s, within the socket timeout
+            "max_retries": 0,
             # Messages of a killed worker come back after this (acks_late); longer than any
             # retry countdown, or a waiting retry would be handed out twice.
             "visibility_timeout": 3600,
@@ -41,13 +48,22 @@ class Config:
         },
         "timezone": "Europe/Copenhagen",
     }
-    OUTBOX_SWEEP_SECONDS = 120
+    # The sweep sends what is due: rows whose next attempt has come, and rows never handed to Celery
+    # (lost in a crash or a broker outage) once they are OUTBOX_SWEEP_SECONDS old.
+    OUTBOX_SWEEP_SECONDS = 60
+    # A failed delivery is tried again after 1, 2, 4, ... minutes (capped, with jitter) until
+    # OUTBOX_RETRY_HOURS have passed; only then is the row failed and the administrators told.
+    OUTBOX_RETRY_HOURS = 48
+    OUTBOX_RETRY_FIRST_SECONDS = 60
+    OUTBOX_RETRY_MAX_SECONDS = 3600
     # Committee agendas and reminders (Celery beat, idempotent per meeting/case and deadline).
     AGENDA_NOTICE_DAYS = 5
     REPLY_REMINDER_DAYS = 3
     REPORT_REMINDER_DAYS = 14
     REMINDER_SWEEP_SECONDS = 3600
-    OUTBOX_MAX_ATTEMPTS = 8
+    # To-mandsregel: a corrected amount and a payout batch need a second, different person's approval.
+    # On by default; a municipality may turn it off (env FOUR_EYES=false).
+    FOUR_EYES = True
     # Retention (GDPR art. 5(1)(e); README "Sletteregler"): years after the end of the calendar year in
     # which a record ended. Env: RETENTION_YEARS_GRANT_CASE=10 etc. Run daily by Celery beat.
     RETENTION_YEARS: dict = {"grant_case": 5, "rejected_application": 3, "premises_case": 2,
@@ -56,7 +72,17 @@ class Config:
     RETENTION_BATCH = 200
     RATELIMIT_ENABLED = True  # explicit: Flask-Limiter keeps a previous app's False as its default
     RATELIMIT_STORAGE_URI = "memory://"
-    RATELIMIT_LOGIN = "10 per minute;50 per hour"
+    RATELIMIT_LOGIN = "10 per minute;50 per hour"  # per client IP: log-in, password reset, the 2FA step
+    # Failed log-ins per account (the normalised e-mail, whether or not a user has it): against password
+    # guessing spread over many IPs. Only failures count, so a user who logs in is never held up by it.
+    RATELIMIT_LOGIN_ACCOUNT = "10 per 15 minutes;30 per hour"
+    # Reset links and sign-up answers per address: nobody can flood someone's inbox from many IPs.
+    RATELIMIT_MAIL_ACCOUNT = "3 per 15 minutes;10 per day"
+    RATELIMIT_SIGNUP = "10 per minute;50 per hour"  # per client IP
+    # Reverse proxies in front of the app (the municipality's load balancer: 1). With 0 the connecting
+    # address is the client; with n the n-th address from the right of X-Forwarded-For is (ProxyFix).
+    # Never more than there are: a client could then choose its own address and escape every limit.
+    TRUSTED_PROXIES = 0
     RATELIMIT_HEADERS_ENABLED = True
     WTF_CSRF_TIME_LIMIT = None  # a volunteer may take an hour over a form
     BABEL_DEFAULT_LOCALE = "da"
@@ -79,6 +105,14 @@ class Config:
     TWO_FACTOR_PENDING_SECONDS = 300  # between the password and the code
     TWO_FACTOR_VALID_WINDOW = 1  # 30-second steps accepted either side of now (phone clock drift)
     TWO_FACTOR_ISSUER: str | None = None  # name in the authenticator app; None: MUNICIPALITY_NAME
+    # Staff enrol only through a link e-mailed to their address: it works once, for this long, and the
+    # enrolment it opens must be finished within TWO_FACTOR_ENROL_SECONDS.
+    TWO_FACTOR_ENROL_LINK_MAX_AGE = 3600
+    TWO_FACTOR_ENROL_SECONDS = 900
+    # Fernet keys for TOTP secrets at rest (env TOTP_ENCRYPTION_KEYS="new,old"): the first encrypts, any
+    # decrypts; `flask rotate-totp-key` re-encrypts with the first. Required unless the database is the
+    # embedded SQLite file, where a key derived from SECRET_KEY stands in (app/secret_box.py).
+    TOTP_ENCRYPTION_KEYS: tuple = ()
     SESSION_COOKIE_HTTPONLY = True
     SESSION_COOKIE_SAMESITE = "Lax"
     REMEMBER_COOKIE_HTTPONLY = True
@@ -89,18 +123,21 @@ class Config:
     HSTS_ENABLED = False  # only where the site is served over HTTPS (production)
     HSTS_MAX_AGE = 365 * 24 * 3600
     PASSWORD_MIN_LENGTH = 12
-    # "module:Class" of the virus scanner every upload passes through (app/services/antivirus.py).
-    ANTIVIRUS_SCANNER = "app.services.antivirus:NoopScanner"
+    # "module:Class" of the virus scanner every upload passes through (app/services/files/antivirus.py).
+    ANTIVIRUS_SCANNER = "app.services.files.antivirus:NoopScanner"
     MUNICIPALITY_NAME = "Eksempel Kommune"
     MUNICIPALITY_ADDRESS = "Rådhuspladsen 1, 9999 Eksempelby"
     MUNICIPALITY_EMAIL = "kultur@kommune.example"
     MUNICIPALITY_PHONE = "70 10 20 30"
     MUNICIPALITY_DEPARTMENT = "Kultur og Fritid"
-    PUBLIC_BASE_URL = "http://127.0.0.1:5000"
+    # Where links in e-mails and letters point (https://stoette.kommune.dk); required in production.
+    # Unset (development): the host and port of the request that sent the e-mail (app/services/delivery/links.py).
+    PUBLIC_BASE_URL: str | None = None
     # Used in letters when a pool has no appeal guidance of its own (forvaltningsloven § 25).
-    DEFAULT_APPEAL_TEXT = ("Du kan klage over afgørelsen. Send din klage til kommunen inden 4 uger efter, "
-                           "at du har modtaget afgørelsen. Kommunen ser sagen igennem igen og sender klagen "
-                           "videre, hvis vi fastholder afgørelsen.")
+    # Appeal guidance for a decision in a pool that has chosen no legal basis (app/models/legal_basis.py).
+    DEFAULT_APPEAL_TEXT = ("I kan klage over afgørelsen. Send klagen til kommunen inden 4 uger efter, at I har "
+                           "modtaget afgørelsen. Kommunen ser sagen igennem igen og sender klagen videre, hvis "
+                           "vi fastholder afgørelsen.")
     TESTING = False
     # Uploads: one file may be 20 MB (a scanned set of accounts); a reply carries up to 5 files.
     MAX_ATTACHMENT_BYTES = 20 * 1024 * 1024
@@ -161,13 +198,18 @@ def settings_from_env(environ: Mapping[str, str] | None = None) -> dict:
     """Overrides read from the environment when the app is created."""
     environ = os.environ if environ is None else environ
     out: dict = {key: environ[key] for key in _ENV_STRINGS if environ.get(key)}
+    if environ.get("TOTP_ENCRYPTION_KEYS"):
+        out["TOTP_ENCRYPTION_KEYS"] = tuple(k.strip() for k in environ["TOTP_ENCRYPTION_KEYS"].split(",") if k.strip())
     if environ.get("MAIL_PORT"):
         out["MAIL_PORT"] = int(environ["MAIL_PORT"])
+    if environ.get("FOUR_EYES"):
+        out["FOUR_EYES"] = environ["FOUR_EYES"].lower() in ("1", "true", "yes")
     if environ.get("MAIL_USE_TLS"):
         out["MAIL_USE_TLS"] = environ["MAIL_USE_TLS"].lower() in ("1", "true", "yes")
     if environ.get("DATABASE_URL"):
         out["SQLALCHEMY_DATABASE_URI"] = normalise_database_url(environ["DATABASE_URL"])
-    for key in ("OUTBOX_SWEEP_SECONDS", "OUTBOX_MAX_ATTEMPTS", "SESSION_IDLE_MINUTES", "PASSWORD_MIN_LENGTH"):
+    for key in ("OUTBOX_SWEEP_SECONDS", "OUTBOX_RETRY_HOURS", "SESSION_IDLE_MINUTES", "PASSWORD_MIN_LENGTH",
+                "TRUSTED_PROXIES"):
         if environ.get(key):
             out[key] = int(environ[key])
     if environ.get("SESSION_LIFETIME_HOURS"):

@@ -6,7 +6,8 @@ from pathlib import Path
 
 from flask import Flask
 
-from config import Config, ProductionConfig, DEV_SECRET_KEY, select_config, settings_from_env
+from config import (DEFAULT_PUBLIC_BASE_URL, DEV_SECRET_KEY, Config, ProductionConfig, select_config,
+                    settings_from_env)
 
 
 def create_app(config: type[Config] | None = None, **overrides: object) -> Flask:
@@ -17,9 +18,14 @@ def create_app(config: type[Config] | None = None, **overrides: object) -> Flask
     app.config.update(settings_from_env())
     app.config.update(overrides)
     configure_paths(app)
-    refuse_unsafe_production(app, config)
+    refuse_unsafe_configuration(app, config)
+    configure_secret_box(app)
+    trust_proxies(app)
+    configure_public_url(app, config)
     register_extensions(app)
+    wire(app)
     register_security(app)
+    register_request_guards(app)
     register_blueprints(app)
     register_errorhandlers(app)
     register_template_helpers(app)
@@ -37,16 +43,70 @@ def configure_paths(app: Flask) -> None:
         app.config["MAIL_LOG_PATH"] = os.path.join(app.instance_path, "mail.log")
 
 
-def refuse_unsafe_production(app: Flask, config: type[Config]) -> None:
-    """Production must not run with the development secret or on SQLite."""
-    if not issubclass(config, ProductionConfig):
+def uses_embedded_database(app: Flask) -> bool:
+    """True when the database is an SQLite file (the embedded default, tests): no server, nothing shared."""
+    return app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite")
+
+
+def refuse_unsafe_configuration(app: Flask, config: type[Config]) -> None:
+    """Refuse to start with settings that are only safe on the embedded SQLite database.
+
+    The safety checks run for production *and* for any configuration (development, testing) on a real
+    database: FLASK_CONFIG=development against PostgreSQL must not sign sessions with the dev key.
+    """
+    production = issubclass(config, ProductionConfig)
+    if not production and uses_embedded_database(app):
         return
+    where = "in production" if production else "when the database is not the embedded SQLite file"
     if app.config["SECRET_KEY"] in (None, "", DEV_SECRET_KEY):
-        raise RuntimeError("SECRET_KEY must be set to a secret value in production.")
-    if app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite"):
+        raise RuntimeError(f"SECRET_KEY must be set to a secret value {where}.")
+    if not app.config.get("TOTP_ENCRYPTION_KEYS"):
+        raise RuntimeError(f"TOTP_ENCRYPTION_KEYS must be set {where} (Fernet keys, comma-separated, "
+                           "the newest first).")
+    if not production:
+        return
+    if uses_embedded_database(app):
         raise RuntimeError("DATABASE_URL must point to PostgreSQL in production.")
     if not app.config.get("REDIS_URL"):
         raise RuntimeError("REDIS_URL must be set in production.")
+    if not app.config.get("PUBLIC_BASE_URL"):
+        raise RuntimeError("PUBLIC_BASE_URL must be set in production (the address links in e-mails point to).")
+
+
+def trust_proxies(app: Flask) -> None:
+    """Behind TRUSTED_PROXIES proxies, take the client's address and scheme from their X-Forwarded headers.
+
+    Rate limits are per client address: without this every user behind the proxy shares one bucket.
+    """
+    hops = app.config.get("TRUSTED_PROXIES") or 0
+    if not isinstance(hops, int) or isinstance(hops, bool) or hops < 0:
+        raise RuntimeError(f"TRUSTED_PROXIES must be a whole number of proxies (0 = none), not {hops!r}.")
+    if hops:
+        from werkzeug.middleware.proxy_fix import ProxyFix
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops)  # type: ignore[method-assign]
+
+
+def configure_secret_box(app: Flask) -> None:
+    """The key ring for secrets at rest: TOTP_ENCRYPTION_KEYS, or on embedded SQLite a key from SECRET_KEY."""
+    from app import secret_box
+    keys = secret_box.parse_keys(app.config.get("TOTP_ENCRYPTION_KEYS"))
+    if not keys:  # refuse_unsafe_configuration has made sure this is the embedded database
+        keys = (secret_box.derived_key(app.config["SECRET_KEY"]),)
+    try:
+        app.extensions[secret_box.EXTENSION] = secret_box.box_for(keys)
+    except ValueError as exc:
+        raise RuntimeError(str(exc)) from None
+
+
+def configure_public_url(app: Flask, config: type[Config]) -> None:
+    """Without PUBLIC_BASE_URL development links follow the request (app/services/delivery/links.py)."""
+    unset = not app.config.get("PUBLIC_BASE_URL")
+    # Only the embedded development set-up may take links from the Host header (a reset link must not be
+    # pointed at another site by a forged header once real people's accounts are in the database).
+    app.config["PUBLIC_BASE_URL_FROM_REQUEST"] = (unset and not issubclass(config, ProductionConfig)
+                                                  and uses_embedded_database(app))
+    if unset:
+        app.config["PUBLIC_BASE_URL"] = DEFAULT_PUBLIC_BASE_URL
 
 
 def register_extensions(app: Flask) -> None:
@@ -75,14 +135,23 @@ def register_extensions(app: Flask) -> None:
     from app import tasks  # noqa: F401  (registers the tasks with Celery)
     from app import models  # noqa: F401
 
-    from app.services.outbox import register_dispatch
-    register_dispatch(app)
+
+def wire(app: Flask) -> None:
+    """Bind the parts together (app/wiring.py); refuses to start if a workflow effect has no handler."""
+    from app.wiring import wire as bind_parts
+    bind_parts(app)
 
 
 def register_security(app: Flask) -> None:
     """Security headers on every response; session idle and absolute time-outs."""
     from app import security
     security.register(app)
+
+
+def register_request_guards(app: Flask) -> None:
+    """Bounded ids, no NUL bytes, no caching of personal pages (app/request_guards.py); before the blueprints."""
+    from app import request_guards
+    request_guards.register(app)
 
 
 def register_blueprints(app: Flask) -> None:
@@ -112,10 +181,8 @@ def register_blueprints(app: Flask) -> None:
         app.register_blueprint(bp)
     from app.applying import bp as applying_bp
     app.register_blueprint(applying_bp)
-    from app.privacy import bp as privacy_bp  # read log and case export (aktindsigt)
+    from app.privacy import bp as privacy_bp  # read logs, aktindsigt, Mine data, account deletion, retention
     app.register_blueprint(privacy_bp)
-    from app.personal_data import bp as personal_data_bp  # data export, account deletion, retention
-    app.register_blueprint(personal_data_bp)
 
 
 def register_errorhandlers(app: Flask) -> None:
@@ -131,6 +198,6 @@ def register_template_helpers(app: Flask) -> None:
 
 
 def register_commands(app: Flask) -> None:
-    """flask create-admin, seed-demo, translate."""
+    """Every `flask` command of ours (app/commands/)."""
     from app.commands import register
     register(app)

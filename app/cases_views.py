@@ -6,7 +6,8 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from app.models import Case
-from app.services import transitions
+from app.services.cases import transitions
+from app.services.pools import limits
 
 
 # Asking someone for something needs the question itself.
@@ -35,6 +36,8 @@ def handle_action(case: Case, back_to: str):
         flash(_("Skriv en begrundelse: et afslag eller en delvis bevilling skal begrundes (forvaltningslovens § 22)."), "error")
     except transitions.AmountRequired:
         flash(_("Skriv det beløb, der bevilges."), "error")
+    except limits.AmountRefused as exc:
+        flash(str(exc.message), "error")
     except transitions.TransitionNotAllowed as exc:
         flash(_(exc.reason, **{key: _(value) for key, value in exc.params.items()}), "error")
     else:

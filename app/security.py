@@ -1,11 +1,13 @@
-"""Security headers on every response, and the session's idle and absolute time-outs."""
+"""Security headers on every response, the session's idle and absolute time-outs, and safe redirects."""
 from __future__ import annotations
 
-import time
+from urllib.parse import urlsplit
 
 from flask import Flask, Response, current_app, flash, redirect, request, session, url_for
-from flask_babel import gettext as _
+from flask_babel import gettext as _, ngettext
 from flask_login import current_user, logout_user, user_logged_in
+
+from app import clock
 
 # No inline scripts or styles anywhere: JavaScript and CSS live in app/static/.
 CONTENT_SECURITY_POLICY = "; ".join((
@@ -21,6 +23,19 @@ PERMISSIONS_POLICY = ("camera=(), microphone=(), geolocation=(), payment=(), usb
 LOGIN_AT = "_login_at"
 SEEN_AT = "_seen_at"
 SECOND_FACTOR = "_second_factor"  # when the second factor passed at log-in was set up (a reset changes it)
+SESSION_VERSION = "_session_version"  # the user's session_version at log-in; raised to revoke every session
+
+
+def safe_next(target: str | None) -> str | None:
+    """Return `target` only if it is a local path on this site (no open redirects)."""
+    if not target:
+        return None
+    target = target.strip()
+    parts = urlsplit(target)
+    if parts.scheme or parts.netloc or not target.startswith("/") or target.startswith("//") \
+            or "\\" in target or any(ord(c) < 32 for c in target):
+        return None
+    return target
 
 
 def register(app: Flask) -> None:
@@ -48,10 +63,25 @@ def add_security_headers(response: Response) -> Response:
 
 def _stamp_login(sender: Flask, user: object, **extra: object) -> None:
     """A fresh log-in starts both clocks; the cookie lives as long as the absolute lifetime."""
-    now = int(time.time())
+    now = int(clock.timestamp())
     session.permanent = True
     session[LOGIN_AT] = now
     session[SEEN_AT] = now
+    session[SESSION_VERSION] = user.session_version
+
+
+def keep_this_session(user) -> None:
+    """After revoking a user's sessions from this one ("log ud overalt"), let this one go on."""
+    session[SESSION_VERSION] = user.session_version
+
+
+def _revoked() -> bool:
+    """The user has ended their sessions (or had them ended) since this one logged in.
+
+    Checked before anything else, so a cookie saved before log-out opens nothing and, refused, never
+    gets its idle timer refreshed: a stolen cookie dies with the owner's log-out or new password.
+    """
+    return session.get(SESSION_VERSION) != current_user.session_version
 
 
 def _expired(now: int) -> str | None:
@@ -75,7 +105,7 @@ def mark_second_factor(user) -> None:
 def _second_factor_missing() -> bool:
     """A session that must have passed two-factor but did not (or passed one an administrator has since reset):
     a member made caseworker while logged in, a session from before two-factor, a reset phone."""
-    from app.services import two_factor
+    from app.services.accounts import two_factor
     if not two_factor.needs_second_step(current_user):
         return False
     enabled = current_user.totp_enabled_at
@@ -86,8 +116,8 @@ def enforce_session_timeouts():
     """Log out a user idle too long (or logged in too long); any other request counts as activity."""
     if request.endpoint == "static" or not current_user.is_authenticated:
         return None
-    now = int(time.time())
-    reason = "second_factor" if _second_factor_missing() else _expired(now)
+    now = int(clock.timestamp())
+    reason = "revoked" if _revoked() else "second_factor" if _second_factor_missing() else _expired(now)
     if reason is None:
         session.setdefault(LOGIN_AT, now)
         session[SEEN_AT] = now
@@ -96,13 +126,18 @@ def enforce_session_timeouts():
     session.pop(LOGIN_AT, None)
     session.pop(SEEN_AT, None)
     session.pop(SECOND_FACTOR, None)
-    if reason == "second_factor":
+    session.pop(SESSION_VERSION, None)
+    if reason == "revoked":
+        flash(_("Du er blevet logget ud. Log ind igen."), "info")
+    elif reason == "second_factor":
         flash(_("Log ind igen med din kode fra autentificeringsappen."), "info")
     elif reason == "idle":
-        flash(_("Du er blevet logget ud, fordi du ikke har brugt siden i %(minutes)s minutter. Log ind igen.",
-                minutes=current_app.config["SESSION_IDLE_MINUTES"]), "info")
+        flash(ngettext("Du er blevet logget ud, fordi du ikke har brugt siden i %(num)s minut. Log ind igen.",
+                       "Du er blevet logget ud, fordi du ikke har brugt siden i %(num)s minutter. Log ind igen.",
+                       int(current_app.config["SESSION_IDLE_MINUTES"])), "info")
     else:
-        flash(_("Du har været logget ind i mere end %(hours)s timer. Log ind igen.",
-                hours=int(current_app.permanent_session_lifetime.total_seconds() // 3600)), "info")
+        flash(ngettext("Du har været logget ind i mere end %(num)s time. Log ind igen.",
+                       "Du har været logget ind i mere end %(num)s timer. Log ind igen.",
+                       int(current_app.permanent_session_lifetime.total_seconds() // 3600)), "info")
     target = request.full_path.rstrip("?") if request.method == "GET" else None
     return redirect(url_for("auth.login", next=target))

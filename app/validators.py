@@ -35,10 +35,10 @@ def cvr_check(form: Form, field: Field) -> None:
 
 
 def password_strength(form: Form, field: Field) -> None:
-    """The password policy (app/services/password_policy.py) on a form with `email`/`full_name` fields
+    """The password policy (app/services/accounts/password_policy.py) on a form with `email`/`full_name` fields
     or an `account` (the user whose password is being set)."""
     from flask import current_app
-    from app.services.password_policy import problem
+    from app.services.accounts.password_policy import problem
     account = getattr(form, "account", None)
     email = form.email.data if "email" in form else getattr(account, "email", None)
     name = form.full_name.data if "full_name" in form else getattr(account, "full_name", None)

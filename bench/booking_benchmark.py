@@ -7,7 +7,7 @@ It builds the schema with the real migrations (so the exclusion constraint is th
 bookings with generate_series: one-hour bookings every two hours, spread over 10 rooms (one hold each)
 and 15 courts in 5 halls (two holds each: the court and, in part, its hall). The constraint is dropped
 during the bulk insert and added again afterwards, which also proves the seeded data is free of overlaps.
-Then it times the real service, app.services.occupancy.insert_bookings + commit (the friendly pre-check,
+Then it times the real service, app.services.premises.occupancy.insert_bookings + commit (the friendly pre-check,
 the INSERTs and the constraint), for: a free hour in a room, a free hour on a court, a taken hour
 (refused), a whole hall (four holds, checked against its courts) and a weekly series of 20 dates;
 and prints median and 95th percentile with EXPLAIN (ANALYZE, BUFFERS) of the collision query.
@@ -135,16 +135,16 @@ def measure(app, ids: dict, runs: int) -> None:
     """Time the real service in several scenarios."""
     from app.extensions import db
     from app.models import Space
-    from app.premises.recurrence import Slot
-    from app.services.occupancy import BookingConflict, insert_bookings
-    from app.services.unit_of_work import commit, rollback
+    from app.services.premises.recurrence import Slot
+    from app.services.premises.occupancy import BookingConflict, insert_bookings
+    from app.services.unit_of_work import transaction
 
     rng, used = random.Random(42), set()
     per_space, association = ids["per_space"], ids["association"]
 
     def book(space_id: int, slots: list[Slot]) -> None:
-        insert_bookings(db.session.get(Space, space_id), slots, title="Bench", association_id=association)
-        commit()
+        with transaction():  # one unit of work per booking, committed as the app's use cases do
+            insert_bookings(db.session.get(Space, space_id), slots, title="Bench", association_id=association)
 
     def free(space_ids: list[int], dates: int = 1):
         def attempt():
@@ -159,7 +159,7 @@ def measure(app, ids: dict, runs: int) -> None:
         try:
             book(rng.choice(ids["rooms"]), [Slot(start, start + timedelta(hours=1))])
         except BookingConflict:
-            rollback()
+            pass  # the unit of work rolled back
         else:
             raise AssertionError("a taken hour was booked")
 
@@ -178,8 +178,8 @@ def measure(app, ids: dict, runs: int) -> None:
 
 def explain(db, ids: dict) -> None:
     """The plan of the collision query for a court (its own holds and its hall's full holds)."""
-    from app.services.occupancy import _blocking
-    from app.services.premises import parents_map
+    from app.services.premises.occupancy import _blocking
+    from app.services.premises.catalogue import parents_map
     from app.models import BookingOccupancy, Space
     court = db.session.get(Space, ids["courts"][0])
     lo = BASE + timedelta(hours=2 * (ids["per_space"] // 2) + 1)

@@ -20,7 +20,6 @@ import sys
 import tempfile
 import time
 import uuid
-from datetime import date, datetime, timezone
 from pathlib import Path
 
 import sqlalchemy as sa
@@ -28,6 +27,7 @@ import sqlalchemy as sa
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from app import clock  # noqa: E402  (the app's one source of time: the letters are dated by it)
 from config import TestingConfig, normalise_database_url  # noqa: E402
 
 
@@ -61,7 +61,7 @@ def seed(cases: int) -> int:
     """A committee, a pool, `cases` associations with one case each in state committee, all on one agenda."""
     from app.extensions import db
     from app.models import AgendaItem, Association, Case, Committee, CommitteeMember, Meeting, Pool, User
-    from app.services.passwords import hash_password
+    from app.services.accounts.passwords import hash_password
     pw = hash_password("bench-adgangskode-42")
     chair = User(email="chair@bench.dk", full_name="Lise Dahl", role="committee_member", password_hash=pw)
     caseworker = User(email="cw@bench.dk", full_name="Mette Sørensen", role="caseworker", password_hash=pw,
@@ -81,14 +81,14 @@ def seed(cases: int) -> int:
                                 postcode="9999", city="Eksempelby") for n in range(cases)]
     db.session.add_all(associations)
     db.session.flush()
-    now = datetime.now(timezone.utc)
+    now = clock.now()
     rows = [Case(number=f"2026-{n + 1:06d}", pool_id=pool.id, association_id=a.id, workflow="subsidy",
                  state="committee", title=f"Sommerlejr og træningsudstyr {n}", amount_applied=20_000 + n,
                  recommended_amount=15_000 + n, hearing_confirmed=True, assignee_id=caseworker.id, submitted_at=now,
                  data={}) for n, a in enumerate(associations)]
     db.session.add_all(rows)
     db.session.flush()
-    meeting = Meeting(committee_id=committee.id, meeting_date=date.today(), title="Ordinært møde", location="Rådhuset")
+    meeting = Meeting(committee_id=committee.id, meeting_date=clock.today(), title="Ordinært møde", location="Rådhuset")
     db.session.add(meeting)
     db.session.flush()
     db.session.add_all([AgendaItem(meeting_id=meeting.id, case_id=c.id, position=n, proposal="grant")
@@ -100,7 +100,7 @@ def seed(cases: int) -> int:
 def close(meeting_id: int) -> float:
     from app.extensions import db
     from app.models import User
-    from app.services import decisions
+    from app.services.committee import decisions
     chair = db.session.scalar(sa.select(User).where(User.email == "chair@bench.dk"))
     started = time.perf_counter()
     assert decisions.close_meeting(meeting_id, chair)
@@ -120,7 +120,7 @@ def bench_pure(n: int) -> float:
     from dataclasses import replace
     from tests.pdf.conftest import letter
     from app.pdf.letter import render_decision_letter
-    created = datetime.now(timezone.utc)
+    created = clock.now()
     started = time.perf_counter()
     for i in range(n):
         render_decision_letter(replace(letter(), case_number=f"2026-{i:06d}"), created)
@@ -131,7 +131,7 @@ def bench_one_process(url: str, tmp: Path, cases: int) -> tuple[float, float]:
     reset(url, tmp)
     app = make_app(url, tmp)
     with app.app_context():
-        from app.services import outbox
+        from app.services.delivery import outbox
         meeting_id = seed(cases)
         dispatch, outbox.dispatch = outbox.dispatch, lambda ids: None  # deliver below, one by one
         try:
@@ -152,6 +152,7 @@ def bench_celery(url: str, redis_url: str, tmp: Path, cases: int) -> tuple[float
     app = make_app(url, tmp, redis_url)
     env = {**os.environ, "PYTHONPATH": str(ROOT), "FLASK_CONFIG": "production", "DATABASE_URL": url,
            "REDIS_URL": redis_url, "SECRET_KEY": uuid.uuid4().hex, "MAIL_BACKEND": "log",
+           "PUBLIC_BASE_URL": "http://127.0.0.1:5000",
            "MAIL_LOG_PATH": str(tmp / "worker-mail.log")}
     with app.app_context():
         meeting_id = seed(cases)

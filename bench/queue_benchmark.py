@@ -4,7 +4,7 @@
 
 It builds the schema with the real migrations, seeds cases with generate_series (indexes are dropped
 during the big insert and built again afterwards), then times the real service functions
-(app.services.queue.page and .counts) and the real view through the Flask test client, and prints
+(app.services.cases.queue.page and .counts) and the real view through the Flask test client, and prints
 median and 95th percentile per scenario together with EXPLAIN (ANALYZE, BUFFERS) of every statement.
 The database named by BENCH_DATABASE_URL is emptied with --reset: give it a database of its own.
 """
@@ -65,7 +65,7 @@ def reset_and_migrate(app, reset: bool) -> None:
 def seed_reference_data() -> None:
     """Committees, pools, caseworkers (one with a known password) and associations."""
     from app.extensions import db
-    from app.services.passwords import hash_password
+    from app.services.accounts.passwords import hash_password
     with db.engine.begin() as conn:
         conn.execute(sa.text("INSERT INTO committees (name) SELECT 'Udvalg ' || i FROM generate_series(1, 3) i"))
         conn.execute(sa.text("""
@@ -159,7 +159,7 @@ def insert_cases(start: int, stop: int, rebuild_indexes: bool) -> float:
 
 def scenarios():
     """(name, QueueFilter, query string of the same view)."""
-    from app.services.queue import QueueFilter as F
+    from app.services.cases.queue import QueueFilter as F
     return [
         ("default: open cases, oldest first", F(), ""),
         ("newest first", F(sort="newest"), "sortering=newest"),
@@ -237,7 +237,7 @@ def measure(app, label: str, runs: int, show_plans: bool) -> list[tuple]:
 
 def _service_times(f, runs: int, show_plans: bool):
     from app.extensions import db
-    from app.services import queue
+    from app.services.cases import queue
     user = SimpleNamespace(id=1, role="caseworker")  # the queue reads only the id
 
     def service():

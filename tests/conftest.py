@@ -16,12 +16,26 @@ from config import TestingConfig, normalise_database_url, redis_settings
 PG_URL = os.environ.get("TEST_DATABASE_URL")
 REDIS_URL = os.environ.get("TEST_REDIS_URL")
 IN_CI = os.environ.get("CI", "").lower() == "true"
+# Under pytest-xdist (`make test` runs two processes) each worker has its own PostgreSQL database and
+# Redis database number, so no worker truncates or flushes what another is using.
+WORKER = os.environ.get("PYTEST_XDIST_WORKER", "")
+
+
+# On PostgreSQL the app refuses the development secret and a derived TOTP key, whatever the configuration
+# class (app/__init__.py): the PostgreSQL pass runs with its own, as a deployment would.
+PG_PASS_SECRETS = {"SECRET_KEY": "test-secret-for-the-postgresql-pass",
+                   "TOTP_ENCRYPTION_KEYS": "dGVzdC10b3RwLWtleS1mb3ItdGhlLXBvc3RncmVzcWw="}
 
 
 def pytest_configure(config: pytest.Config) -> None:
+    if PG_URL:
+        for key, value in PG_PASS_SECRETS.items():
+            os.environ.setdefault(key, value)
     config.addinivalue_line("markers", "postgres: needs PostgreSQL (runs in the TEST_DATABASE_URL pass)")
     config.addinivalue_line("markers", "redis: needs Redis (runs when TEST_REDIS_URL is set)")
     config.addinivalue_line("markers", "e2e: drives a real browser")
+    config.addinivalue_line("markers", "vulnerability_db: reads a vulnerability database over the network "
+                                       "(runs with PIP_AUDIT_SERVICE set)")
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
@@ -30,9 +44,13 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
     for item in items:
         if "/tests/e2e/" in str(item.path).replace(os.sep, "/"):
             item.add_marker(pytest.mark.e2e)
-        # Browser tests bring their own SQLite database and run once, in the SQLite pass.
+        if item.get_closest_marker("e2e"):
+            # A browser file's tests share one live server and build on each other: one xdist worker, in order.
+            item.add_marker(pytest.mark.xdist_group(item.path.name))
+        # Browser tests bring their own SQLite database and run once, in the SQLite pass; so does the audit.
         if (item.get_closest_marker("postgres") and not PG_URL) or (item.get_closest_marker("redis") and not REDIS_URL) \
-                or (item.get_closest_marker("e2e") and PG_URL):
+                or (item.get_closest_marker("e2e") and PG_URL) \
+                or (item.get_closest_marker("vulnerability_db") and (PG_URL or not os.environ.get("PIP_AUDIT_SERVICE"))):
             drop.append(item)
         else:
             keep.append(item)
@@ -69,19 +87,83 @@ def _migrate(url: str, tmp: Path) -> None:
         db.engine.dispose()
 
 
+@pytest.fixture(autouse=True)
+def _reset_clock():
+    """Put the app's clock back after every test, so one that freezes or moves it cannot leak into the next."""
+    yield
+    from app import clock
+    clock.reset()
+
+
+@pytest.fixture(autouse=True)
+def _reset_celery_join_guard():
+    """Celery's eager apply_async sets and restores a process-wide "joining would block" flag without a lock,
+    so threads dispatching at once (the race tests) can leave it set, and a later test's result.get() is then
+    refused. Put it back after every test."""
+    yield
+    from celery._state import _set_task_join_will_block
+    _set_task_join_will_block(False)
+
+
+@pytest.fixture
+def new_years_night():
+    """The clock stopped at 00:30 on 1 January 2031 in Copenhagen (23:30 UTC the day before); list it before the
+    fixtures that should be built on that night."""
+    from datetime import datetime
+
+    from app import clock
+    clock.freeze(datetime(2031, 1, 1, 0, 30))
+
+
+def _worker_database(url: str) -> str:
+    """This xdist worker's own database next to the given one (created empty); the URL itself without xdist."""
+    if not WORKER:
+        return url
+    given = sa.engine.make_url(url)
+    name = f"{given.database}_{WORKER}"
+    engine = sa.create_engine(url, isolation_level="AUTOCOMMIT")
+    with engine.connect() as conn:
+        conn.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        conn.execute(sa.text(f'CREATE DATABASE "{name}"'))
+    engine.dispose()
+    return given.set(database=name).render_as_string(hide_password=False)
+
+
+def _drop_worker_database(url: str, worker_url: str) -> None:
+    if worker_url == url:
+        return
+    engine = sa.create_engine(url, isolation_level="AUTOCOMMIT")
+    with engine.connect() as conn:
+        conn.execute(sa.text(f'DROP DATABASE IF EXISTS "{sa.engine.make_url(worker_url).database}" WITH (FORCE)'))
+    engine.dispose()
+
+
 @pytest.fixture(scope="session")
-def database_template(tmp_path_factory: pytest.TempPathFactory) -> str:
+def database_template(tmp_path_factory: pytest.TempPathFactory):
     """A migrated database: the PostgreSQL URL, or the path of a template SQLite file."""
     tmp = tmp_path_factory.mktemp("db")
     if PG_URL:
-        url = normalise_database_url(PG_URL)
-        _require_service("PostgreSQL at TEST_DATABASE_URL", lambda: sa.create_engine(url).connect().close())
+        given = normalise_database_url(PG_URL)
+        _require_service("PostgreSQL at TEST_DATABASE_URL", lambda: sa.create_engine(given).connect().close())
+        url = _worker_database(given)
         _reset_postgres(url)
         _migrate(url, tmp)
-        return url
+        yield url
+        _drop_worker_database(given, url)
+        return
     path = tmp / "template.sqlite"
     _migrate(f"sqlite:///{path}", tmp)
-    return str(path)
+    yield str(path)
+
+
+def _worker_redis(url: str) -> str:
+    """This xdist worker's database number: the given one for gw0, one less for gw1, and so on."""
+    if not WORKER:
+        return url
+    base, _, number = url.rpartition("/")
+    if not number.isdigit():  # no database number in the URL: database 0
+        base, number = url, "0"
+    return f"{base}/{(int(number) - int(WORKER.removeprefix('gw'))) % 16}"
 
 
 @pytest.fixture(scope="session")
@@ -89,8 +171,10 @@ def redis_url() -> str | None:
     """The Redis URL under test, checked once."""
     if REDIS_URL:
         import redis
-        _require_service("Redis at TEST_REDIS_URL", lambda: redis.Redis.from_url(REDIS_URL).ping())
-    return REDIS_URL
+        url = _worker_redis(REDIS_URL)
+        _require_service("Redis at TEST_REDIS_URL", lambda: redis.Redis.from_url(url).ping())
+        return url
+    return None
 
 
 def _truncate_all(db) -> None:
@@ -100,18 +184,30 @@ def _truncate_all(db) -> None:
         conn.execute(sa.text(f"TRUNCATE {tables} RESTART IDENTITY CASCADE"))
 
 
+def own_database(database_template: str, tmp_path: Path, name: str = "test") -> str:
+    """A database URI for one test's app: a copy of the SQLite template, or the worker's PostgreSQL database."""
+    if PG_URL:
+        return database_template
+    path = tmp_path / f"{name}.sqlite"
+    shutil.copyfile(database_template, path)
+    return f"sqlite:///{path}"
+
+
+def release_database(db) -> None:
+    """After a test (inside its app context): empty the shared PostgreSQL database, close every connection."""
+    if PG_URL:
+        _truncate_all(db)
+    db.session.remove()
+    db.engine.dispose()
+
+
 @pytest.fixture
 def app(database_template: str, redis_url: str | None, tmp_path: Path):
     """A fresh app and an empty, migrated database for each test."""
     from app import create_app
     from app.extensions import db
-    overrides: dict = {"MAIL_LOG_PATH": str(tmp_path / "mail.log"), "UPLOAD_FOLDER": str(tmp_path / "files")}
-    if PG_URL:
-        overrides["SQLALCHEMY_DATABASE_URI"] = database_template
-    else:
-        path = tmp_path / "test.sqlite"
-        shutil.copyfile(database_template, path)
-        overrides["SQLALCHEMY_DATABASE_URI"] = f"sqlite:///{path}"
+    overrides: dict = {"MAIL_LOG_PATH": str(tmp_path / "mail.log"), "UPLOAD_FOLDER": str(tmp_path / "files"),
+                       "SQLALCHEMY_DATABASE_URI": own_database(database_template, tmp_path)}
     if redis_url:
         settings = redis_settings(redis_url)
         overrides["RATELIMIT_STORAGE_URI"] = settings["RATELIMIT_STORAGE_URI"]
@@ -120,10 +216,7 @@ def app(database_template: str, redis_url: str | None, tmp_path: Path):
     app = create_app(TestingConfig, **overrides)
     with app.app_context():
         yield app
-        if PG_URL:
-            _truncate_all(db)
-        db.session.remove()
-        db.engine.dispose()
+        release_database(db)
 
 
 @pytest.fixture

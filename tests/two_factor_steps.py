@@ -1,15 +1,16 @@
-"""Completing the real second log-in step in tests: enrol when asked, then give an app code.
+"""Completing the real second log-in step in tests: enrol through the e-mailed link when asked, then give an app code.
 
 Used by AuthActions.login (tests/conftest.py), so staff log-ins in every test go through two-factor.
 """
 from __future__ import annotations
 
 import re
-import time
 from urllib.parse import urlsplit
 
 import pyotp
 import sqlalchemy as sa
+
+from app import clock
 
 CODE_PATH = "/konto/to-faktor"
 SETUP_PATH = "/konto/to-faktor/opsaet"
@@ -28,7 +29,7 @@ def fresh_code(email: str) -> str:
     user_id, secret, last = db.session.execute(
         sa.select(User.id, User.totp_secret, User.totp_last_step).where(User.email == email.lower())).one()
     totp = pyotp.TOTP(secret)
-    now = totp.timecode(time.time())
+    now = totp.timecode(clock.timestamp())
     for step in (now, now + 1):  # never now - 1: a step boundary during the request would make it too old
         if last is None or step > last:
             return totp.generate_otp(step)
@@ -37,16 +38,35 @@ def fresh_code(email: str) -> str:
     return totp.generate_otp(now)
 
 
+def enrolment_link(email: str) -> str:
+    """The path of the newest enrolment link e-mailed to `email` (read from the outbox, as the mail would carry it)."""
+    from app.extensions import db
+    from app.models.outbox import OutboxMessage
+    msg = db.session.scalar(sa.select(OutboxMessage).where(OutboxMessage.template == "two_factor_enrol",
+                                                           OutboxMessage.recipient == email.lower())
+                            .order_by(OutboxMessage.id.desc()).limit(1))
+    assert msg is not None, f"no enrolment link was sent to {email}"
+    return urlsplit(msg.payload["link"]).path
+
+
+def shown_secret(client) -> str:
+    """Open the set-up page (after an enrolment link) and read the key it shows as text."""
+    page = client.get(SETUP_PATH).get_data(as_text=True)
+    return re.search(r'id="totp-secret">([A-Z2-7 ]+)<', page).group(1).replace(" ", "")
+
+
 def complete(client, email: str, resp):
     """Follow the second step the log-in asked for; returns the code step's redirect, as a log-in did before.
 
-    Enrolment: the real page makes the secret and shows it; the service confirms it (the page's own answer
-    is the recovery codes, a 200, which tests/auth/test_two_factor.py covers); then the code step as usual.
+    Not enrolled yet: open the link the log-in e-mailed, read the secret the real page shows; the service
+    confirms it (the page's own answer is the recovery codes, a 200, which tests/auth/test_two_factor.py
+    covers); then the code step as usual.
     """
-    if urlsplit(resp.location).path == SETUP_PATH:
-        from app.models.user import find_user_by_email
-        from app.services import two_factor
-        page = client.get(SETUP_PATH).get_data(as_text=True)
-        secret = re.search(r'id="totp-secret">([A-Z2-7 ]+)<', page).group(1).replace(" ", "")
-        two_factor.confirm_enrolment(find_user_by_email(email), pyotp.TOTP(secret).now())
+    from app.models.user import find_user_by_email
+    if not find_user_by_email(email).two_factor_enabled:
+        from app.services.accounts import two_factor
+        link = enrolment_link(email)
+        assert client.post(link).location == SETUP_PATH
+        secret = shown_secret(client)
+        two_factor.confirm_enrolment(find_user_by_email(email), pyotp.TOTP(secret).at(clock.timestamp()))
     return client.post(CODE_PATH, data={"code": fresh_code(email)})

@@ -7,9 +7,10 @@ engine never touches a database: callers pass the facts guards need in a ``Conte
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass
 from functools import cached_property
+from types import MappingProxyType
 
 from workflows.i18n import N_
 
@@ -17,13 +18,46 @@ ROLES = frozenset({"applicant", "caseworker", "committee_member", "committee_cha
 APPLICANT_ROLES = frozenset({"applicant"})
 STAFF_ROLES = ROLES - APPLICANT_ROLES
 
-TAGS = frozenset({"draft", "open", "awaiting_applicant", "decided", "terminal"})
+# What a state means. The app asks by tag (registry.states_tagged, registry.has_tag) and never by
+# state name, so a new state only needs the right tags to be listed, counted and guarded everywhere.
+TAGS: Mapping[str, str] = MappingProxyType({
+    "draft": "the application is being written and has not been sent",
+    "discarded": "a draft deleted before it was sent: never a case for the municipality",
+    "open": "submitted and still being processed",
+    "awaiting_caseworker": "with the caseworker; nobody else has been asked",
+    "awaiting_applicant": "the applicant must act before a deadline",
+    "information_requested": "the municipality has asked the applicant for information",
+    "awaiting_committee": "waiting for the political committee's decision",
+    "assessable": "the caseworker may score the application against the pool's criteria",
+    "decided": "the municipality has made its decision",
+    "granted_in_full": "decided: everything asked for is granted, so the decision needs no reasons",
+    "granted_in_part": "decided: part of what was asked for is granted",
+    "refused": "decided: nothing is granted",
+    "payable": "money is granted and not yet paid out",
+    "awaiting_report": "paid out; the association's report is still to come",
+    "report_requested": "the municipality has asked for the report, so the association may send it now",
+    "report_received": "the association's report is in and waits for the caseworker",
+    "repayable": "money may have been paid out, so the municipality may claim some of it back",
+    "booked": "premises are reserved for the association; the case lasts until the last booking",
+    "abandoned": "the applicant gave the application up (withdrawn, or discarded as a draft)",
+    "finished": "nothing more is expected of the applicant or the municipality",
+    "terminal": "no action leads out of the state",
+})
+# A state with the first tag must carry the second: the wider question must not miss it.
+TAG_IMPLIES: tuple[tuple[str, str], ...] = (
+    ("terminal", "finished"), ("discarded", "abandoned"), ("awaiting_caseworker", "open"),
+    ("awaiting_committee", "open"), ("information_requested", "awaiting_applicant"),
+    ("granted_in_full", "decided"), ("granted_in_part", "decided"), ("refused", "decided"),
+    ("report_requested", "awaiting_report"), ("report_requested", "awaiting_applicant"),
+)
 STYLES = frozenset({"primary", "secondary", "danger"})
+# The one list of effects a transition may name; the app binds a handler to each at start-up
+# and refuses to start while one is missing (app/services/cases/transitions.py, check_effect_handlers).
 EFFECTS = frozenset({
     "notify_applicant", "notify_caseworker", "notify_committee",
     "start_reply_deadline", "stop_reply_deadline",
     "record_decision", "render_decision_letter", "start_report_deadline",
-    "publish_story", "create_bookings", "release_bookings", "assign_case_number",
+    "create_bookings", "release_bookings", "assign_case_number",
 })
 
 # Guards added by the engine to every transition taken in a staff capacity, so no
@@ -104,6 +138,7 @@ class Context:
 
     amount_applied: int | None = None
     recommended_amount: int | None = None
+    amount_to_grant: int | None = None  # set when the action itself names the amount (a partial grant)
     delegation_limit: int | None = None
     fast_track_limit: int | None = None
     is_informal_group: bool = False
@@ -159,8 +194,11 @@ def guard(name: str, reason: str) -> Callable[[Callable[[Context], bool]], Calla
 
 
 def decision_amount(ctx: Context) -> int | None:
-    """Return the amount a decision is about: the recommendation, else the application."""
-    return ctx.recommended_amount if ctx.recommended_amount is not None else ctx.amount_applied
+    """Return the amount a decision is about: the amount to grant, else the recommendation, else the application."""
+    for amount in (ctx.amount_to_grant, ctx.recommended_amount):
+        if amount is not None:
+            return amount
+    return ctx.amount_applied
 
 
 def _within(limit: int | None, ctx: Context) -> bool:

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from functools import lru_cache
 from types import MappingProxyType
 
 from workflows.definitions import new_initiative, premises_loan, subsidy
-from workflows.engine import EFFECTS, GUARDS, ROLES, STYLES, TAGS, Transition, Workflow
+from workflows.engine import EFFECTS, GUARDS, ROLES, STYLES, TAG_IMPLIES, TAGS, Transition, Workflow
 
 _SNAKE = re.compile(r"^[a-z][a-z0-9]*(_[a-z0-9]+)*$")
 
@@ -34,8 +35,11 @@ def _state_problems(wf: Workflow) -> Iterator[str]:
             yield f"state name '{s.name}' is not snake_case"
         if not s.staff_label or not s.public_label:
             yield f"state '{s.name}' lacks a staff or public label"
-        for tag in sorted(set(s.tags) - TAGS):
+        for tag in sorted(set(s.tags) - TAGS.keys()):
             yield f"state '{s.name}' has unknown tag '{tag}'"
+        for tag, implied in TAG_IMPLIES:
+            if tag in s.tags and implied not in s.tags:
+                yield f"state '{s.name}' is tagged {tag} but not {implied}"
         if "draft" in s.tags and s.name != wf.start:
             yield f"state '{s.name}' is tagged draft but is not the start"
     if wf.start not in seen:
@@ -121,6 +125,16 @@ def validate(wf: Workflow) -> None:
         raise WorkflowDefinitionError(f"Workflow '{wf.name}' is invalid: " + "; ".join(found))
 
 
+def _shared_state_problems(workflows: tuple[Workflow, ...]) -> Iterator[str]:
+    # Cases are filtered by state name alone (Case.state IN ...), so a name must mean one thing.
+    tags: dict[str, tuple[str, frozenset[str]]] = {}
+    for wf in workflows:
+        for s in wf.states:
+            first, seen = tags.setdefault(s.name, (wf.name, s.tags))
+            if seen != s.tags:
+                yield f"state '{s.name}' has other tags in '{wf.name}' than in '{first}'"
+
+
 def build(workflows: tuple[Workflow, ...]) -> MappingProxyType[str, Workflow]:
     """Validate ``workflows`` and return them as a read-only mapping by name."""
     registry: dict[str, Workflow] = {}
@@ -129,11 +143,21 @@ def build(workflows: tuple[Workflow, ...]) -> MappingProxyType[str, Workflow]:
         if wf.name in registry:
             raise WorkflowDefinitionError(f"Workflow '{wf.name}' is defined twice")
         registry[wf.name] = wf
+    found = list(_shared_state_problems(workflows))
+    if found:
+        raise WorkflowDefinitionError("; ".join(found))
     return MappingProxyType(registry)
 
 
 # Validated at import on purpose: a broken definition must stop the app from starting.
 REGISTRY = build((subsidy.WORKFLOW, new_initiative.WORKFLOW, premises_loan.WORKFLOW))
+
+# The names the app needs to pick a workflow (a pool's kind) or to tell money from premises.
+SUBSIDY = subsidy.WORKFLOW.name
+NEW_INITIATIVE = new_initiative.WORKFLOW.name
+PREMISES_LOAN = premises_loan.WORKFLOW.name
+# Grant workflows deal in money (amounts, payments, reports); a premises loan lends rooms instead.
+GRANT_WORKFLOWS = (SUBSIDY, NEW_INITIATIVE)
 
 
 def get(name: str) -> Workflow:
@@ -152,3 +176,25 @@ def names() -> tuple[str, ...]:
 def all() -> tuple[Workflow, ...]:  # noqa: A001 - the requested name; shadows the builtin here only
     """Return every registered workflow."""
     return tuple(REGISTRY.values())
+
+
+def _known_tags(tags: tuple[str, ...]) -> None:
+    unknown = [t for t in tags if t not in TAGS]
+    if unknown or not tags:
+        raise ValueError(f"unknown state tag(s) {unknown}; known: {', '.join(TAGS)}")
+
+
+@lru_cache(maxsize=None)
+def states_tagged(*tags: str, workflow: str | None = None) -> tuple[str, ...]:
+    """Return the names of the states carrying any of ``tags``, in one workflow or in all of them."""
+    _known_tags(tags)
+    found: dict[str, None] = {}
+    for wf in (get(workflow),) if workflow else all():
+        found.update((s.name, None) for s in wf.states if s.tags & set(tags))
+    return tuple(found)
+
+
+def has_tag(workflow: str, state: str, tag: str) -> bool:
+    """Tell whether ``state`` of ``workflow`` carries ``tag``."""
+    _known_tags((tag,))
+    return get(workflow).has_tag(state, tag)

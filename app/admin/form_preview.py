@@ -6,12 +6,13 @@ import json
 from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 
+from app.access import get_or_404
+from app.models import Pool
 from app.admin import bp
-from app.admin.helpers import get_pool_or_404
 from app.auth.access import require_admin
 from app.forms_runtime import (answers_from_form, spec_from_version, step_form, step_view, validate_answers,
                                visible_fields, wants_more_lines)
-from app.services import forms as form_setup
+from app.services.pools import forms as form_setup
 
 MAX_ANSWERS_BYTES = 200_000
 
@@ -34,7 +35,7 @@ def _index(count: int) -> int:
 @bp.route("/puljer/<int:pool_id>/skema/forhaandsvisning", methods=["GET", "POST"])
 @require_admin
 def form_preview(pool_id: int):
-    pool = get_pool_or_404(pool_id)
+    pool = get_or_404(Pool, pool_id)
     version = form_setup.current(pool.id)
     spec = spec_from_version(form_setup.load(version.id)) if version else None
     if spec is None or not spec.steps:

@@ -6,13 +6,14 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from wtforms import SelectChoice
 
+from app.access import get_or_404, of_pool
 from app.admin import bp
 from app.admin.builder_forms import FieldForm, StepForm
-from app.admin.helpers import direction, get_field_or_404, get_pool_or_404, get_step_or_404, show_error
+from app.admin.helpers import direction, show_error
 from app.auth.access import require_admin
-from app.models import FormVersion, Pool
-from app.services import form_builder as builder, forms as form_setup
-from app.services.admin_audit import SetupError
+from app.models import FormField, FormStep, FormVersion, Pool
+from app.services.pools import form_builder as builder, forms as form_setup
+from app.services.journals.audit import SetupError
 
 
 def _builder_url(pool: Pool) -> str:
@@ -52,13 +53,13 @@ def _render_builder(pool: Pool, step_form: StepForm | None = None, field_form: F
 @bp.route("/puljer/<int:pool_id>/skema")
 @require_admin
 def form_builder(pool_id: int):
-    return _render_builder(get_pool_or_404(pool_id))
+    return _render_builder(get_or_404(Pool, pool_id))
 
 
 @bp.route("/puljer/<int:pool_id>/skema/ret", methods=["POST"])
 @require_admin
 def form_start_draft(pool_id: int):
-    pool = get_pool_or_404(pool_id)
+    pool = get_or_404(Pool, pool_id)
     form_setup.start_draft(pool.id, current_user)
     flash(_("Du retter nu i en ny kladde. Ansøgninger, der allerede er i gang, bruger fortsat den version, de blev "
             "startet på."), "info")
@@ -68,7 +69,7 @@ def form_start_draft(pool_id: int):
 @bp.route("/puljer/<int:pool_id>/skema/trin", methods=["POST"])
 @require_admin
 def form_add_step(pool_id: int):
-    pool = get_pool_or_404(pool_id)
+    pool = get_or_404(Pool, pool_id)
     form = StepForm(prefix="step")
     if form.validate_on_submit():
         try:
@@ -84,8 +85,8 @@ def form_add_step(pool_id: int):
 @bp.route("/puljer/<int:pool_id>/skema/trin/<int:step_id>", methods=["GET", "POST"])
 @require_admin
 def form_edit_step(pool_id: int, step_id: int):
-    pool = get_pool_or_404(pool_id)
-    step = get_step_or_404(pool, step_id)
+    pool = get_or_404(Pool, pool_id)
+    step = get_or_404(FormStep, step_id, of_pool(pool))
     form = StepForm(obj=step)
     if form.validate_on_submit():
         try:
@@ -101,8 +102,8 @@ def form_edit_step(pool_id: int, step_id: int):
 @bp.route("/puljer/<int:pool_id>/skema/trin/<int:step_id>/<any(slet, flyt):what>", methods=["POST"])
 @require_admin
 def form_step_action(pool_id: int, step_id: int, what: str):
-    pool = get_pool_or_404(pool_id)
-    step = get_step_or_404(pool, step_id)
+    pool = get_or_404(Pool, pool_id)
+    step = get_or_404(FormStep, step_id, of_pool(pool))
     try:
         if what == "slet":
             builder.delete_step(step.id, current_user)
@@ -118,14 +119,14 @@ def form_step_action(pool_id: int, step_id: int, what: str):
 @bp.route("/puljer/<int:pool_id>/skema/felter", methods=["POST"])
 @require_admin
 def form_add_field(pool_id: int):
-    pool = get_pool_or_404(pool_id)
+    pool = get_or_404(Pool, pool_id)
     version = form_setup.draft(pool.id)
     form = _field_form(version)
     if version is None:
         flash(_("Tilføj først et trin."), "error")
         return redirect(_builder_url(pool))
     if form.validate_on_submit():
-        step = get_step_or_404(pool, form.step_id.data or 0)
+        step = get_or_404(FormStep, form.step_id.data or 0, of_pool(pool))
         try:
             builder.add_field(step.id, current_user, _field_values(form, step.id))
         except SetupError as exc:
@@ -139,8 +140,8 @@ def form_add_field(pool_id: int):
 @bp.route("/puljer/<int:pool_id>/skema/felter/<int:field_id>", methods=["GET", "POST"])
 @require_admin
 def form_edit_field(pool_id: int, field_id: int):
-    pool = get_pool_or_404(pool_id)
-    found = get_field_or_404(pool, field_id)
+    pool = get_or_404(Pool, pool_id)
+    found = get_or_404(FormField, field_id, of_pool(pool))
     form = _field_form(found.version, obj=found)
     if form.validate_on_submit():
         try:
@@ -156,8 +157,8 @@ def form_edit_field(pool_id: int, field_id: int):
 @bp.route("/puljer/<int:pool_id>/skema/felter/<int:field_id>/<any(slet, flyt):what>", methods=["POST"])
 @require_admin
 def form_field_action(pool_id: int, field_id: int, what: str):
-    pool = get_pool_or_404(pool_id)
-    found = get_field_or_404(pool, field_id)
+    pool = get_or_404(Pool, pool_id)
+    found = get_or_404(FormField, field_id, of_pool(pool))
     try:
         if what == "slet":
             builder.delete_field(found.id, current_user)
@@ -173,7 +174,7 @@ def form_field_action(pool_id: int, field_id: int, what: str):
 @bp.route("/puljer/<int:pool_id>/skema/<any(offentliggoer, kasser):what>", methods=["POST"])
 @require_admin
 def form_version_action(pool_id: int, what: str):
-    pool = get_pool_or_404(pool_id)
+    pool = get_or_404(Pool, pool_id)
     try:
         if what == "offentliggoer":
             version = form_setup.publish(pool.id, current_user)

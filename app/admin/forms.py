@@ -53,6 +53,16 @@ class CommitteeForm(FlaskForm):
     chair = SelectField(_l("Formand"), coerce=optional_int, validate_choice=False)
 
 
+class LegalBasisForm(FlaskForm):
+    name = StringField(_l("Lovgrundlag, som det står i brevet"), validators=[
+        DataRequired(message=_l("Skriv lovgrundlaget, som det skal stå i brevet.")),
+        Length(max=300, message=_l("Højst 300 tegn."))])
+    appeal_text = TextAreaField(_l("Klagevejledning"), validators=[
+        DataRequired(message=_l("Skriv klagevejledningen. Hver afgørelse skal have en (forvaltningsloven § 25).")),
+        Length(max=5000, message=_l("Højst 5000 tegn."))])
+    note = TextAreaField(_l("Hvornår bruges det?"), validators=[Length(max=2000, message=_l("Højst 2000 tegn."))])
+
+
 class SettingsForm(FlaskForm):
     name = StringField(_l("Kommunens navn"), validators=[Length(max=200, message=_l("Højst 200 tegn."))])
     department = StringField(_l("Forvaltning eller afdeling"),

@@ -1,12 +1,11 @@
-"""Small helpers shared by the administration views: look-ups that 404 and domain errors on forms."""
+"""Small helpers shared by the administration views: domain errors on forms, labels for the form builder."""
 from __future__ import annotations
 
-from flask import abort, flash
+from flask import flash
 from flask_babel import gettext as _
 
-from app.extensions import db
-from app.models import Committee, FormField, FormStep, FormVersion, Pool, PoolCriterion
-from app.services.admin_audit import SetupError
+from app.models import FormField, FormVersion
+from app.services.journals.audit import SetupError
 
 
 def show_error(form, exc: SetupError) -> None:
@@ -24,48 +23,6 @@ def flash_sanitized(sanitized: bool) -> None:
         flash(_("Regler og vejledning indeholdt HTML, som ikke er tilladt (fx scripts, skjulte felter eller "
                 "onclick). Det er fjernet, og resten er gemt. Tilladt er afsnit, fed, kursiv, lister, "
                 "overskrifter og links."), "warning")
-
-
-def get_pool_or_404(pool_id: int) -> Pool:
-    """Any pool (administrators see them all)."""
-    pool = db.session.get(Pool, pool_id)
-    if pool is None:
-        abort(404)
-    return pool
-
-
-def get_criterion_or_404(pool: Pool, criterion_id: int) -> PoolCriterion:
-    """A criterion of this pool."""
-    criterion = db.session.get(PoolCriterion, criterion_id)
-    if criterion is None or criterion.pool_id != pool.id:
-        abort(404)
-    return criterion
-
-
-def get_step_or_404(pool: Pool, step_id: int) -> FormStep:
-    """A step of one of this pool's form versions."""
-    step = db.session.scalar(db.select(FormStep).join(FormVersion).where(
-        FormStep.id == step_id, FormVersion.pool_id == pool.id))
-    if step is None:
-        abort(404)
-    return step
-
-
-def get_field_or_404(pool: Pool, field_id: int) -> FormField:
-    """A field of one of this pool's form versions."""
-    found = db.session.scalar(db.select(FormField).join(FormVersion).where(
-        FormField.id == field_id, FormVersion.pool_id == pool.id))
-    if found is None:
-        abort(404)
-    return found
-
-
-def get_committee_or_404(committee_id: int) -> Committee:
-    """Any committee."""
-    committee = db.session.get(Committee, committee_id)
-    if committee is None:
-        abort(404)
-    return committee
 
 
 def direction(value: str | None) -> int:

@@ -7,11 +7,12 @@ from flask_babel import lazy_gettext as _l
 from app.admin import bp
 from app.auth.access import require_admin
 from app.models.admin_event import ENTITY_TYPES
-from app.services import admin_audit
+from app.services.journals import audit as admin_audit
 
 ENTITY_LABELS = {"pool": _l("Pulje"), "criterion": _l("Kriterium"), "question": _l("Spørgsmål"),
                  "form": _l("Ansøgningsskema"), "committee": _l("Udvalg"), "user": _l("Bruger"),
-                 "settings": _l("Brevpapir"), "case": _l("Sag"), "retention": _l("Sletteregler")}
+                 "settings": _l("Brevpapir"), "case": _l("Sag"), "retention": _l("Sletteregler"),
+                 "legal_basis": _l("Lovgrundlag")}
 ACTION_LABELS = {"create": _l("oprettet"), "update": _l("ændret"), "delete": _l("slettet"),
                  "publish": _l("offentliggjort"), "unpublish": _l("skjult"), "copy": _l("kopieret til nyt år"),
                  "replace": _l("ændret"), "start_draft": _l("ny kladde"), "discard_draft": _l("kladde kasseret"),

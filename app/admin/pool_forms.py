@@ -5,7 +5,7 @@ from wtforms import (BooleanField, FieldList, Form, FormField, RadioField, Selec
                      TextAreaField)
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
-from app.admin.forms import ONE_OF, DanishIntegerField
+from app.admin.forms import ONE_OF, DanishIntegerField, optional_int
 from app.forms_runtime.fields import DanishDateField, WholeNumberField
 from app.models.pool import APPLICANT_KINDS
 
@@ -56,8 +56,8 @@ class PoolForm(FlaskForm):
     instalment_count = DanishIntegerField(_l("Antal rater"), validators=[Optional()])
     advance_allowed = BooleanField(_l("Tilskuddet kan udbetales forud"))
     rules_text = TextAreaField(_l("Regler og vejledning"), validators=[_max(20000)])
-    appeal_text = TextAreaField(_l("Klagevejledning i breve"), validators=[_max(5000)])
-    legal_basis = TextAreaField(_l("Lovgrundlag"), validators=[_max(2000)])
+    legal_basis_id = SelectField(_l("Lovgrundlag og klagevejledning"), coerce=optional_int, **ONE_OF,
+                                 validators=[DataRequired(message=_l("Vælg puljens lovgrundlag."))])
     requires_approval = BooleanField(_l("Foreningen skal være godkendt som folkeoplysende forening"))
     requires_child_certificate = BooleanField(_l("Børneattest-erklæring kræves"))
 

@@ -6,15 +6,16 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from wtforms import SelectChoice
 
+from app.access import get_or_404, of_pool
 from app.admin import bp
-from app.admin.helpers import flash_sanitized, get_criterion_or_404, get_pool_or_404, show_error
+from app.admin.helpers import flash_sanitized, show_error
 from app.admin.pool_forms import CriterionForm, PoolForm, QuestionsForm
 from app.auth.access import require_admin
 from app.extensions import db
-from app.models import Committee, Pool
-from app.services import forms as form_setup
-from app.services import pool_criteria, pools
-from app.services.admin_audit import SetupError
+from app.models import Committee, LegalBasis, Pool, PoolCriterion
+from app.services.pools import forms as form_setup
+from app.services.pools import criteria as pool_criteria, ledger, setup as pools
+from app.services.journals.audit import SetupError
 from workflows import registry
 
 
@@ -22,6 +23,9 @@ def _choices(form: PoolForm) -> None:
     committees = db.session.scalars(db.select(Committee).order_by(Committee.name)).all()
     form.committee_id.choices = [SelectChoice(c.id, c.name) for c in committees]
     form.workflow.choices = [SelectChoice(w.name, _(w.label)) for w in registry.all()]
+    bases = db.session.scalars(db.select(LegalBasis).order_by(LegalBasis.name)).all()
+    form.legal_basis_id.choices = [SelectChoice("", _("Vælg lovgrundlag"))] + [
+        SelectChoice(b.id, b.name) for b in bases]
 
 
 def _values(form: PoolForm) -> pools.PoolValues:
@@ -36,8 +40,8 @@ def _values(form: PoolForm) -> pools.PoolValues:
         late_reduction_per_month=d["late_reduction_per_month"] or 0, delegation_limit=d["delegation_limit"],
         fast_track_limit=d["fast_track_limit"], reply_days=d["reply_days"], report_due_days=d["report_due_days"],
         payment_mode=d["payment_mode"], instalment_count=d["instalment_count"] or 1,
-        advance_allowed=d["advance_allowed"], rules_text=d["rules_text"] or "", appeal_text=d["appeal_text"] or "",
-        legal_basis=d["legal_basis"] or "", requires_approval=d["requires_approval"],
+        advance_allowed=d["advance_allowed"], rules_text=d["rules_text"] or "",
+        legal_basis_id=d["legal_basis_id"], requires_approval=d["requires_approval"],
         requires_child_certificate=d["requires_child_certificate"])
 
 
@@ -53,7 +57,7 @@ def _data(pool: Pool) -> dict:
 def pools_index():
     rows = db.session.scalars(db.select(Pool).options(db.joinedload(Pool.committee))
                               .order_by(Pool.year.desc(), Pool.name).limit(500)).all()
-    return render_template("admin/pools.html", pools=rows)
+    return render_template("admin/pools.html", pools=rows, books=ledger.ledgers([p.id for p in rows]))
 
 
 @bp.route("/puljer/ny", methods=["GET", "POST"])
@@ -76,7 +80,7 @@ def pool_new():
 @bp.route("/puljer/<int:pool_id>", methods=["GET", "POST"])
 @require_admin
 def pool_edit(pool_id: int):
-    pool = get_pool_or_404(pool_id)
+    pool = get_or_404(Pool, pool_id)
     form = PoolForm(data=_data(pool))
     _choices(form)
     if form.validate_on_submit():
@@ -88,14 +92,14 @@ def pool_edit(pool_id: int):
             flash(_("Ændringerne er gemt."), "success")
             flash_sanitized(result.sanitized)
             return redirect(url_for("admin.pool_edit", pool_id=pool.id))
-    return render_template("admin/pool_form.html", form=form, pool=pool, granted=pools.granted_total(pool.id),
+    return render_template("admin/pool_form.html", form=form, pool=pool, books=ledger.ledger(pool.id),
                            form_version=form_setup.latest_published(pool.id), form_draft=form_setup.draft(pool.id))
 
 
 @bp.route("/puljer/<int:pool_id>/offentliggoer", methods=["POST"])
 @require_admin
 def pool_publish(pool_id: int):
-    pool = get_pool_or_404(pool_id)
+    pool = get_or_404(Pool, pool_id)
     publish = request.form.get("offentlig") == "1"
     try:
         pools.set_published(pool.id, current_user, publish)
@@ -110,7 +114,7 @@ def pool_publish(pool_id: int):
 @bp.route("/puljer/<int:pool_id>/kopier", methods=["POST"])
 @require_admin
 def pool_copy(pool_id: int):
-    pool = get_pool_or_404(pool_id)
+    pool = get_or_404(Pool, pool_id)
     try:
         copy = pools.copy_to_next_year(pool.id, current_user)
     except SetupError as exc:
@@ -124,7 +128,7 @@ def pool_copy(pool_id: int):
 @bp.route("/puljer/<int:pool_id>/kriterier", methods=["GET", "POST"])
 @require_admin
 def criteria(pool_id: int):
-    pool = get_pool_or_404(pool_id)
+    pool = get_or_404(Pool, pool_id)
     form = CriterionForm()
     if form.validate_on_submit():
         try:
@@ -141,8 +145,8 @@ def criteria(pool_id: int):
 @bp.route("/puljer/<int:pool_id>/kriterier/<int:criterion_id>", methods=["GET", "POST"])
 @require_admin
 def criterion_edit(pool_id: int, criterion_id: int):
-    pool = get_pool_or_404(pool_id)
-    criterion = get_criterion_or_404(pool, criterion_id)
+    pool = get_or_404(Pool, pool_id)
+    criterion = get_or_404(PoolCriterion, criterion_id, of_pool(pool))
     form = CriterionForm(obj=criterion)
     if form.validate_on_submit():
         try:
@@ -159,8 +163,8 @@ def criterion_edit(pool_id: int, criterion_id: int):
 @bp.route("/puljer/<int:pool_id>/kriterier/<int:criterion_id>/slet", methods=["POST"])
 @require_admin
 def criterion_delete(pool_id: int, criterion_id: int):
-    pool = get_pool_or_404(pool_id)
-    criterion = get_criterion_or_404(pool, criterion_id)
+    pool = get_or_404(Pool, pool_id)
+    criterion = get_or_404(PoolCriterion, criterion_id, of_pool(pool))
     pool_criteria.delete_criterion(criterion.id, current_user)
     flash(_("Kriteriet er slettet."), "success")
     return redirect(url_for("admin.criteria", pool_id=pool.id))
@@ -169,7 +173,7 @@ def criterion_delete(pool_id: int, criterion_id: int):
 @bp.route("/puljer/<int:pool_id>/spoergsmaal", methods=["GET", "POST"])
 @require_admin
 def questions(pool_id: int):
-    pool = get_pool_or_404(pool_id)
+    pool = get_or_404(Pool, pool_id)
     stored = [{"text": q.text, "qualifying_answer": "yes" if q.qualifying_answer else "no",
                "explanation": q.explanation} for q in pool.questions]
     form = QuestionsForm(data={"questions": stored})

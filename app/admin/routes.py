@@ -7,15 +7,18 @@ from flask_login import current_user
 from sqlalchemy import func
 from wtforms import SelectChoice
 
+from app.access import get_or_404
 from app.admin import bp
 from app.admin.forms import CommitteeForm, SettingsForm, StaffForm
-from app.admin.helpers import get_committee_or_404, show_error
+from app.admin.helpers import show_error
 from app.auth.access import require_admin
 from app.extensions import db
 from app.models import Association, Case, Committee, OutboxMessage, Pool, User
 from app.models.user import STAFF_ROLES
-from app.services import admin_committees, admin_users, settings as settings_service, two_factor
-from app.services.admin_audit import SetupError
+from app.services.admin import committees as admin_committees, users as admin_users
+from app.services.delivery import letter_settings as settings_service
+from app.services.accounts import two_factor
+from app.services.journals.audit import SetupError
 
 
 @bp.route("/")
@@ -107,7 +110,7 @@ def _committee_form(committee: Committee | None) -> CommitteeForm:
 @bp.route("/udvalg/<int:committee_id>", methods=["GET", "POST"])
 @require_admin
 def committee_edit(committee_id: int | None):
-    committee = get_committee_or_404(committee_id) if committee_id else None
+    committee = get_or_404(Committee, committee_id) if committee_id else None
     form = _committee_form(committee)
     if form.validate_on_submit():
         try:
@@ -138,5 +141,5 @@ def letter_settings():
         else:
             flash(_("Indstillingerne for breve er gemt."), "success")
             return redirect(url_for("admin.letter_settings"))
-    from app.services.letterhead import get_letterhead
+    from app.services.delivery.letterhead import get_letterhead
     return render_template("admin/letter_settings.html", form=form, row=row, letterhead=get_letterhead())

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from flask import flash, redirect, url_for
 from flask_babel import gettext as _
 
-from app.cases_access import get_case_for_member_or_404
+from app.access import get_or_404, on_board
 from app.forms_runtime import FormSpec, load_spec
 from app.models import Case
 
@@ -25,10 +25,10 @@ class StepItem:
 def draft_or_redirect(case_id: int):
     """(case, spec) for a draft application of the member's association; (redirect, None) when it is not one.
 
-    Another association's case is a 404 (get_case_for_member_or_404).
+    Another association's case is a 404 (the `on_board` check).
     """
-    case = get_case_for_member_or_404(case_id)
-    if case.state == "draft" and case.form_version_id is not None:
+    case = get_or_404(Case, case_id, on_board)
+    if case.state_has("draft") and case.form_version_id is not None:
         spec = load_spec(case.form_version_id)
         if spec is not None and spec.steps:
             return case, spec

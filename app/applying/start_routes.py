@@ -8,16 +8,18 @@ from flask import abort, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
+from app import clock
+from app.access import get_membership_or_404
 from app.applying import bp
 from app.applying.forms import StartForm
 from app.auth.access import require_member
 from app.extensions import db
 from app.models import Association, Case, Membership, Pool
-from app.portal.access import get_membership_or_404
-from app.services import applications
-from app.services import forms as form_setup
-from app.services.eligibility import declaration_valid_on, eligibility_problems, pool_requires_approval
-from app.services.pool_pages import published_pool
+from app.services.applying import applications
+from app.services.pools import forms as form_setup
+from app.services.cases.core import accepts_applications
+from app.services.applying.eligibility import closed_reason, declaration_valid_on, eligibility_problems, pool_requires_approval
+from app.services.applying.pool_pages import is_premises_pool, published_pool
 
 
 @dataclass
@@ -68,8 +70,12 @@ def _page(pool: Pool, form: StartForm, found: list[Candidate], status: int = 200
 def start(slug: str):
     pool = published_pool(slug)
     if pool is None:
+        if is_premises_pool(slug):  # premises are asked for on their own pages, not with a pool's form
+            return redirect(url_for("premises.catalogue_page"))
         abort(404)
-    today = date.today()
+    today = clock.today()
+    if not accepts_applications(pool, today):  # closed or not open yet: say so once, offer no start button
+        return render_template("applying/start.html", pool=pool, closed_reason=closed_reason(pool, today))
     found = candidates(pool, today)
     form = StartForm(associations=[c.association for c in found if c.may_start])
     if len(form.association_id.choices) == 1 and not form.association_id.data:

@@ -1,14 +1,13 @@
 """The application form, step by step: WTForms from the pinned form version, saved on every press."""
 from __future__ import annotations
 
-from datetime import date
-
 from flask import abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from werkzeug.datastructures import FileStorage
 from werkzeug.exceptions import RequestEntityTooLarge
 
+from app import clock
 from app.applying import bp
 from app.applying.progress import draft_or_redirect, progress
 from app.auth.access import require_member
@@ -18,9 +17,10 @@ from app.forms_runtime import (FormSpec, answers_from_form, field_value, is_visi
 from app.forms_runtime.builder import MAX_FILE_BYTES
 from app.main.errors import render_error
 from app.models import Case
-from app.services import applications, attachments
-from app.services.application_receipt import answers_of
-from app.services.application_rules import rule_problems
+from app.services.applying import applications
+from app.services.files import attachments
+from app.services.applying.receipt import answers_of
+from app.services.applying.rules import rule_problems
 
 
 
@@ -69,7 +69,7 @@ def _check_rules(spec: FormSpec, index: int, form, answers: dict) -> bool:
         wtf_field = form[f.key]
         if wtf_field.errors or not is_visible(spec, f, known):
             continue
-        problems = rule_problems(f, field_value(f, wtf_field), date.today())
+        problems = rule_problems(f, field_value(f, wtf_field), clock.today())
         if problems:
             wtf_field.errors = list(wtf_field.errors) + [str(p) for p in problems]
             ok = False

@@ -2,24 +2,25 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
 
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
+from app import clock
+from app.access import get_or_404, on_board
 from app.applying import bp
 from app.applying.progress import draft_or_redirect, progress
 from app.auth.access import require_member
-from app.cases_access import get_case_for_member_or_404
 from app.forms_runtime import FormSpec, visible_fields, without_hidden
 from app.forms_runtime.spec import FieldSpec
 from app.models import Case
-from app.services import application_receipt, applications, attachments
-from app.services.application_receipt import answers_of
-from app.services.application_rules import application_problems
-from app.services.cases import accepts_applications
-from app.services.eligibility import eligibility_problems
+from app.services.applying import receipt as application_receipt, applications
+from app.services.files import attachments
+from app.services.applying.receipt import answers_of
+from app.services.applying.rules import application_problems
+from app.services.cases.core import accepts_applications
+from app.services.applying.eligibility import eligibility_problems
 from workflows import TransitionNotAllowed
 
 
@@ -59,7 +60,7 @@ def summary_sections(spec: FormSpec, answers: dict) -> list[dict]:
 
 
 def _summary(case: Case, spec: FormSpec, problems: dict | None = None, refusals: list | None = None):
-    today = date.today()
+    today = clock.today()
     answers = without_hidden(spec, answers_of(case))
     if problems is None:
         problems = application_problems(spec, answers, today)
@@ -84,12 +85,12 @@ def summary(case_id: int):
 @bp.route("/<int:case_id>/indsend", methods=["POST"])
 @require_member
 def submit(case_id: int):
-    case = get_case_for_member_or_404(case_id)
-    if case.state == "draft" and case.form_version_id is None:
+    case = get_or_404(Case, case_id, on_board)
+    if case.state_has("draft") and case.form_version_id is None:
         return draft_or_redirect(case.id)[0]  # a draft without a form (made before forms existed) has no summary
     version = request.form.get("case_version", type=int)
     try:
-        applications.submit(case.id, current_user, version, date.today())
+        applications.submit(case.id, current_user, version, clock.today())
     except applications.AlreadySubmitted:
         return redirect(url_for("applying.receipt", case_id=case.id))
     except applications.NotADraft:
@@ -113,7 +114,7 @@ def submit(case_id: int):
 
 def deadline_message(pool) -> str:
     """Why a late application cannot be sent."""
-    from app.main.template_helpers import day
+    from app.formatting import day
     return _("Ansøgningsfristen var %(day)s, og puljen modtager ikke ansøgninger efter fristen. Ansøgningen er ikke "
              "sendt, men kladden er gemt. Kontakt kommunen, hvis I mener, at der er sket en fejl.", day=day(pool.deadline))
 
@@ -128,7 +129,7 @@ def _refused(case: Case, problems: dict | None = None, refusals: list | None = N
 @bp.route("/<int:case_id>/kvittering")
 @require_member
 def receipt(case_id: int):
-    case = get_case_for_member_or_404(case_id)
+    case = get_or_404(Case, case_id, on_board)
     if case.number is None:
         return redirect(url_for("applying.resume", case_id=case.id))
     return render_template("applying/receipt.html", case=case,
@@ -138,7 +139,7 @@ def receipt(case_id: int):
 @bp.route("/<int:case_id>/kvittering.pdf")
 @require_member
 def receipt_pdf(case_id: int):
-    case = get_case_for_member_or_404(case_id)
+    case = get_or_404(Case, case_id, on_board)
     document = application_receipt.ensure_receipt(case.id)
     if document is None:
         abort(404)

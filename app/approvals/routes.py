@@ -11,7 +11,7 @@ from app.extensions import db
 from app.models import Association
 from app.models.association import ApprovalRequest
 from app.portal.forms import DecisionNoteForm
-from app.services import associations
+from app.services.associations import associations
 
 
 def _requests(status: str, newest_first: bool, limit: int) -> list[ApprovalRequest]:

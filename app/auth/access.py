@@ -1,4 +1,4 @@
-"""Access requirements as decorators, and object look-ups that check ownership."""
+"""Access requirements as decorators; the object look-ups that check ownership are in app/access.py."""
 from __future__ import annotations
 
 from functools import wraps

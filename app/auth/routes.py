@@ -1,26 +1,30 @@
-"""Account views: thin wrappers around app.services.accounts."""
+"""Account views: thin wrappers around app.services.accounts.accounts."""
 from __future__ import annotations
 
 from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
 
-from app.auth import bp
+from app.auth import bp, limits
 from app.auth.forms import LoginForm, ResetPasswordForm, ResetRequestForm, SignupForm
 from app.extensions import limiter
-from app.main.navigation import home_endpoint, safe_next
-from app.services import accounts, two_factor
+from app.main.navigation import home_endpoint
+from app.security import safe_next
+from app.services.accounts import accounts, two_factor
 from app.auth.two_factor import start_second_step
 from app.i18n import current_locale
 
-
-def _login_limit() -> str:
-    from flask import current_app
-    return current_app.config["RATELIMIT_LOGIN"]
+# One answer for an unknown address, a wrong password and an address not yet confirmed: the log-in
+# page must not tell a visitor which addresses have a user.
+def _login_failed() -> str:
+    return _("E-mail eller adgangskode er forkert. Prøv igen, eller nulstil din adgangskode. Har du lige "
+             "oprettet en bruger, skal du først bruge linket i den e-mail, vi har sendt dig.")
 
 
 @bp.route("/log-ind", methods=["GET", "POST"])
-@limiter.limit(_login_limit, methods=["POST"])
+@limiter.limit(limits.per_ip, key_func=limits.client_address, methods=["POST"])
+@limiter.limit(limits.per_account_failures, key_func=limits.account_key, methods=["POST"],
+               deduct_when=limits.login_failed)
 def login():
     if current_user.is_authenticated:
         return redirect(url_for(home_endpoint(current_user)))
@@ -28,10 +32,11 @@ def login():
     if form.validate_on_submit():
         try:
             user = accounts.authenticate(form.email.data, form.password.data)
-        except accounts.UnknownEmail:
-            form.email.errors.append(_("Der findes ingen bruger med denne e-mailadresse. Tjek stavningen, eller opret en bruger."))
-        except accounts.WrongPassword:
-            form.password.errors.append(_("Adgangskoden er forkert. Prøv igen, eller nulstil din adgangskode."))
+        except accounts.NotConfirmed as unconfirmed:
+            accounts.resend_confirmation(unconfirmed.user)  # the link in it confirms and logs in
+            form.password.errors.append(_login_failed())
+        except accounts.LoginFailed:
+            form.password.errors.append(_login_failed())
         except accounts.AccountDisabled:
             form.email.errors.append(_("Din bruger er spærret. Kontakt kommunen."))
         else:
@@ -44,30 +49,36 @@ def login():
 
 @bp.route("/log-ud", methods=["POST"])
 def logout():
+    if current_user.is_authenticated:
+        accounts.log_out(current_user.id)  # every copy of this session's cookie stops working, here and elsewhere
     logout_user()
     flash(_("Du er logget ud."), "success")
     return redirect(url_for("main.index"))
 
 
 @bp.route("/opret", methods=["GET", "POST"])
+@limiter.limit(limits.signup_per_ip, key_func=limits.client_address, methods=["POST"])
+@limiter.limit(limits.per_account_mail, key_func=limits.account_key, methods=["POST"],
+               deduct_when=lambda response: response.status_code == 302)
 def signup():
     form = SignupForm()
     if form.validate_on_submit():
         try:
-            user = accounts.sign_up(form.email.data, form.password.data, form.full_name.data, current_locale())
+            accounts.sign_up(form.email.data, form.password.data, form.full_name.data, current_locale())
         except accounts.EmailTaken:
-            form.email.errors.append(_("Der findes allerede en bruger med denne e-mailadresse. Log ind, eller nulstil din adgangskode."))
-        else:
-            login_user(user)
-            flash(_("Din bruger er oprettet. Vi har sendt en e-mail, så du kan bekræfte din adresse."), "success")
-            return redirect(url_for(home_endpoint(user)))
+            pass  # a double click racing itself: the first one sent the e-mail
+        # The same answer whether the address is new or taken: the e-mail says which.
+        flash(_("Vi har sendt en e-mail til %(email)s. Brug linket i den for at bekræfte adressen og logge ind. "
+                "Har adressen allerede en bruger, står det i e-mailen, hvad du kan gøre.",
+                email=form.email.data.strip().lower()), "success")
+        return redirect(url_for("auth.login"))
     return render_template("auth/signup.html", form=form)
 
 
 @bp.route("/bekraeft/<token>")
 def confirm(token: str):
     try:
-        accounts.confirm_email(token)
+        user, first_time = accounts.confirm_email(token)
     except accounts.TokenExpired:
         flash(_("Linket er udløbet. Log ind, så sender vi et nyt."), "error")
         return redirect(url_for("auth.login"))
@@ -75,6 +86,10 @@ def confirm(token: str):
         flash(_("Linket er ugyldigt. Tjek at du har kopieret hele linket."), "error")
         return redirect(url_for("auth.login"))
     flash(_("Tak! Din e-mailadresse er bekræftet."), "success")
+    if first_time and not current_user.is_authenticated:  # the link proves the address, once
+        if two_factor.needs_second_step(user):
+            return start_second_step(user, None)
+        login_user(user)
     return redirect(url_for(home_endpoint(current_user)) if current_user.is_authenticated else url_for("auth.login"))
 
 
@@ -87,17 +102,17 @@ def resend_confirmation():
 
 
 @bp.route("/glemt-adgangskode", methods=["GET", "POST"])
-@limiter.limit(_login_limit, methods=["POST"])
+@limiter.limit(limits.per_ip, key_func=limits.client_address, methods=["POST"])
+@limiter.limit(limits.per_account_mail, key_func=limits.account_key, methods=["POST"],
+               deduct_when=lambda response: response.status_code == 302)
 def reset_request():
     form = ResetRequestForm()
     if form.validate_on_submit():
-        try:
-            accounts.request_password_reset(form.email.data)
-        except accounts.UnknownEmail:
-            form.email.errors.append(_("Der findes ingen bruger med denne e-mailadresse. Tjek stavningen."))
-        else:
-            flash(_("Vi har sendt en e-mail med et link til at vælge en ny adgangskode. Linket virker i 1 time."), "success")
-            return redirect(url_for("auth.login"))
+        accounts.request_password_reset(form.email.data)
+        # The same answer for every address: the page must not tell who has a user.
+        flash(_("Hvis adressen findes, har vi sendt et link til at vælge en ny adgangskode. Linket virker i 1 time."),
+              "success")
+        return redirect(url_for("auth.login"))
     return render_template("auth/reset_request.html", form=form)
 
 

@@ -2,10 +2,10 @@
 
 After a correct password a user who needs two-factor is only *pending*: their id, the time and the
 `next` address wait in the session for TWO_FACTOR_PENDING_SECONDS, and `login_user` happens here.
+A pending user who has no app yet is sent a one-time enrolment link by e-mail; only that link (or a
+logged-in member switching two-factor on) opens the set-up page that shows a secret.
 """
 from __future__ import annotations
-
-import time
 
 from flask import current_app, flash, make_response, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
@@ -14,15 +14,17 @@ from flask_login import current_user, login_required, login_user
 from markupsafe import Markup, escape
 from werkzeug.wrappers import Response
 
+from app import clock
 from app.auth import bp
 from app.auth.two_factor_forms import CodeForm, SetupForm
 from app.extensions import db, limiter
-from app.main.navigation import home_endpoint, safe_next
+from app.main.navigation import home_endpoint
 from app.models import User
-from app.security import mark_second_factor
-from app.services import two_factor as tfa
+from app.security import keep_this_session, mark_second_factor, safe_next
+from app.services.accounts import accounts, two_factor as tfa
 
 PENDING = "two_factor_pending"
+ENROLLING = "two_factor_enrolling"  # set by an enrolment link: who may see a new secret, and since when
 
 
 def _login_limit() -> str:
@@ -36,9 +38,15 @@ def _pending_key() -> str:
 
 
 def start_second_step(user: User, next_url: str | None) -> Response:
-    """Called after a correct password: remember who is half logged in, then ask for the code or enrol."""
-    session[PENDING] = {"uid": user.id, "at": int(time.time()), "next": safe_next(next_url) or ""}
-    return redirect(url_for("auth.two_factor" if user.two_factor_enabled else "auth.two_factor_setup"))
+    """Called after a correct password: remember who is half logged in, then ask for the code.
+
+    Without an app yet, the password alone shows no secret: an enrolment link goes to the account's address.
+    """
+    session[PENDING] = {"uid": user.id, "at": int(clock.timestamp()), "next": safe_next(next_url) or "",
+                        "sv": user.session_version}
+    if not user.two_factor_enabled:
+        tfa.send_enrolment_link(user)
+    return redirect(url_for("auth.two_factor"))
 
 
 def _pending() -> tuple[User | None, str]:
@@ -47,11 +55,12 @@ def _pending() -> tuple[User | None, str]:
     if not isinstance(data, dict):
         return None, ""
     next_url = safe_next(data.get("next")) or ""
-    if time.time() - data.get("at", 0) > current_app.config["TWO_FACTOR_PENDING_SECONDS"]:
+    if clock.timestamp() - data.get("at", 0) > current_app.config["TWO_FACTOR_PENDING_SECONDS"]:
         session.pop(PENDING, None)
         return None, next_url
     user = db.session.get(User, data.get("uid") or 0)
-    return (user if user is not None and user.is_active else None), next_url
+    valid = user is not None and user.is_active and data.get("sv") == user.session_version
+    return (user if valid else None), next_url
 
 
 def _start_over(next_url: str) -> Response:
@@ -84,7 +93,8 @@ def two_factor():
     if user is None:
         return _start_over(next_url)
     if not user.two_factor_enabled:
-        return redirect(url_for("auth.two_factor_setup"))
+        return render_template("auth/two_factor_link_sent.html",
+                               minutes=int(current_app.config["TWO_FACTOR_ENROL_LINK_MAX_AGE"]) // 60)
     form = CodeForm()
     if form.validate_on_submit():
         try:
@@ -102,20 +112,61 @@ def two_factor():
     return render_template("auth/two_factor.html", form=form)
 
 
-def _enrolling_user() -> tuple[User | None, str, bool]:
-    """Who is setting up two-factor: the pending user, or a logged-in user switching it on (then True)."""
+def _link_enrolment() -> User | None:
+    """The user an enrolment link opened set-up for in this browser, while it is fresh and nothing has changed."""
+    data = session.get(ENROLLING)
+    if not isinstance(data, dict):
+        return None
+    user = db.session.get(User, data.get("uid") or 0)
+    fresh = clock.timestamp() - data.get("at", 0) <= current_app.config["TWO_FACTOR_ENROL_SECONDS"]
+    if not fresh or user is None or not user.is_active or user.two_factor_enabled \
+            or data.get("sv") != user.session_version:
+        session.pop(ENROLLING, None)
+        return None
+    return user
+
+
+def _enrolling_user() -> tuple[User | None, bool]:
+    """Who is setting up two-factor: the user an enrolment link was opened for, or a logged-in user switching
+    it on (then True). A password alone is neither."""
+    user = _link_enrolment()
+    if user is not None:
+        return user, False
     if current_user.is_authenticated:
-        return current_user, "", True
-    user, next_url = _pending()
-    return user, next_url, False
+        return current_user, True
+    return None, False
+
+
+@bp.route("/to-faktor/tilmeld/<token>", methods=["GET", "POST"])
+@limiter.limit(_login_limit, methods=["POST"])
+def two_factor_enrol(token: str):
+    """The link from the e-mail. GET only asks (a mail scanner opening links must not use it up); POST uses it."""
+    try:
+        user = tfa.user_for_enrolment_link(token)
+        if request.method == "POST":
+            user = tfa.claim_enrolment_link(token)
+    except tfa.TokenExpired:
+        flash(_("Linket er udløbet eller allerede brugt. Log ind med din adgangskode, så sender vi et nyt."), "error")
+        return redirect(url_for("auth.login"))
+    except tfa.TokenInvalid:
+        flash(_("Linket er ugyldigt. Tjek at du har kopieret hele linket, eller log ind igen for at få et nyt."),
+              "error")
+        return redirect(url_for("auth.login"))
+    if request.method == "GET":
+        return _private(render_template("auth/two_factor_link.html", user=user))
+    session[ENROLLING] = {"uid": user.id, "at": int(clock.timestamp()), "sv": user.session_version}
+    return redirect(url_for("auth.two_factor_setup"))
 
 
 @bp.route("/to-faktor/opsaet", methods=["GET", "POST"])
 @limiter.limit(_login_limit, methods=["POST"])
 @limiter.limit(_login_limit, key_func=_pending_key, methods=["POST"])
 def two_factor_setup():
-    user, next_url, logged_in = _enrolling_user()
+    user, logged_in = _enrolling_user()
     if user is None:
+        pending, next_url = _pending()
+        if pending is not None and not pending.two_factor_enabled:
+            return redirect(url_for("auth.two_factor"))  # "we have sent you a link"
         return _start_over(next_url)
     if user.two_factor_enabled:
         return redirect(url_for("auth.security" if logged_in else "auth.two_factor"))
@@ -131,10 +182,19 @@ def two_factor_setup():
         else:
             if logged_in:
                 mark_second_factor(user)  # switched on while logged in: this session has just proved the phone
-            onward = url_for("auth.security") if logged_in else _log_in(user, next_url)
+            onward = url_for("auth.security") if logged_in else _after_link_enrolment(user)
             return _private(render_template("auth/recovery_codes.html", codes=codes, onward=onward, first=True))
     return _private(render_template("auth/two_factor_setup.html", form=form, secret=_grouped(secret),
                                     qr=_qr_svg(tfa.provisioning_uri(user))))
+
+
+def _after_link_enrolment(user: User) -> str:
+    """Enrolled through the link: log in if this browser has just given the password, else on to log in."""
+    session.pop(ENROLLING, None)
+    pending, next_url = _pending()
+    if pending is not None and pending.id == user.id:
+        return _log_in(user, next_url)
+    return url_for("auth.login")
 
 
 def _grouped(secret: str) -> str:
@@ -147,7 +207,7 @@ def _qr_svg(uri: str) -> Markup:
     import segno
     label = escape(_("QR-kode til din autentificeringsapp. Koden står også som tekst under billedet."))
     svg = segno.make(uri, error="m").svg_inline(scale=4, border=4, dark="#000", light="#fff", svgclass="qr-code")
-    return Markup(svg.replace("<svg ", f'<svg role="img" aria-label="{label}" ', 1))
+    return Markup(svg.replace("<svg ", f'<svg role="img" aria-label="{label}" ', 1))  # nosec B704 # segno's own SVG (paths only) and an escaped label
 
 
 @bp.route("/sikkerhed")
@@ -187,6 +247,16 @@ def security_recovery_codes():
         return _security_page(CodeForm(), form)
     return _private(render_template("auth/recovery_codes.html", codes=codes, onward=url_for("auth.security"),
                                     first=False))
+
+
+@bp.route("/sikkerhed/log-ud-overalt", methods=["POST"])
+@login_required
+def security_log_out_everywhere():
+    """End every other session of this user (a forgotten computer, a lost phone); this one goes on."""
+    accounts.log_out_everywhere(current_user)
+    keep_this_session(current_user)
+    flash(_("Du er nu logget ud alle andre steder. Her er du stadig logget ind."), "success")
+    return redirect(url_for("auth.security"))
 
 
 @bp.route("/sikkerhed/slaa-fra", methods=["POST"])

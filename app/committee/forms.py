@@ -49,7 +49,7 @@ class ProposalForm(FlaskForm):
 def proposal_form(case, **kwargs) -> ProposalForm:
     """The form for one agenda item, with the words of the case's workflow."""
     form = ProposalForm(prefix=f"punkt{kwargs.pop('item_id')}", **kwargs)
-    premises = case.workflow == "premises_loan"
+    premises = not case.is_grant
     form.proposal.choices = PREMISES_CHOICES if premises else GRANT_CHOICES
     form.needs_amount = not premises
     return form
@@ -72,3 +72,10 @@ class CorrectionForm(FlaskForm):
     amount = KronerField(_l("Bevilget beløb (kr.)"))
     reason = TextAreaField(_l("Begrundelse"), validators=[
         Length(max=20_000, message=_l("Begrundelsen er for lang (højst 20.000 tegn)."))])
+
+
+class ApprovalAnswerForm(FlaskForm):
+    """The second person's answer to a proposal under the to-mandsregel (approve or reject)."""
+
+    answer = TextAreaField(_l("Bemærkning"), validators=[
+        Length(max=5_000, message=_l("Skriv højst 5.000 tegn."))])

@@ -1,16 +1,17 @@
 """Administrators' view of notices and letters: delivered, pending, failed; retry failed ones; the dev mail log."""
 from __future__ import annotations
 
-from flask import abort, current_app, flash, redirect, render_template, request, url_for
+from flask import current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 
+from app.access import get_or_404
 from app.auth.access import require_admin
 from app.committee import notices_bp
 from app.extensions import db
 from app.models import OutboxMessage
 from app.models.outbox import OUTBOX_STATUSES
-from app.services import outbox
-from app.services.mail import SUBJECTS, read_log, render_notice
+from app.services.delivery import outbox
+from app.services.delivery.mail import SUBJECTS, read_log, render_notice
 
 PAGE = 50
 LOG_SHOWN = 20
@@ -64,14 +65,13 @@ def index():
         log = list(reversed(read_log(current_app.config["MAIL_LOG_PATH"])))[:LOG_SHOWN]
     return render_template("committee/notices.html", rows=rows[:PAGE], more=len(rows) > PAGE, status=status,
                            counts=counts, log=log, subject_of=subject_of, statuses=OUTBOX_STATUSES,
-                           preview_of=preview_of, body_of=_body)
+                           preview_of=preview_of, body_of=_body, retry_hours=current_app.config["OUTBOX_RETRY_HOURS"])
 
 
 @notices_bp.route("/<int:message_id>/igen", methods=["POST"])
 @require_admin
 def retry(message_id: int):
-    if db.session.get(OutboxMessage, message_id) is None:
-        abort(404)
+    get_or_404(OutboxMessage, message_id)
     if outbox.retry(message_id) is None:
         flash(_("Kun beskeder, der er opgivet, kan sendes igen."), "error")
     else:

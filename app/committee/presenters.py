@@ -5,10 +5,10 @@ from dataclasses import dataclass, field
 
 from app.extensions import db
 from app.models import AgendaItem, Assessment, ConflictDeclaration, Meeting, User
-from app.services import meetings
+from app.services.committee import meetings
 
 try:  # the caseworker's assessment gives a weighted score; without it the page shows a dash
-    from app.services.assessment import score_label, score_of
+    from app.services.cases.assessment import score_label, score_of
 except ImportError:  # pragma: no cover - depends on the assessment module being installed
     score_of = score_label = None
 

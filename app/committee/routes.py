@@ -2,22 +2,23 @@
 from __future__ import annotations
 
 from flask import abort, flash, redirect, render_template, request, url_for
-from flask_babel import gettext as _
+from flask_babel import gettext as _, ngettext
 from flask_login import current_user
 from wtforms import SelectChoice
 
+from app.access import get_or_404, has_seat_at, on_agenda_of
 from app.auth.access import require_caseworker, require_role
 from app.committee import bp
-from app.committee.access import get_meeting_or_404
 from app.committee.forms import ConflictForm, MeetingForm, proposal_form
 from app.committee.presenters import agenda_rows
 from app.extensions import db
 from app.models import AgendaItem, Committee, CommitteeMember, Document, Meeting
-from app.services import assessment as assessment_service
-from app.services import decisions, meetings, read_log
-from app.services.attachments import send_document
-from app.services.case_guard import NotAllowed
-from app.services.transitions import CaseNotFound, StaleCase
+from app.services.cases import assessment as assessment_service
+from app.services.committee import decisions, meetings
+from app.services.journals import read_log
+from app.services.files.attachments import send_document
+from app.services.cases.guard import NotAllowed
+from app.services.cases.transitions import CaseNotFound, StaleCase
 
 MEETING_ROLES = ("committee_member", "caseworker", "administrator")
 
@@ -96,26 +97,19 @@ def _item_form(item: AgendaItem):
 @bp.route("/moeder/<int:meeting_id>")
 @require_role(*MEETING_ROLES)
 def meeting(meeting_id: int):
-    return render_meeting(get_meeting_or_404(meeting_id))
-
-
-def _item_or_404(meeting: Meeting, item_id: int) -> AgendaItem:
-    item = db.session.get(AgendaItem, item_id)
-    if item is None or item.meeting_id != meeting.id:
-        abort(404)
-    return item
+    return render_meeting(get_or_404(Meeting, meeting_id, has_seat_at))
 
 
 def _refused(meeting_id: int, message: str, **render):
-    db.session.rollback()
+    # The use case rolled back already; the meeting is loaded again for the page.
     flash(message, "error")
-    return render_meeting(get_meeting_or_404(meeting_id), 409, **render)
+    return render_meeting(get_or_404(Meeting, meeting_id, has_seat_at), 409, **render)
 
 
 @bp.route("/moeder/<int:meeting_id>/dagsorden", methods=["POST"])
 @require_caseworker
 def add_cases(meeting_id: int):
-    meeting = get_meeting_or_404(meeting_id)
+    meeting = get_or_404(Meeting, meeting_id, has_seat_at)
     ticked = request.form.getlist("sager")[:meetings.MAX_AGENDA + 1]
     if not ticked or not all(v.isdigit() for v in ticked):
         flash(_("Vælg de sager, der skal på dagsordenen."), "error")
@@ -124,15 +118,15 @@ def add_cases(meeting_id: int):
         n = meetings.add_to_agenda(meeting.id, [int(v) for v in ticked], current_user)
     except NotAllowed as exc:
         return _refused(meeting.id, str(exc.message), checked=set(ticked))
-    flash(_("%(n)s sager er sat på dagsordenen.", n=n) if n != 1 else _("1 sag er sat på dagsordenen."), "success")
+    flash(ngettext("%(num)s sag er sat på dagsordenen.", "%(num)s sager er sat på dagsordenen.", n), "success")
     return redirect(url_for("committee.meeting", meeting_id=meeting.id))
 
 
 @bp.route("/moeder/<int:meeting_id>/dagsorden/<int:item_id>/fjern", methods=["POST"])
 @require_caseworker
 def remove_case(meeting_id: int, item_id: int):
-    meeting = get_meeting_or_404(meeting_id)
-    item = _item_or_404(meeting, item_id)
+    meeting = get_or_404(Meeting, meeting_id, has_seat_at)
+    item = get_or_404(AgendaItem, item_id, on_agenda_of(meeting))
     try:
         meetings.remove_from_agenda(meeting.id, item.id, current_user)
     except meetings.MeetingNotFound:
@@ -146,8 +140,8 @@ def remove_case(meeting_id: int, item_id: int):
 @bp.route("/moeder/<int:meeting_id>/punkter/<int:item_id>", methods=["POST"])
 @require_role("committee_member")
 def record(meeting_id: int, item_id: int):
-    meeting = get_meeting_or_404(meeting_id)
-    item = _item_or_404(meeting, item_id)
+    meeting = get_or_404(Meeting, meeting_id, has_seat_at)
+    item = get_or_404(AgendaItem, item_id, on_agenda_of(meeting))
     form = proposal_form(item.case, item_id=item.id)
     if not form.validate():
         flash(_("Beslutningen er ikke gemt. Ret fejlene ved sagen."), "error")
@@ -167,8 +161,8 @@ def record(meeting_id: int, item_id: int):
 @bp.route("/moeder/<int:meeting_id>/punkter/<int:item_id>/inhabil", methods=["POST"])
 @require_role("committee_member")
 def declare_conflict(meeting_id: int, item_id: int):
-    meeting = get_meeting_or_404(meeting_id)
-    item = _item_or_404(meeting, item_id)
+    meeting = get_or_404(Meeting, meeting_id, has_seat_at)
+    item = get_or_404(AgendaItem, item_id, on_agenda_of(meeting))
     form = ConflictForm(prefix=f"inhabil{item.id}")
     if not form.validate():
         return render_meeting(meeting, 400, conflict=(item.id, form))
@@ -183,14 +177,13 @@ def declare_conflict(meeting_id: int, item_id: int):
 @bp.route("/moeder/<int:meeting_id>/afslut", methods=["POST"])
 @require_role("committee_member")
 def close(meeting_id: int):
-    meeting = get_meeting_or_404(meeting_id)
+    meeting = get_or_404(Meeting, meeting_id, has_seat_at)
     try:
         closed = decisions.close_meeting(meeting.id, current_user)
     except decisions.CloseRefused as exc:
-        db.session.rollback()
         for problem in exc.problems:
             flash(str(problem), "error")
-        return render_meeting(get_meeting_or_404(meeting.id), 409)
+        return render_meeting(get_or_404(Meeting, meeting.id, has_seat_at), 409)
     except (NotAllowed, StaleCase) as exc:
         return _refused(meeting.id, str(getattr(exc, "message", "")) or _("Prøv igen."))
     flash(_("Mødet er afsluttet. Afgørelserne er endelige, og brevene sendes nu.") if closed
@@ -201,7 +194,7 @@ def close(meeting_id: int):
 @bp.route("/moeder/<int:meeting_id>/protokol")
 @require_role(*MEETING_ROLES)
 def minutes(meeting_id: int):
-    meeting = get_meeting_or_404(meeting_id)
+    meeting = get_or_404(Meeting, meeting_id, has_seat_at)
     document = db.session.get(Document, meeting.minutes_document_id) if meeting.minutes_document_id else None
     if document is None:
         abort(404)

@@ -10,7 +10,7 @@ from wtforms.validators import Length, Optional, ValidationError
 from app.indicators.forms import optional_int
 from app.models.report import AGE_BANDS
 from app.portal.forms import website_check
-from app.services.directory import MAX_ACTIVITIES
+from app.services.associations.directory import MAX_ACTIVITIES
 
 
 def _max(n: int):

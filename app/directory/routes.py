@@ -5,14 +5,14 @@ from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _, lazy_gettext as _l
 from flask_login import current_user
 
+from app.access import get_or_404, on_board
 from app.auth.access import require_member
 from app.directory import bp
 from app.directory.forms import ListingForm, SearchForm
 from app.extensions import db
-from app.models import Membership
+from app.models import Association, Membership
 from app.models.report import AGE_BANDS
-from app.portal.access import get_association_for_member_or_404
-from app.services import directory
+from app.services.associations import directory
 
 LISTING_ERRORS = {
     "empty_public": ("description", _l("Skriv lidt om foreningen eller mindst én aktivitet, før I viser den.")),
@@ -69,7 +69,7 @@ def _render(association, form: ListingForm, status: int = 200):
 @bp.route("/forening/foreninger/<int:association_id>/synlighed", methods=["GET", "POST"])
 @require_member
 def edit(association_id: int):
-    association = get_association_for_member_or_404(association_id)
+    association = get_or_404(Association, association_id, on_board)
     if request.method == "GET":
         return _render(association, _form(association.id))
     form = _form(association.id, request.form)

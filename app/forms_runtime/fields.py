@@ -8,7 +8,7 @@ from wtforms.utils import unset_value
 
 from app.forms_runtime import budget
 from app.forms_runtime.validate import MESSAGES
-from app.forms_runtime.values import format_date, parse_amount, parse_date
+from app.forms_runtime.values import DateNotReal, format_date, parse_amount, parse_date
 
 BLANK_ROWS = 3
 MORE_ROWS = 3
@@ -50,6 +50,8 @@ class DanishDateField(StringField):
         self.raw, self.data = valuelist[0], None
         try:
             self.data = parse_date(self.raw)
+        except DateNotReal:
+            raise ValueError(MESSAGES["date_not_real"]) from None
         except ValueError:
             raise ValueError(MESSAGES["date"]) from None
 

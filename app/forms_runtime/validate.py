@@ -22,6 +22,7 @@ MESSAGES = {
     "number": _l("Skriv et helt tal, fx 25."),
     "amount": _l("Skriv beløbet i hele kroner, fx 12500."),
     "date": _l("Skriv en dato som dd.mm.åååå, fx 24.12.2026."),
+    "date_not_real": _l("Datoen findes ikke. Tjek dag og måned."),
     "yes_no": _l("Vælg ja eller nej."),
     "single_choice": _l("Vælg et af svarene på listen."),
     "multiple_choice": _l("Vælg blandt svarene på listen."),

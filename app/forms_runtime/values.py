@@ -2,10 +2,11 @@
 from __future__ import annotations
 
 import re
-from datetime import date, datetime
+from datetime import date
 
 MAX_AMOUNT = 1_000_000_000
-DATE_FORMATS = ("%d.%m.%Y", "%d-%m-%Y", "%d/%m/%Y", "%Y-%m-%d")
+# ISO (what a browser's date picker sends) or day first with dots, dashes or slashes, as Danes write it.
+DATE_SHAPES = (re.compile(r"(\d{4})-(\d{1,2})-(\d{1,2})"), re.compile(r"(\d{1,2})[.\-/](\d{1,2})[.\-/](\d{4})"))
 PHONE = re.compile(r"^\+?[0-9][0-9 ]{6,18}[0-9]$")
 EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 
@@ -36,18 +37,28 @@ def parse_number(text: str | int | None) -> int | None:
     return parse_amount(text)
 
 
+class DateNotReal(ValueError):
+    """Written as a date, but the calendar has no such day (31.02.2027)."""
+
+
 def parse_date(text: str | date | None) -> date | None:
-    """'24.12.2026' (also 24-12-2026, 24/12/2026, 2026-12-24) -> date; '' -> None; raises ValueError."""
+    """'24.12.2026' (also 24-12-2026, 24/12/2026, 2026-12-24) -> date; '' -> None.
+
+    Raises DateNotReal for a well-written day that does not exist, ValueError for anything else."""
     if text is None or isinstance(text, date):
         return text
     text = text.strip()
     if not text:
         return None
-    for fmt in DATE_FORMATS:
-        try:
-            return datetime.strptime(text, fmt).date()
-        except ValueError:
-            continue
+    for i, shape in enumerate(DATE_SHAPES):
+        match = shape.fullmatch(text)
+        if match:
+            first, month, last = (int(g) for g in match.groups())
+            year, day = (first, last) if i == 0 else (last, first)
+            try:
+                return date(year, month, day)
+            except ValueError:
+                raise DateNotReal(text) from None
     raise ValueError("not a date")
 
 

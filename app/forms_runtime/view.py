@@ -5,7 +5,9 @@ from dataclasses import dataclass, field as dc_field
 
 from flask_babel import gettext, lazy_gettext as _l
 
+from app.formatting import money
 from app.forms_runtime.conditions import NO, YES, is_visible
+from app.forms_runtime.reading import value_text
 from app.forms_runtime.spec import FieldSpec, FormSpec, StepSpec
 
 KIND_LABELS = {
@@ -91,25 +93,18 @@ def _depends_on_step(spec: FormSpec, field: FieldSpec, here: set[str]) -> bool:
 
 
 def answer_text(field: FieldSpec, value: object) -> str:
-    """An answer in words for a summary page."""
-    from app.forms_runtime.values import format_date
+    """An answer in words for a summary page: money and dates as the rest of the app writes them."""
     if value in (None, "", [], {}):
         return "–"
     if field.kind == "yes_no":
         return gettext("Ja") if value is True else gettext("Nej")
-    if field.kind == "date":
-        return format_date(value)
-    if field.kind == "multiple_choice" and isinstance(value, list):
-        return ", ".join(map(str, value))
     if field.kind == "file" and isinstance(value, dict):
         return str(value.get("filename") or "–")
     if field.kind == "budget" and isinstance(value, dict):
-        return gettext("Udgifter %(spent)s kr., indtægter %(earned)s kr., ansøgt %(applied)s kr.",
-                       spent=value.get("total_expenses", 0), earned=value.get("total_income", 0),
-                       applied=value.get("applied", 0))
-    if field.kind == "amount":
-        return f"{value} kr."
-    return str(value)
+        return gettext("Udgifter %(spent)s, indtægter %(earned)s, ansøgt %(applied)s",
+                       spent=money(value.get("total_expenses", 0)), earned=money(value.get("total_income", 0)),
+                       applied=money(value.get("applied", 0)))
+    return value_text(value, field.kind)
 
 
 def outline(spec: FormSpec) -> list[dict]:

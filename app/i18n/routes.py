@@ -5,8 +5,8 @@ from flask import Blueprint, abort, current_app, redirect, request, url_for
 from flask_login import current_user
 
 from app.i18n import COOKIE
-from app.main.navigation import safe_next
-from app.services import accounts_settings
+from app.security import safe_next
+from app.services.accounts import settings as accounts_settings
 
 bp = Blueprint("i18n", __name__)
 

@@ -6,7 +6,7 @@ import io
 
 from openpyxl import Workbook
 
-from app.services.indicators import GrantRow, PremisesRow
+from app.services.figures.indicators import GrantRow, PremisesRow
 
 GRANT_HEADER = ("Udvalg", "Pulje", "Ansøgninger", "Afgjort", "Bevilget (antal)", "Bevilget (kr.)",
                 "Andel bevilget (%)", "Median sagsbehandlingstid (dage)", "90%-fraktil sagsbehandlingstid (dage)",

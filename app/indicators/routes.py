@@ -1,19 +1,19 @@
 """The indicator dashboard: filters in the URL, charts, tables, and the same numbers as CSV and XLSX."""
 from __future__ import annotations
 
-from datetime import date
-
 from flask import Response, render_template, request
-from flask_babel import format_decimal, gettext as _
+from flask_babel import format_decimal, gettext as _, ngettext
 
+from app import clock
 from app.auth.access import require_staff
 from app.extensions import db
+from app.formatting import money
 from app.indicators import bp, exports
 from app.indicators.charts import bar_chart
 from app.indicators.forms import FilterForm
 from app.models import Committee, Pool
-from app.services import indicators
-from app.services.indicators import Filters
+from app.services.figures import indicators
+from app.services.figures.indicators import Filters
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -21,7 +21,7 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 def _filters() -> tuple[FilterForm, Filters, bool]:
     """The form bound to the query string; invalid filters fall back to the current year, all pools."""
     form = FilterForm(request.args)
-    years = indicators.available_years(date.today())
+    years = indicators.available_years(clock.today())
     committees = db.session.scalars(db.select(Committee).order_by(Committee.name)).all()
     pools = db.session.scalars(db.select(Pool).order_by(Pool.year.desc(), Pool.name)).all()
     form.fill(years, committees, pools)
@@ -35,20 +35,23 @@ def _number(value: float | None, suffix: str = "") -> str:
     return "–" if value is None else f"{format_decimal(round(value, 1), format='#,##0.#')}{suffix}"
 
 
-def _kroner(value: int) -> str:
-    return f"{format_decimal(value, format='#,##0')} kr."
+def _days(value: float | None) -> str:
+    """'1 dag', '2,5 dage', '–' for no value."""
+    if value is None:
+        return "–"
+    return ngettext("%(d)s dag", "%(d)s dage", 1 if value == 1 else 2, d=_number(value))
 
 
 def _charts(rows, trend, premises) -> list:
     charts = [
         bar_chart("chart-amount", _("Bevilget beløb pr. pulje"),
-                  [(r.pool, r.granted_amount, _kroner(r.granted_amount)) for r in rows]),
+                  [(r.pool, r.granted_amount, money(r.granted_amount)) for r in rows]),
         bar_chart("chart-applications", _("Ansøgninger pr. pulje"),
                   [(r.pool, r.applications, str(r.applications)) for r in rows]),
         bar_chart("chart-time", _("Median sagsbehandlingstid pr. pulje (dage)"),
                   [(r.pool, r.median_days, _number(r.median_days, " " + _("dage"))) for r in rows]),
         bar_chart("chart-years", _("Bevilget beløb pr. år"),
-                  [(str(year), row.granted_amount, _kroner(row.granted_amount)) for year, row in trend]),
+                  [(str(year), row.granted_amount, money(row.granted_amount)) for year, row in trend]),
     ]
     if premises:
         charts.append(bar_chart("chart-premises", _("Udnyttelse af lokaler (bookede timer af åbne timer)"), [
@@ -71,7 +74,7 @@ def _data(filters: Filters) -> dict:
 def dashboard():
     form, filters, valid = _filters()
     page = render_template("indicators/dashboard.html", form=form, filters=filters, show_errors=not valid,
-                           number=_number, query=request.query_string.decode("utf-8", "replace"), **_data(filters))
+                           number=_number, days_text=_days, query=request.query_string.decode("utf-8", "replace"), **_data(filters))
     return page, 200 if valid else 400
 
 
@@ -86,6 +89,6 @@ def export(fmt: str):
     premises = [exports.premises_values(p) for p in indicators.premises_rows(filters.year)]
     name = f"indikatorer-{filters.year}.{fmt}"
     data = exports.to_csv(grants, premises) if fmt == "csv" else exports.to_xlsx(grants, premises)
-    mimetype = "text/csv; charset=utf-8" if fmt == "csv" else XLSX
+    mimetype = "text/csv" if fmt == "csv" else XLSX  # Werkzeug adds "; charset=utf-8"
     return Response(data, mimetype=mimetype, headers={"Content-Disposition": f'attachment; filename="{name}"',
                                                       "Cache-Control": "private, no-store"})

@@ -1,7 +1,5 @@
-"""Where each role lands, the navigation per role, and safe redirects."""
+"""Where each role lands, and the header navigation per role: data, read top to bottom."""
 from __future__ import annotations
-
-from urllib.parse import urlsplit
 
 from flask import request
 from flask_babel import lazy_gettext as _l
@@ -13,33 +11,54 @@ HOMES = {
     "administrator": "admin.home",
 }
 
-NAV = {
-    None: [("main.index", _l("Forside")), ("main.pools", _l("Find støtte")), ("main.workflows_index", _l("Sådan behandler vi sager"))],
-    "member": [("portal.home", _l("Vores forening")), ("main.pools", _l("Find støtte"))],
-    "caseworker": [("staff.home", _l("Sager")), ("main.pools", _l("Puljer")),
-                   ("approvals.requests", _l("Godkendelser"))],
-    "committee_member": [("staff.committee_home", _l("Udvalg")), ("main.pools", _l("Puljer"))],
-    "administrator": [("admin.home", _l("Administration")), ("admin.users", _l("Brugere")),
-                      ("staff.home", _l("Sager")), ("main.pools", _l("Puljer")),
-                      ("approvals.requests", _l("Godkendelser"))],
+# One table per role, in the order the header shows it (None is the visitor who is not logged in).
+NAV: dict[str | None, tuple[tuple[str, str], ...]] = {
+    None: (
+        ("main.index", _l("Forside")),
+        ("main.pools", _l("Find støtte")),
+        ("main.workflows_index", _l("Sådan behandler vi sager")),
+        ("premises.catalogue_page", _l("Lokaler")),
+        ("directory.search", _l("Foreninger")),
+        ("opendata.given", _l("Støtte givet")),
+    ),
+    "member": (
+        ("portal.home", _l("Vores forening")),
+        ("main.pools", _l("Find støtte")),
+        ("premises.mine", _l("Lokaler")),
+        ("reporting.member_list", _l("Afrapportering")),
+        ("directory.mine", _l("Foreningsoversigt")),
+    ),
+    "caseworker": (
+        ("staff.home", _l("Sager")),
+        ("main.pools", _l("Puljer")),
+        ("approvals.requests", _l("Godkendelser")),
+        ("premises.requests", _l("Lokaler")),
+        ("payouts.home", _l("Udbetalinger")),
+        ("reporting.staff_list", _l("Afrapportering")),
+        ("indicators.dashboard", _l("Indikatorer")),
+        ("committee.meetings_index", _l("Møder")),
+    ),
+    "committee_member": (
+        ("staff.committee_home", _l("Udvalg")),
+        ("main.pools", _l("Puljer")),
+        ("indicators.dashboard", _l("Indikatorer")),
+        ("committee.meetings_index", _l("Møder")),
+    ),
+    "administrator": (
+        ("admin.home", _l("Administration")),
+        ("admin.users", _l("Brugere")),
+        ("staff.home", _l("Sager")),
+        ("main.pools", _l("Puljer")),
+        ("approvals.requests", _l("Godkendelser")),
+        ("premises.admin_home", _l("Lokaler")),
+        ("admin.pools_index", _l("Puljeopsætning")),
+        ("payouts.home", _l("Udbetalinger")),
+        ("reporting.staff_list", _l("Afrapportering")),
+        ("indicators.dashboard", _l("Indikatorer")),
+        ("committee.meetings_index", _l("Møder")),
+        ("notices_admin.index", _l("Beskeder")),
+    ),
 }
-# Premises (lokaler): the public catalogue, the association's bookings, the caseworkers' requests.
-for _role, _endpoint in ((None, "premises.catalogue_page"), ("member", "premises.mine"),
-                         ("caseworker", "premises.requests"), ("administrator", "premises.admin_home")):
-    NAV[_role].append((_endpoint, _l("Lokaler")))
-# Administration: setting up pools, their criteria and application forms.
-NAV["administrator"].append(("admin.pools_index", _l("Puljeopsætning")))
-# After the decision: payouts, reports, indicators; the public pages; the association's report and listing.
-for _role in ("caseworker", "administrator"):
-    NAV[_role] += [("payouts.home", _l("Udbetalinger")), ("reporting.staff_list", _l("Afrapportering")),
-                   ("indicators.dashboard", _l("Indikatorer"))]
-NAV["committee_member"].append(("indicators.dashboard", _l("Indikatorer")))
-NAV[None] += [("directory.search", _l("Foreninger")), ("opendata.given", _l("Støtte givet"))]
-NAV["member"] += [("reporting.member_list", _l("Afrapportering")), ("directory.mine", _l("Foreningsoversigt"))]
-# Committee meetings (all staff), and the administrators' overview of e-mails and letters sent.
-for _role in ("committee_member", "caseworker", "administrator"):
-    NAV[_role].append(("committee.meetings_index", _l("Møder")))
-NAV["administrator"].append(("notices_admin.index", _l("Beskeder")))
 
 
 def home_endpoint(user: object) -> str:
@@ -49,22 +68,10 @@ def home_endpoint(user: object) -> str:
     return HOMES.get(user.role, "main.index")
 
 
-def nav_items(user: object) -> list[tuple[str, str]]:
+def nav_items(user: object) -> tuple[tuple[str, str], ...]:
     """(endpoint, label) pairs for the header navigation."""
     role = user.role if getattr(user, "is_authenticated", False) else None
     return NAV.get(role, NAV[None])
-
-
-def safe_next(target: str | None) -> str | None:
-    """Return `target` only if it is a local path on this site (no open redirects)."""
-    if not target:
-        return None
-    target = target.strip()
-    parts = urlsplit(target)
-    if parts.scheme or parts.netloc or not target.startswith("/") or target.startswith("//") \
-            or "\\" in target or any(ord(c) < 32 for c in target):
-        return None
-    return target
 
 
 def current_path() -> str:

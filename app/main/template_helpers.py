@@ -1,17 +1,19 @@
-"""Template globals and filters: navigation, labels, Danish number and date formats."""
+"""Template globals and filters: navigation, labels, and the formats of app/formatting.py as filters."""
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date
 
 from flask import Flask
-from flask_babel import format_date, format_datetime, format_decimal, lazy_gettext as _l
+from markupsafe import Markup
+from flask_babel import lazy_gettext as _l
 
+from app.formatting import day, day_only, money, month_in_words
 from app.i18n import current_locale
 from app.main.navigation import current_path, home_endpoint, nav_items
 
 ROLE_LABELS = {
-    "applicant": _l("ansøger"),
-    "committee_chair": _l("udvalgsformand"),
+    "applicant": _l("Ansøger"),
+    "committee_chair": _l("Udvalgsformand"),
     "member": _l("Foreningsmedlem"),
     "caseworker": _l("Sagsbehandler"),
     "committee_member": _l("Udvalgsmedlem"),
@@ -26,30 +28,25 @@ def role_label(role: str) -> str:
     return str(ROLE_LABELS.get(role, role))
 
 
-def money(amount: int | None) -> str:
-    """'12.500 kr.' in Danish, '12,500 kr.' in English."""
-    if amount is None:
-        return "–"
-    return f"{format_decimal(amount, format='#,##0')} kr."
+SEAT_IN = {"chair": _l("Formand for %(name)s"), "treasurer": _l("Kasserer i %(name)s"),
+           "member": _l("Bestyrelsesmedlem i %(name)s")}
 
 
-def day(value: date | datetime | None) -> str:
-    """A readable date."""
-    if value is None:
-        return "–"
-    if isinstance(value, datetime):
-        return format_datetime(value, "d. MMM y HH:mm")
-    return format_date(value, "d. MMM y")
-
-
-def day_only(value: date | datetime | None) -> str:
-    """The date alone (a datetime is shown in the user's time zone)."""
-    return "–" if value is None else format_date(value, "d. MMM y")
+def header_role(user) -> str:
+    """The words after the user's name in the header: a staff role, or a board seat when there is exactly one
+    association ('Formand for Fjordens Kajakklub'); nothing for a member of several or none."""
+    if user.role != "member":
+        return role_label(user.role)
+    memberships = list(user.memberships)
+    if len(memberships) != 1:
+        return ""
+    seat = memberships[0]
+    return str(SEAT_IN.get(seat.role, SEAT_IN["member"])) % {"name": seat.association.name}
 
 
 def rich_text(text: str | None) -> str:
     """Administrators' rich text (pool rules and guidance) as sanitised HTML."""
-    from app.services.rich_text import to_html
+    from app.services.files.rich_text import to_html
     return to_html(text)
 
 
@@ -57,6 +54,22 @@ def answer_text(field: object, value: object) -> str:
     """An application form answer in words (the form runtime's summaries)."""
     from app.forms_runtime.view import answer_text as words
     return words(field, value)
+
+
+def seen_field(case_id: int) -> Markup:
+    """The hidden `seen` field: the last journal line the page showed (for "what changed" on a lost race)."""
+    from app.services.cases.transitions import last_event_id
+    return Markup('<input type="hidden" name="seen" value="%d">') % last_event_id(case_id)
+
+
+def iso_day(text: str | date | None) -> str:
+    """A date stored as ISO text in a notice's payload ('2027-01-31'), shown like every other date."""
+    if text is None or isinstance(text, date):
+        return day(text)
+    try:
+        return day(date.fromisoformat(text))
+    except ValueError:
+        return text
 
 
 def register(app: Flask) -> None:
@@ -68,7 +81,11 @@ def register(app: Flask) -> None:
     app.jinja_env.add_extension("jinja2.ext.do")
     app.jinja_env.filters["rich_text"] = rich_text
     app.jinja_env.globals["answer_text"] = answer_text
+    app.jinja_env.globals["seen_field"] = seen_field
+    app.jinja_env.globals["header_role"] = header_role
     app.jinja_env.filters["day_only"] = day_only
+    app.jinja_env.filters["iso_day"] = iso_day
+    app.jinja_env.filters["month"] = month_in_words
 
     @app.context_processor
     def inject_locale() -> dict:

@@ -5,6 +5,7 @@ from app.models.committee import Committee, CommitteeMember
 from app.models.decision import Decision
 from app.models.document import Document
 from app.models.outbox import OutboxMessage
+from app.models.legal_basis import LegalBasis
 from app.models.pool import Pool, PoolCriterion
 from app.models.user import User
 from app.models.assessment import Assessment, CriterionScore
@@ -23,10 +24,11 @@ from app.models.listing import AssociationListing, ListingActivity
 from app.models.meeting import AgendaItem, Meeting
 from app.models.two_factor import RecoveryCode
 from app.models.read_log import ReadEvent
+from app.models.approval import MoneyApproval
 
 __all__ = [
     "Association", "AssociationApproval", "Case", "CaseEvent", "CaseNumberCounter", "Committee",
-    "CommitteeMember", "ConflictDeclaration", "Decision", "Document", "Membership", "OutboxMessage", "Pool", "PoolCriterion", "User",
+    "CommitteeMember", "ConflictDeclaration", "Decision", "Document", "Membership", "OutboxMessage", "Pool", "PoolCriterion", "User", "LegalBasis",
     "ApprovalRequest", "AssociationEvent", "Invitation",
     "AdminEvent", "FormField", "FormStep", "FormVersion", "EligibilityQuestion", "PoolRound", "MunicipalitySettings",
     "Assessment", "CriterionScore",
@@ -37,4 +39,5 @@ __all__ = [
     "AgendaItem", "Meeting",
     "RecoveryCode",
     "ReadEvent",
+    "MoneyApproval",
 ]

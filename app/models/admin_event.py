@@ -6,10 +6,12 @@ from datetime import datetime
 from sqlalchemy import JSON, ForeignKey, Index, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from app import clock
 from app.extensions import db
-from app.models.base import UTCDateTime, utcnow
+from app.models.base import UTCDateTime
 
-ENTITY_TYPES = ("pool", "criterion", "question", "form", "committee", "user", "settings", "case", "retention")
+ENTITY_TYPES = ("pool", "criterion", "question", "form", "committee", "user", "settings", "case", "retention",
+                "legal_basis")
 
 
 class AdminEvent(db.Model):
@@ -28,6 +30,6 @@ class AdminEvent(db.Model):
     action: Mapped[str] = mapped_column(String(60))
     before: Mapped[dict | None] = mapped_column(JSON)
     after: Mapped[dict | None] = mapped_column(JSON)
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=clock.now)
 
     actor: Mapped["User | None"] = relationship()  # noqa: F821

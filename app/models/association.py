@@ -6,8 +6,9 @@ from datetime import datetime
 from sqlalchemy import JSON, CheckConstraint, ForeignKey, Index, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from app import clock
 from app.extensions import db
-from app.models.base import UTCDateTime, utcnow
+from app.models.base import UTCDateTime
 
 MEMBERSHIP_ROLES = ("chair", "treasurer", "member")
 APPROVAL_REQUEST_STATUSES = ("pending", "approved", "rejected")
@@ -39,7 +40,7 @@ class Association(db.Model):
     works_with_children: Mapped[bool] = mapped_column(default=False)
     child_certificate_declared_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     child_certificate_declared_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=clock.now)
 
     memberships: Mapped[list["Membership"]] = relationship(back_populates="association")
     approvals: Mapped[list["AssociationApproval"]] = relationship(
@@ -67,7 +68,7 @@ class Membership(db.Model):
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
     association_id: Mapped[int] = mapped_column(ForeignKey("associations.id", ondelete="CASCADE"))
     role: Mapped[str] = mapped_column(String(16), default="member")
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=clock.now)
 
     user: Mapped["User"] = relationship(back_populates="memberships")  # noqa: F821
     association: Mapped[Association] = relationship(back_populates="memberships")
@@ -85,7 +86,7 @@ class AssociationApproval(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     association_id: Mapped[int] = mapped_column(ForeignKey("associations.id", ondelete="CASCADE"))
     year: Mapped[int]
-    approved_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    approved_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=clock.now)
     approved_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     note: Mapped[str | None] = mapped_column(Text)
 
@@ -109,7 +110,7 @@ class ApprovalRequest(db.Model):
     status: Mapped[str] = mapped_column(String(16), default="pending")
     message: Mapped[str | None] = mapped_column(Text)
     requested_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
-    requested_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    requested_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=clock.now)
     decided_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     decided_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     decision_note: Mapped[str | None] = mapped_column(Text)
@@ -129,6 +130,6 @@ class AssociationEvent(db.Model):
     actor_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     action: Mapped[str] = mapped_column(String(40))
     data: Mapped[dict] = mapped_column(JSON, default=dict)  # facts for the journal line: names, roles, year
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=clock.now)
 
     actor: Mapped["User | None"] = relationship()  # noqa: F821

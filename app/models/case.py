@@ -4,10 +4,13 @@ from __future__ import annotations
 from datetime import date, datetime
 
 from sqlalchemy import JSON, CheckConstraint, ForeignKey, Index, String, Text, UniqueConstraint, text
+from sqlalchemy.ext.hybrid import hybrid_method
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from app import clock
 from app.extensions import db
-from app.models.base import UTCDateTime, utcnow
+from app.models.base import UTCDateTime
+from workflows import registry
 
 # The search document of a case: title and every string in the application data, Danish stemming.
 CASE_SEARCH_SQL = "(to_tsvector('danish'::regconfig, title::text) || to_tsvector('danish'::regconfig, data))"
@@ -22,6 +25,8 @@ class Case(db.Model):
         CheckConstraint("amount_applied IS NULL OR amount_applied >= 0", name="amount_applied_positive"),
         CheckConstraint("recommended_amount IS NULL OR recommended_amount >= 0", name="recommended_positive"),
         CheckConstraint("granted_amount IS NULL OR granted_amount >= 0", name="granted_positive"),
+        CheckConstraint("granted_amount IS NULL OR amount_applied IS NULL OR granted_amount <= amount_applied",
+                        name="granted_within_applied"),
         # The queue: state, then newest first, keyset on (submitted_at, id).
         Index("ix_cases_state_submitted", "state", "submitted_at", "id"),
         Index("ix_cases_pool_state_submitted", "pool_id", "state", "submitted_at", "id"),
@@ -29,7 +34,7 @@ class Case(db.Model):
         Index("ix_cases_association_created", "association_id", "created_at"),
         Index("ix_cases_reply_deadline", "reply_deadline"),
         Index("ix_cases_amount_applied", "amount_applied"),
-        # The caseworker's queue (app/services/queue.py): amount and association sorts, workflow filter.
+        # The caseworker's queue (app/services/cases/queue.py): amount and association sorts, workflow filter.
         Index("ix_cases_state_amount", "state", "amount_applied", "id"),
         Index("ix_cases_association_state", "association_id", "state", "id"),
         Index("ix_cases_workflow_state_submitted", "workflow", "state", "submitted_at", "id"),
@@ -52,7 +57,7 @@ class Case(db.Model):
     data: Mapped[dict] = mapped_column(JSON, default=dict)
     assignee_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=clock.now)
     submitted_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     decided_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     reply_deadline: Mapped[date | None]
@@ -61,8 +66,8 @@ class Case(db.Model):
     # The application form version the case was started on (kept when the form changes).
     form_version_id: Mapped[int | None] = mapped_column(ForeignKey("form_versions.id", ondelete="RESTRICT"),
                                                          index=True)
-    updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, onupdate=utcnow)
-    # Set when the retention rules removed the personal data (app/services/retention.py).
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=clock.now, onupdate=clock.now)
+    # Set when the retention rules removed the personal data (app/services/privacy/retention.py).
     anonymised_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
     # Optimistic locking: every UPDATE checks and bumps the version.
@@ -73,6 +78,21 @@ class Case(db.Model):
     assignee: Mapped["User | None"] = relationship(foreign_keys=[assignee_id])  # noqa: F821
     events: Mapped[list["CaseEvent"]] = relationship(
         back_populates="case", order_by="CaseEvent.id", passive_deletes="all")
+
+    @hybrid_method
+    def state_has(self, *tags: str) -> bool:
+        """Tell whether the case's state carries any of ``tags`` (workflows.TAGS says what each means)."""
+        return self.state in registry.states_tagged(*tags, workflow=self.workflow)
+
+    @state_has.expression
+    def state_has(cls, *tags: str):
+        """The same in SQL: ``Case.state IN`` the states so tagged (a name means the same in every workflow)."""
+        return cls.state.in_(registry.states_tagged(*tags))
+
+    @property
+    def is_grant(self) -> bool:
+        """A grant deals in money (amounts, payments, reports); a premises loan lends rooms."""
+        return self.workflow in registry.GRANT_WORKFLOWS
 
 
 class CaseEvent(db.Model):
@@ -93,7 +113,7 @@ class CaseEvent(db.Model):
     to_state: Mapped[str | None] = mapped_column(String(40))
     comment: Mapped[str | None] = mapped_column(Text)
     visibility: Mapped[str] = mapped_column(String(16), default="public")
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=clock.now)
 
     case: Mapped[Case] = relationship(back_populates="events")
     actor: Mapped["User | None"] = relationship()  # noqa: F821
@@ -109,7 +129,7 @@ class ConflictDeclaration(db.Model):
     case_id: Mapped[int] = mapped_column(ForeignKey("cases.id", ondelete="RESTRICT"))
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="RESTRICT"))
     reason: Mapped[str] = mapped_column(Text, default="")
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=clock.now)
 
 
 class CaseNumberCounter(db.Model):

@@ -6,11 +6,10 @@ from datetime import datetime
 from sqlalchemy import CheckConstraint, ForeignKey, Index, String, Text, event, inspect
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from app import clock
 from app.extensions import db
-from app.models.base import UTCDateTime, utcnow
+from app.models.base import UTCDateTime
 
-OUTCOMES = ("granted", "partly_granted", "rejected", "approved", "partly_approved", "cancelled")
-FULL_YES = ("granted", "approved")
 # What a decision says; once its letter is available none of it may change (the database refuses too).
 DECIDED_CONTENT = ("case_id", "outcome", "amount", "reason", "appeal_text", "legal_basis", "delegated",
                    "decided_by_id", "decided_at", "corrects_id", "meeting_id", "correction_note")
@@ -47,7 +46,7 @@ class Decision(db.Model):
     legal_basis: Mapped[str] = mapped_column(Text, default="")
     delegated: Mapped[bool] = mapped_column(default=True)  # False: decided by the committee
     decided_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
-    decided_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    decided_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=clock.now)
     corrects_id: Mapped[int | None] = mapped_column(ForeignKey("decisions.id", ondelete="RESTRICT"))
     letter_document_id: Mapped[int | None] = mapped_column(ForeignKey("documents.id", ondelete="RESTRICT"))
     letter_sha256: Mapped[str | None] = mapped_column(String(64))

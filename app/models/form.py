@@ -10,8 +10,9 @@ from datetime import datetime
 from sqlalchemy import JSON, CheckConstraint, ForeignKey, Index, String, Text, UniqueConstraint, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from app import clock
 from app.extensions import db
-from app.models.base import UTCDateTime, utcnow
+from app.models.base import UTCDateTime
 
 FIELD_KINDS = ("short_text", "long_text", "number", "amount", "date", "yes_no", "single_choice",
                "multiple_choice", "email", "phone", "file", "budget")
@@ -40,7 +41,7 @@ class FormVersion(db.Model):
     status: Mapped[str] = mapped_column(String(16), default="draft")
     published_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     published_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=clock.now)
 
     pool: Mapped["Pool"] = relationship()  # noqa: F821
     steps: Mapped[list["FormStep"]] = relationship(

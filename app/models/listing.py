@@ -6,8 +6,9 @@ from datetime import datetime
 from sqlalchemy import ForeignKey, Index, String, Text, false
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from app import clock
 from app.extensions import db
-from app.models.base import UTCDateTime, utcnow
+from app.models.base import UTCDateTime
 
 
 class AssociationListing(db.Model):
@@ -22,7 +23,7 @@ class AssociationListing(db.Model):
     description: Mapped[str] = mapped_column(Text, default="")
     contact: Mapped[str] = mapped_column(String(300), default="")  # the contact the association chooses to show
     website: Mapped[str | None] = mapped_column(String(300))
-    updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, onupdate=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=clock.now, onupdate=clock.now)
     updated_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
 
     association: Mapped["Association"] = relationship()  # noqa: F821

@@ -6,8 +6,9 @@ from datetime import date, datetime
 from sqlalchemy import CheckConstraint, ForeignKey, Index, String, Text, UniqueConstraint, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from app import clock
 from app.extensions import db
-from app.models.base import UTCDateTime, utcnow
+from app.models.base import UTCDateTime
 
 MEETING_STATUSES = ("planned", "closed")
 PROPOSALS = ("grant", "partly", "reject", "postpone")
@@ -35,7 +36,7 @@ class Meeting(db.Model):
     closed_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     minutes_document_id: Mapped[int | None] = mapped_column(ForeignKey("documents.id", ondelete="RESTRICT"))
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=clock.now)
 
     committee: Mapped["Committee"] = relationship()  # noqa: F821
     closed_by: Mapped["User | None"] = relationship(foreign_keys=[closed_by_id])  # noqa: F821

@@ -6,8 +6,9 @@ from datetime import datetime
 from sqlalchemy import JSON, CheckConstraint, Index, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
+from app import clock
 from app.extensions import db
-from app.models.base import UTCDateTime, utcnow
+from app.models.base import UTCDateTime
 
 OUTBOX_STATUSES = ("pending", "delivered", "failed")
 
@@ -20,6 +21,7 @@ class OutboxMessage(db.Model):
         CheckConstraint("status IN ('pending','delivered','failed')", name="status"),
         CheckConstraint("attempts >= 0", name="attempts_positive"),
         Index("ix_outbox_status_created", "status", "created_at"),
+        Index("ix_outbox_status_next_attempt", "status", "next_attempt_at"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -32,5 +34,12 @@ class OutboxMessage(db.Model):
     status: Mapped[str] = mapped_column(String(16), default="pending")
     attempts: Mapped[int] = mapped_column(default=0)
     last_error: Mapped[str | None] = mapped_column(Text)
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=clock.now)
     delivered_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    # The retry schedule (app/services/delivery/outbox.py): when the next attempt is due (None: now), and
+    # until when attempts go on (None: OUTBOX_RETRY_HOURS after created_at; "Send igen" starts a new window).
+    next_attempt_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    retry_until: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    failed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    # Set when the administrators' digest of failed notices has named this row.
+    failure_reported_at: Mapped[datetime | None] = mapped_column(UTCDateTime())

@@ -6,8 +6,10 @@ from datetime import date, datetime
 from sqlalchemy import CheckConstraint, ForeignKey, Index, String, Text, UniqueConstraint, false
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from app import clock
 from app.extensions import db
-from app.models.base import UTCDateTime, utcnow
+from app.models.base import UTCDateTime
+from app.models.legal_basis import LegalBasis
 
 APPLICANT_KINDS = ("approved", "associations", "informal")
 PAYMENT_MODES = ("single", "instalments")
@@ -30,6 +32,7 @@ class Pool(db.Model):
         CheckConstraint("instalment_count BETWEEN 1 AND 24", name="instalment_count_range"),
         Index("ix_pools_published_year", "is_published", "year"),
         Index("ix_pools_committee", "committee_id"),
+        Index("ix_pools_legal_basis", "legal_basis_id"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -51,24 +54,35 @@ class Pool(db.Model):
     reply_days: Mapped[int] = mapped_column(default=14)
     report_due_days: Mapped[int | None]
     rules_text: Mapped[str] = mapped_column(Text, default="")
-    appeal_text: Mapped[str] = mapped_column(Text, default="")
-    legal_basis: Mapped[str] = mapped_column(Text, default="")
+    legal_basis_id: Mapped[int | None] = mapped_column(ForeignKey("legal_bases.id", ondelete="RESTRICT"))
     requires_approval: Mapped[bool] = mapped_column(default=False)
     requires_child_certificate: Mapped[bool] = mapped_column(default=False)
     is_published: Mapped[bool] = mapped_column(default=False)
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=clock.now)
     payment_mode: Mapped[str] = mapped_column(String(16), default="single", server_default="single")
     instalment_count: Mapped[int] = mapped_column(default=1, server_default="1")
     advance_allowed: Mapped[bool] = mapped_column(default=False, server_default=false())
     copied_from_id: Mapped[int | None] = mapped_column(ForeignKey("pools.id", ondelete="SET NULL"))
 
     committee: Mapped["Committee"] = relationship(back_populates="pools")  # noqa: F821
+    # Loaded when read, not joined: pools are locked FOR UPDATE, which PostgreSQL refuses on an outer join.
+    basis: Mapped[LegalBasis | None] = relationship()
     criteria: Mapped[list["PoolCriterion"]] = relationship(
         back_populates="pool", order_by="PoolCriterion.position", cascade="all, delete-orphan")
     rounds: Mapped[list["PoolRound"]] = relationship(
         back_populates="pool", order_by="PoolRound.deadline", cascade="all, delete-orphan")
     questions: Mapped[list["EligibilityQuestion"]] = relationship(
         back_populates="pool", order_by="EligibilityQuestion.position", cascade="all, delete-orphan")
+
+    @property
+    def legal_basis(self) -> str:
+        """The basis as letters name it, from the pool's library entry ("" when none is chosen)."""
+        return self.basis.name if self.basis is not None else ""
+
+    @property
+    def appeal_text(self) -> str:
+        """The appeal guidance of the same library entry ("" when none is chosen)."""
+        return self.basis.appeal_text if self.basis is not None else ""
 
     def is_open_on(self, day: date) -> bool:
         """True when applications are accepted on `day` (late ones aside)."""

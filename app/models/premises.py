@@ -12,8 +12,9 @@ from datetime import date, datetime, time
 from sqlalchemy import JSON, CheckConstraint, ForeignKey, Index, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from app import clock
 from app.extensions import db
-from app.models.base import UTCDateTime, utcnow
+from app.models.base import UTCDateTime
 
 BOOKABLE_BY = ("approved", "associations", "informal")
 BOOKING_STATUSES = ("reserved", "confirmed", "cancelled")
@@ -32,7 +33,7 @@ class Location(db.Model):
     address: Mapped[str] = mapped_column(String(300), default="")
     description: Mapped[str] = mapped_column(Text, default="")
     is_published: Mapped[bool] = mapped_column(default=True)
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=clock.now)
 
     spaces: Mapped[list["Space"]] = relationship(back_populates="location", order_by="Space.name")
     equipment: Mapped[list["Equipment"]] = relationship(back_populates="location", order_by="Equipment.name")
@@ -67,7 +68,7 @@ class Space(db.Model):
     max_cancellations: Mapped[int | None]  # per association and season; None: no limit
     auto_approve: Mapped[bool] = mapped_column(default=False)
     is_published: Mapped[bool] = mapped_column(default=True)
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=clock.now)
 
     location: Mapped[Location] = relationship(back_populates="spaces")
     parent: Mapped["Space | None"] = relationship(remote_side=[id])
@@ -140,7 +141,7 @@ class CalendarFeed(db.Model):
     association_id: Mapped[int | None] = mapped_column(
         ForeignKey("associations.id", ondelete="CASCADE"), unique=True)
     space_id: Mapped[int | None] = mapped_column(ForeignKey("premises_spaces.id", ondelete="CASCADE"), unique=True)
-    renewed_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    renewed_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=clock.now)
 
 
 class BookingRequest(db.Model):
@@ -204,7 +205,7 @@ class BookingCancellation(db.Model):
     kind: Mapped[str] = mapped_column(String(16))
     reason: Mapped[str] = mapped_column(Text, default="")
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=clock.now)
 
 
 class Booking(db.Model):
@@ -230,7 +231,7 @@ class Booking(db.Model):
     ends_at: Mapped[datetime] = mapped_column(UTCDateTime())
     status: Mapped[str] = mapped_column(String(16), default="confirmed")
     cancellation_id: Mapped[int | None] = mapped_column(ForeignKey("booking_cancellations.id", ondelete="RESTRICT"))
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=clock.now)
 
     space: Mapped[Space] = relationship()
     association: Mapped["Association | None"] = relationship()  # noqa: F821
@@ -283,7 +284,7 @@ class AllocationRound(db.Model):
     season_start: Mapped[date]
     season_end: Mapped[date]
     status: Mapped[str] = mapped_column(String(16), default="open")
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=clock.now)
     published_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
     pool: Mapped["Pool"] = relationship()  # noqa: F821
@@ -320,7 +321,7 @@ class AllocationWish(db.Model):
     status: Mapped[str] = mapped_column(String(16), default="pending")
     dates_total: Mapped[int] = mapped_column(default=0)
     dates_allocated: Mapped[int] = mapped_column(default=0)
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=clock.now)
 
     space: Mapped[Space] = relationship()
     association: Mapped["Association"] = relationship()  # noqa: F821

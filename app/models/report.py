@@ -7,8 +7,9 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import CheckConstraint, ForeignKey, Index, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from app import clock
 from app.extensions import db
-from app.models.base import UTCDateTime, utcnow
+from app.models.base import UTCDateTime
 
 # Age bands used in reports and in the public directory: (column suffix, label).
 AGE_BANDS = (("0_12", _l("0–12 år")), ("13_18", _l("13–18 år")), ("19_24", _l("19–24 år")),
@@ -30,7 +31,7 @@ class CaseReport(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     case_id: Mapped[int] = mapped_column(ForeignKey("cases.id", ondelete="RESTRICT"))
     submitted_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
-    submitted_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    submitted_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=clock.now)
     activity_text: Mapped[str] = mapped_column(Text)
     participants_0_12: Mapped[int] = mapped_column(default=0)
     participants_13_18: Mapped[int] = mapped_column(default=0)
@@ -71,9 +72,13 @@ class RepaymentClaim(db.Model):
     status: Mapped[str] = mapped_column(String(10), default="open")
     letter_document_id: Mapped[int | None] = mapped_column(ForeignKey("documents.id", ondelete="RESTRICT"))
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=clock.now)
     settled_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     settled_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    # A claim is a decision: the basis and appeal guidance it was sent with, from one library entry
+    # ("" for claims from before migration 0280, whose letters are kept as PDF only).
+    legal_basis: Mapped[str] = mapped_column(Text, default="", server_default="")
+    appeal_text: Mapped[str] = mapped_column(Text, default="", server_default="")
 
     case: Mapped["Case"] = relationship()  # noqa: F821
     letter_document: Mapped["Document | None"] = relationship()  # noqa: F821

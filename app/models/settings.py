@@ -6,8 +6,9 @@ from datetime import datetime
 from sqlalchemy import CheckConstraint, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
+from app import clock
 from app.extensions import db
-from app.models.base import UTCDateTime, utcnow
+from app.models.base import UTCDateTime
 
 SETTINGS_ID = 1
 
@@ -27,4 +28,4 @@ class MunicipalitySettings(db.Model):
     signature_lines: Mapped[str] = mapped_column(Text, default="")  # one line per line
     logo_key: Mapped[str | None] = mapped_column(String(64))
     logo_content_type: Mapped[str | None] = mapped_column(String(40))
-    updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, onupdate=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=clock.now, onupdate=clock.now)

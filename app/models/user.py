@@ -7,8 +7,9 @@ from flask_login import UserMixin
 from sqlalchemy import CheckConstraint, Index, String, func
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from app import clock
 from app.extensions import db, login_manager
-from app.models.base import UTCDateTime, utcnow
+from app.models.base import EncryptedString, UTCDateTime
 
 STAFF_ROLES = ("caseworker", "committee_member", "administrator")
 ROLES = ("member",) + STAFF_ROLES
@@ -33,14 +34,18 @@ class User(UserMixin, db.Model):
     is_active: Mapped[bool] = mapped_column(default=True)
     locale: Mapped[str | None] = mapped_column(String(8))
     email_confirmed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
-    password_changed_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    password_changed_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=clock.now)
     last_login_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
-    # Two-factor log-in (app/services/two_factor.py): a secret is set while enrolling and kept once
-    # confirmed; the last accepted 30-second step stops a code from being used twice.
-    totp_secret: Mapped[str | None] = mapped_column(String(64))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=clock.now)
+    # Two-factor log-in (app/services/accounts/two_factor.py): a secret is set while enrolling and kept once
+    # confirmed, encrypted at rest (app/secret_box.py); the last accepted 30-second step stops a code from
+    # being used twice.
+    totp_secret: Mapped[str | None] = mapped_column(EncryptedString())
     totp_enabled_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     totp_last_step: Mapped[int | None]
+    # Every log-in remembers this number in its session; raising it ends every session of the user at their
+    # next request (log-out, "log ud overalt", a new password, a 2FA reset, disabling): app/security.py.
+    session_version: Mapped[int] = mapped_column(default=0, server_default="0")
     # Set when the account was deleted by its owner or anonymised by the retention rules.
     anonymised_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
@@ -55,6 +60,10 @@ class User(UserMixin, db.Model):
     def two_factor_enabled(self) -> bool:
         """True once the user has confirmed an authenticator app."""
         return self.totp_enabled_at is not None
+
+    def revoke_sessions(self) -> None:
+        """End every session of this user (each remembers the version it was started with)."""
+        self.session_version = (self.session_version or 0) + 1
 
     @property
     def first_name(self) -> str:

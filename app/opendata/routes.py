@@ -2,14 +2,15 @@
 from __future__ import annotations
 
 import json
-from datetime import date
 
 from flask import Response, current_app, render_template, request
 from flask_babel import gettext as _
 
+from app import clock
 from app.main.errors import render_error
 from app.opendata import bp
-from app.services import opendata, reporting
+from app.services.figures import opendata
+from app.services.money import reporting
 
 
 @bp.route("/aabne-data")
@@ -34,7 +35,7 @@ def package():
 
 @bp.route("/stoette-givet")
 def given():
-    years = opendata.grant_years(date.today())
+    years = opendata.grant_years(clock.today())
     year = request.args.get("aar", type=int)
     status = 200
     if year not in years:

@@ -3,7 +3,8 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms.validators import InputRequired
+from wtforms import TextAreaField
+from wtforms.validators import InputRequired, Length
 
 from app.forms_runtime.fields import DanishDateField
 
@@ -15,3 +16,9 @@ class BatchForm(FlaskForm):
 
 class ConfirmForm(FlaskForm):
     """A button that changes something: only the CSRF token."""
+
+
+class AnswerForm(FlaskForm):
+    """The second person's answer to a batch under the to-mandsregel."""
+
+    answer = TextAreaField(_l("Bemærkning"), validators=[Length(max=5_000, message=_l("Skriv højst 5.000 tegn."))])

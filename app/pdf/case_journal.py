@@ -1,7 +1,7 @@
 """The case journal as a PDF/A-1b print (for partsaktindsigt): data in, bytes out.
 
-Every text that came from a person (titles, comments, file names) goes through `layout.text`, which
-escapes it, so markup in a case title is printed as written and never interpreted by reportlab.
+Every text that came from a person (titles, comments, file names) reaches reportlab through
+`layout.para`/`layout.rich`, which escape it, so markup in a case title is printed as written.
 """
 from __future__ import annotations
 
@@ -12,9 +12,9 @@ from datetime import datetime
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.units import mm
 from reportlab.lib.styles import ParagraphStyle
-from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer
+from reportlab.platypus import SimpleDocTemplate, Spacer
 
-from app.pdf.layout import MARGIN, Sender, footer, letterhead, paragraphs, styles, text
+from app.pdf.layout import MARGIN, Sender, footer, letterhead, para, paragraphs, rich, styles
 from app.pdf.letter import fingerprint
 from app.pdf.pdfa import REGULAR, DocumentInfo, canvasmaker, register_fonts
 
@@ -64,13 +64,13 @@ def render_case_journal(data: CaseJournal, created: datetime) -> bytes:
 def _story(data: CaseJournal, st: dict) -> list:
     facts = [("Sag:", data.case_number), ("Udskrevet:", data.printed_at)]
     story: list = [letterhead(data.sender, facts, st), Spacer(1, 8 * mm),
-                   Paragraph(text(f"Journal for sag {data.case_number}"), st["title"]),
-                   Paragraph(text(data.title), st["lead"]),
-                   Paragraph(f"Forening: {text(data.association)}<br/>Pulje: {text(data.pool)}<br/>"
-                             f"Status: {text(data.state)}", st["body"]),
-                   Paragraph(text(data.scope), st["small"]), Spacer(1, 4 * mm)]
+                   para(f"Journal for sag {data.case_number}", st["title"]),
+                   para(data.title, st["lead"]),
+                   rich("Forening: {association}<br/>Pulje: {pool}<br/>Status: {state}", st["body"],
+                        association=data.association, pool=data.pool, state=data.state),
+                   para(data.scope, st["small"]), Spacer(1, 4 * mm)]
     if not data.lines:
-        return story + [Paragraph("Journalen er tom.", st["body"])]
+        return story + [para("Journalen er tom.", st["body"])]
     return story + _entries(data.lines, st)
 
 
@@ -78,11 +78,7 @@ def _entries(lines: tuple[JournalLine, ...], st: dict) -> list:
     """One block per entry (not a table: a long comment must be able to run over a page break)."""
     story: list = []
     for line in lines:
-        head = f"<b>{text(line.at)}</b> · {text(line.what)}"
-        if line.who:
-            head += f" ({text(line.who)})"
-        if line.internal:
-            head += " <b>[Intern]</b>"
-        story.append(Paragraph(head, st["entry"]))
+        head = "<b>{at}</b> · {what}" + (" ({who})" if line.who else "") + (" <b>[Intern]</b>" if line.internal else "")
+        story.append(rich(head, st["entry"], at=line.at, what=line.what, who=line.who))
         story += paragraphs(line.comment, st["comment"]) if line.comment else []
     return story

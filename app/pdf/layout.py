@@ -4,18 +4,18 @@ from __future__ import annotations
 import io
 from dataclasses import dataclass
 from datetime import date
-from xml.sax.saxutils import escape
+from xml.sax.saxutils import escape  # nosec B406 # escapes text for reportlab; parses no XML
 
 from reportlab.lib import colors
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
-from reportlab.platypus import Image, Paragraph, Spacer, Table, TableStyle
+from reportlab.platypus import Image, KeepTogether, Paragraph, Spacer, Table, TableStyle
 
+from app.formatting import day_in_words, money
+from app.pdf.content import AMOUNTS, HEADING, LEAD, LINES, Letter
 from app.pdf.pdfa import BOLD, REGULAR
 
-MONTHS = ("januar", "februar", "marts", "april", "maj", "juni", "juli", "august", "september", "oktober",
-          "november", "december")
 INK = colors.Color(0.1, 0.1, 0.1)
 RULE = colors.Color(0.6, 0.6, 0.6)
 MARGIN = 22 * mm
@@ -35,13 +35,13 @@ class Sender:
 
 
 def kroner(amount: int | None) -> str:
-    """12000 -> '12.000 kr.' (Danish thousands separator)."""
-    return "–" if amount is None else f"{amount:,} kr.".replace(",", ".")
+    """12000 -> '12.000 kr.' (letters are Danish, whatever the reader's language)."""
+    return money(amount, locale="da")
 
 
 def danish_date(day: date) -> str:
     """date(2026, 12, 3) -> '3. december 2026'."""
-    return f"{day.day}. {MONTHS[day.month - 1]} {day.year}"
+    return day_in_words(day, locale="da")
 
 
 def styles() -> dict[str, ParagraphStyle]:
@@ -58,15 +58,35 @@ def styles() -> dict[str, ParagraphStyle]:
     }
 
 
-def text(value: str) -> str:
+# The one place where text meets reportlab's Paragraph markup. A Paragraph reads its text as XML with
+# tags such as <img src=...> (which opens a local file) and <a href=...>: every text that reaches a PDF
+# goes through `text`, and the renderers build Paragraphs only with `para`, `rich` and `lines` below
+# (tests/security/test_escaping.py holds that no other module calls Paragraph).
+
+def text(value: object) -> str:
     """Plain text made safe for a Paragraph, line breaks kept."""
-    return escape(value).replace("\n", "<br/>")
+    return escape("" if value is None else str(value), {'"': "&quot;"}).replace("\n", "<br/>")
+
+
+def para(value: object, style: ParagraphStyle) -> Paragraph:
+    """A Paragraph printing `value` exactly as written."""
+    return Paragraph(text(value), style)
+
+
+def rich(template: str, style: ParagraphStyle, **values: object) -> Paragraph:
+    """A Paragraph from our own markup `template` (a literal), every {name} filled with escaped text."""
+    return Paragraph(template.format(**{name: text(value) for name, value in values.items()}), style)
+
+
+def lines(values, style: ParagraphStyle) -> Paragraph:
+    """One Paragraph with each value on a line of its own."""
+    return Paragraph("<br/>".join(text(value) for value in values), style)
 
 
 def paragraphs(value: str, style: ParagraphStyle) -> list[Paragraph]:
     """One Paragraph per block of text separated by a blank line."""
     blocks = [b.strip() for b in value.replace("\r\n", "\n").split("\n\n") if b.strip()]
-    return [Paragraph(text(block), style) for block in blocks]
+    return [para(block, style) for block in blocks]
 
 
 def flat_logo(data: bytes, max_height: float = 16 * mm) -> Image | None:
@@ -94,10 +114,9 @@ def letterhead(sender: Sender, facts: list[tuple[str, str]], st: dict) -> Table:
     if logo is not None:
         logo.hAlign = "LEFT"
         left += [logo, Spacer(1, 3 * mm)]
-    left += [Paragraph(text(sender.name), st["sender"]), Paragraph(text(sender.department), st["small"]),
-             Paragraph(text(sender.address), st["small"])]
-    right = [Paragraph(f"{text(label)} {text(value)}" if label else text(value), st["small"])
-             for label, value in facts]
+    left += [para(sender.name, st["sender"]), para(sender.department, st["small"]),
+             para(sender.address, st["small"])]
+    right = [para(f"{label} {value}" if label else value, st["small"]) for label, value in facts]
     table = Table([[left, right]], colWidths=[100 * mm, None])
     table.setStyle(TableStyle([("FONTNAME", (0, 0), (-1, -1), REGULAR), ("VALIGN", (0, 0), (-1, -1), "TOP"),
                                ("LEFTPADDING", (0, 0), (-1, -1), 0), ("RIGHTPADDING", (0, 0), (-1, -1), 0)]))
@@ -130,3 +149,40 @@ def footer(sender: Sender):
         canvas.drawRightString(A4[0] - MARGIN, 11 * mm, f"Side {doc.page}")
         canvas.restoreState()
     return draw
+
+
+def story(letter: Letter, sender: Sender, st: dict) -> list:
+    """A `Letter` (app/pdf/content.py) as flowables: letterhead, addressee, title, body and closing.
+
+    A heading is kept with its first paragraph; the closing stays together (a greeting alone on a page looks
+    like a mistake)."""
+    def flowable(block):
+        if block.kind == HEADING:
+            return para(block.text, st["heading"])
+        if block.kind == LEAD:
+            return para(block.text, st["lead"])
+        if block.kind == AMOUNTS:
+            return amount_table(list(block.items))
+        if block.kind == LINES:
+            return lines(block.items, st["body"])
+        return para(block.text, st["body"])
+
+    out: list = [letterhead(sender, list(letter.facts), st), Spacer(1, 10 * mm)]
+    if letter.address:
+        out += [lines(letter.address, st["body"]), Spacer(1, 8 * mm)]
+    out.append(para(letter.title, st["title"]))
+    body = list(letter.body)
+    i = 0
+    while i < len(body):
+        block = body[i]
+        if block.kind == HEADING and i + 1 < len(body):
+            out.append(KeepTogether([flowable(block), flowable(body[i + 1])]))
+            i += 2
+            continue
+        out.append(flowable(block))
+        if block.kind == AMOUNTS:
+            out.append(Spacer(1, 2 * mm))
+        i += 1
+    if letter.closing:
+        out.append(KeepTogether([flowable(b) for b in letter.closing]))
+    return out

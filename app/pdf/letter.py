@@ -1,4 +1,7 @@
-"""The decision letter (afgørelsesbrev): data in, PDF/A-1b bytes out."""
+"""The decision letter (afgørelsesbrev): data in, PDF/A-1b bytes out.
+
+`compose` says what the letter says (app/pdf/content.py); the PDF here and the portal's HTML version are
+both rendered from it."""
 from __future__ import annotations
 
 import dataclasses
@@ -9,14 +12,14 @@ from datetime import date, datetime
 
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.units import mm
-from reportlab.platypus import KeepTogether, Paragraph, SimpleDocTemplate, Spacer
+from reportlab.platypus import SimpleDocTemplate
 
-from app.pdf.layout import MARGIN, Sender, amount_table, danish_date, footer, kroner, letterhead, paragraphs, styles, text
-from app.pdf.pdfa import DocumentInfo, canvasmaker, register_fonts
+from app.pdf.content import AMOUNTS, HEADING, LEAD, LINES, TEXT, Block, Letter, section
+from app.pdf.layout import MARGIN, Sender, danish_date, footer, kroner, story, styles
+from app.pdf.pdfa import REGULAR, DocumentInfo, canvasmaker, register_fonts
 
-FULL_YES = ("granted", "approved")
-GRANTS = ("granted", "partly_granted")
-PREMISES = "premises_loan"
+# What the decision says, in the letter's own words (app/services/committee/letters.py maps the case's state to one).
+GRANT, PARTLY, REJECT, CANCEL = "grant", "partly", "reject", "cancel"
 
 
 class ReasonMissing(ValueError):
@@ -43,8 +46,8 @@ class LetterData:
     case_number: str
     case_title: str
     pool_name: str
-    workflow: str
-    outcome: str
+    premises: bool  # a loan of premises; otherwise a grant of money
+    outcome: str  # GRANT, PARTLY, REJECT or CANCEL
     decided_on: date
     amount_applied: int | None
     amount_granted: int | None
@@ -60,12 +63,18 @@ class LetterData:
     caseworker_email: str | None = None
     caseworker_phone: str | None = None
     correction: Correction | None = None
+    report_due_on: date | None = None  # the report deadline the grant started, when known
 
 
 def title_of(data: LetterData) -> str:
     """The letter's heading."""
-    subject = "lån af lokaler" if data.workflow == PREMISES else "tilskud"
+    subject = "lån af lokaler" if data.premises else "tilskud"
     return f"{'Rettet afgørelse' if data.correction else 'Afgørelse'} om {subject}"
+
+
+def _from_pool(data: LetterData) -> str:
+    """' fra Puljen', unless the case is already named after the pool (»Puljen – Klubben«)."""
+    return "" if data.pool_name.strip().lower() in data.case_title.lower() else f" fra {data.pool_name}"
 
 
 def decision_sentence(data: LetterData) -> str:
@@ -74,90 +83,97 @@ def decision_sentence(data: LetterData) -> str:
            if data.committee
            else f"Vi har den {danish_date(data.decided_on)} besluttet at")
     what = f"»{data.case_title}«"
-    if data.workflow == PREMISES:
-        verbs = {"approved": f"godkende jeres anmodning om at låne lokaler til {what}.",
-                 "partly_approved": f"godkende en del af jeres anmodning om at låne lokaler til {what}.",
-                 "rejected": f"give afslag på jeres anmodning om at låne lokaler til {what}.",
-                 "cancelled": f"aflyse jeres lån af lokaler til {what}."}
+    if data.premises:
+        verbs = {GRANT: f"godkende jeres anmodning om at låne lokaler til {what}.",
+                 PARTLY: f"godkende en del af jeres anmodning om at låne lokaler til {what}.",
+                 REJECT: f"give afslag på jeres anmodning om at låne lokaler til {what}.",
+                 CANCEL: f"aflyse jeres lån af lokaler til {what}."}
         return f"{who} {verbs[data.outcome]}"
-    verbs = {"granted": f"bevilge jer {kroner(data.amount_granted)} til {what} fra {data.pool_name}.",
-             "partly_granted": f"bevilge jer {kroner(data.amount_granted)} af de {kroner(data.amount_applied)}, "
-                               f"I har søgt om, til {what} fra {data.pool_name}.",
-             "rejected": f"give afslag på jeres ansøgning om tilskud til {what} fra {data.pool_name}."}
+    source = _from_pool(data)
+    verbs = {GRANT: f"bevilge jer {kroner(data.amount_granted)} til {what}{source}.",
+             PARTLY: f"bevilge jer {kroner(data.amount_granted)} af de {kroner(data.amount_applied)}, "
+                     f"I har søgt om, til {what}{source}.",
+             REJECT: f"give afslag på jeres ansøgning om tilskud til {what}{source}."}
     return f"{who} {verbs[data.outcome]}"
 
 
-def _addressee(data: LetterData, st) -> list:
-    lines = [data.addressee]
+def address_of(data: LetterData) -> tuple[str, ...]:
+    """The addressee block."""
+    address = [data.addressee]
     if data.cvr:
-        lines.append(f"CVR-nr. {data.cvr}")
+        address.append(f"CVR-nr. {data.cvr}")
     elif data.contact_person:
-        lines.append(f"Att.: {data.contact_person}")
-    lines += [line for line in data.address_lines if line]
-    return [Paragraph("<br/>".join(text(line) for line in lines), st["body"]), Spacer(1, 8 * mm)]
+        address.append(f"Att.: {data.contact_person}")
+    return tuple(address + [line for line in data.address_lines if line])
 
 
-def _facts(data: LetterData) -> list[tuple[str, str]]:
+def facts_of(data: LetterData) -> tuple[tuple[str, str], ...]:
+    """Date, case number and whom to contact, beside the letterhead."""
     facts = [("Dato:", danish_date(data.decided_on)), ("Sagsnr.:", data.case_number)]
     if data.caseworker_name:
         facts.append(("Sagsbehandler:", data.caseworker_name))
     facts += [("", data.caseworker_email or data.sender.email), ("Telefon:", data.caseworker_phone or data.sender.phone)]
-    return facts
+    return tuple(facts)
 
 
-def _section(heading: str, body: list, st) -> list:
-    return [KeepTogether([Paragraph(text(heading), st["heading"]), *body[:1]]), *body[1:]]
+def _amounts(data: LetterData) -> tuple[Block, ...]:
+    if data.premises or data.outcome == CANCEL:
+        return ()
+    granted = 0 if data.outcome == REJECT else data.amount_granted
+    rows = (("Ansøgt beløb", kroner(data.amount_applied)), ("Bevilget beløb", kroner(granted)))
+    return (Block(HEADING, "Beløb"), Block(AMOUNTS, items=rows))
 
 
-def _amounts(data: LetterData, st) -> list:
-    if data.workflow == PREMISES or data.outcome == "cancelled":
-        return []
-    granted = 0 if data.outcome == "rejected" else data.amount_granted
-    rows = [("Ansøgt beløb", kroner(data.amount_applied)), ("Bevilget beløb", kroner(granted))]
-    return _section("Beløb", [amount_table(rows), Spacer(1, 2 * mm)], st)
+def report_deadline(data: LetterData) -> str:
+    """When the report is due, counted as the case counts it (the deadline starts at mark_paid): from the payment."""
+    days = f"{data.report_due_days} dag{'' if data.report_due_days == 1 else 'e'} efter udbetalingen"
+    return f"{danish_date(data.report_due_on)} ({days})" if data.report_due_on else days
 
 
-def _payment(data: LetterData, st) -> list:
-    if data.outcome not in GRANTS or not data.amount_granted:
-        return []
+def _payment(data: LetterData) -> tuple[Block, ...]:
+    if data.outcome not in (GRANT, PARTLY) or not data.amount_granted:
+        return ()
     account = (f"foreningens NemKonto (CVR-nr. {data.cvr})" if data.cvr else "kontaktpersonens NemKonto")
     how = (f"Vi udbetaler tilskuddet i {data.payment_instalments} rater til {account}."
            if data.payment_instalments > 1 else f"Vi udbetaler tilskuddet til {account}.")
     advance = " Tilskuddet kan udbetales forud." if data.advance_allowed else ""
-    body = [Paragraph(text(how + advance + " I skal ikke sende kontonummer eller gøre andet for at få pengene."),
-                      st["body"])]
+    texts = [how + advance + " I skal ikke sende kontonummer eller gøre andet for at få pengene."]
     if data.report_due_days:
-        body.append(Paragraph(text(
-            f"Når pengene er brugt, skal I sende en kort afrapportering og et regnskab, som bestyrelsen har "
-            f"godkendt. Fristen er {data.report_due_days} dage efter udbetalingen, og vi minder jer om den i god "
-            f"tid. Vi kan kræve tilskuddet betalt tilbage, hvis det ikke bliver brugt til det, I har søgt om."),
-            st["body"]))
-    return _section("Udbetaling og afrapportering", body, st)
+        # An association's board approves the accounts (folkeoplysningsloven § 29); an informal group has none.
+        approved = ", som bestyrelsen har godkendt" if data.cvr else ""
+        texts.append(
+            f"Når pengene er brugt, skal I sende en kort afrapportering og et regnskab{approved}, senest "
+            f"{report_deadline(data)}. Vi minder jer om fristen i god tid. Vi kan kræve "
+            f"tilskuddet betalt tilbage, hvis det ikke bliver brugt til det, I har søgt om.")
+    return section("Udbetaling og afrapportering", *texts)
 
 
-def _reason(data: LetterData, st) -> list:
+def _reason(data: LetterData) -> tuple[Block, ...]:
     if not data.reason.strip():
-        return []
-    return _section("Begrundelse", paragraphs(data.reason, st["body"]), st)
+        return ()
+    return section("Begrundelse", data.reason)
 
 
-def _closing(data: LetterData, st) -> list:
-    contact = data.caseworker_name or data.sender.department
-    email, phone = data.caseworker_email or data.sender.email, data.caseworker_phone or data.sender.phone
-    out = []
-    if data.legal_basis.strip():
-        out += _section("Lovgrundlag", [Paragraph(text(f"Afgørelsen er truffet efter {in_sentence(data.legal_basis)}."),
-                                                  st["body"])], st)
-    out += _section("Klagevejledning", paragraphs(data.appeal_text, st["body"]), st)
-    signature = [line for line in ((data.caseworker_name,) if data.caseworker_name else ()) + data.sender.signature_lines]
-    # The contact paragraph and the signature stay together: a greeting alone on a page looks like a mistake.
-    out.append(KeepTogether([
-        Paragraph("Har I spørgsmål?", st["heading"]),
-        Paragraph(text(f"Kontakt {contact} på {email} eller telefon {phone}. Skriv sagsnummeret {data.case_number}, "
-                       f"når I skriver til os."), st["body"]),
-        Spacer(1, 3 * mm), Paragraph("Med venlig hilsen", st["body"]),
-        Paragraph("<br/>".join(text(s) for s in signature), st["body"])]))
-    return out
+def lawful_part(legal_basis: str, appeal_text: str, verb: str = "Afgørelsen er truffet") -> tuple[Block, ...]:
+    """The legal basis and its appeal guidance (one library entry), as every decision letter ends."""
+    out: tuple[Block, ...] = ()
+    if legal_basis.strip():
+        out += section("Lovgrundlag", f"{verb} efter {in_sentence(legal_basis)}.")
+    return out + section("Klagevejledning", appeal_text)
+
+
+def closing(contact: str, email: str, phone: str, case_number: str,
+            signature: tuple[str, ...]) -> tuple[Block, ...]:
+    """Questions, greeting and signature."""
+    return (Block(HEADING, "Har I spørgsmål?"),
+            Block(TEXT, f"Kontakt {contact} på {email} eller telefon {phone}. Skriv sagsnummeret {case_number}, "
+                        f"når I skriver til os."),
+            Block(TEXT, "Med venlig hilsen"), Block(LINES, items=signature))
+
+
+def sender_lines(sender: Sender) -> tuple[str, ...]:
+    """The letterhead's text: municipality, department and address."""
+    return tuple(line for line in (sender.name, sender.department, sender.address) if line)
 
 
 def in_sentence(name: str) -> str:
@@ -168,15 +184,22 @@ def in_sentence(name: str) -> str:
     return name
 
 
-def _story(data: LetterData, st) -> list:
-    story = [letterhead(data.sender, _facts(data), st), Spacer(1, 10 * mm), *_addressee(data, st),
-             Paragraph(text(title_of(data)), st["title"]), Paragraph(text(f"Kære {data.addressee}"), st["body"])]
+def compose(data: LetterData) -> Letter:
+    """What the decision letter says, for the PDF and the portal's HTML version alike."""
+    body: list[Block] = [Block(TEXT, f"Kære {data.addressee}")]
     if data.correction:
-        story.append(Paragraph(text(
+        body.append(Block(TEXT, (
             f"Vi har rettet vores afgørelse af {danish_date(data.correction.decided_on)}. Denne afgørelse træder i "
-            f"stedet for den tidligere. {data.correction.note.strip()}"), st["body"]))
-    story.append(Paragraph(text(decision_sentence(data)), st["lead"]))
-    return story + _amounts(data, st) + _reason(data, st) + _payment(data, st) + _closing(data, st)
+            f"stedet for den tidligere. {data.correction.note.strip()}").strip()))
+    body.append(Block(LEAD, decision_sentence(data)))
+    body += [*_amounts(data), *_reason(data), *_payment(data), *lawful_part(data.legal_basis, data.appeal_text)]
+    signature = ((data.caseworker_name,) if data.caseworker_name else ()) + data.sender.signature_lines
+    return Letter(title=title_of(data), facts=facts_of(data), address=address_of(data), body=tuple(body),
+                  sender=sender_lines(data.sender),
+                  closing=closing(data.caseworker_name or data.sender.department,
+                                  data.caseworker_email or data.sender.email,
+                                  data.caseworker_phone or data.sender.phone, data.case_number,
+                                  tuple(line for line in signature if line)))
 
 
 def fingerprint(data: object) -> bytes:
@@ -188,7 +211,7 @@ def fingerprint(data: object) -> bytes:
 
 def check(data: LetterData) -> None:
     """Refuse a letter that the law would not accept."""
-    if data.outcome not in FULL_YES and not data.reason.strip():
+    if data.outcome != GRANT and not data.reason.strip():
         raise ReasonMissing("a decision that is not a full yes needs a reason")
     if not data.appeal_text.strip():
         raise ValueError("every decision carries appeal guidance")
@@ -201,9 +224,9 @@ def render_decision_letter(data: LetterData, created: datetime) -> bytes:
     st = styles()
     out = io.BytesIO()
     doc = SimpleDocTemplate(out, pagesize=A4, leftMargin=MARGIN, rightMargin=MARGIN, topMargin=18 * mm,
-                            bottomMargin=24 * mm, initialFontName="IBMPlexSans", title=title_of(data))
+                            bottomMargin=24 * mm, initialFontName=REGULAR, title=title_of(data))
     info = DocumentInfo(title=title_of(data), author=data.sender.name,
                         subject=f"Sag {data.case_number}: {data.case_title}", fingerprint=fingerprint(data))
     page = footer(data.sender)
-    doc.build(_story(data, st), onFirstPage=page, onLaterPages=page, canvasmaker=canvasmaker(info, created))
+    doc.build(story(compose(data), data.sender, st), onFirstPage=page, onLaterPages=page, canvasmaker=canvasmaker(info, created))
     return out.getvalue()

@@ -7,14 +7,13 @@ from datetime import date, datetime
 
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.units import mm
-from reportlab.platypus import KeepTogether, Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
+from reportlab.platypus import KeepTogether, SimpleDocTemplate, Spacer, Table, TableStyle
 
-from app.pdf.layout import INK, MARGIN, RULE, Sender, danish_date, footer, kroner, letterhead, paragraphs, styles, text
+from app.pdf.layout import (INK, MARGIN, RULE, Sender, danish_date, footer, kroner, letterhead, para, paragraphs, rich,
+                            styles)
 from app.pdf.letter import fingerprint
 from app.pdf.pdfa import BOLD, REGULAR, DocumentInfo, canvasmaker, register_fonts
 
-OUTCOME_WORDS = {"granted": "Bevilget", "partly_granted": "Delvist bevilget", "rejected": "Afslag",
-                 "approved": "Godkendt", "partly_approved": "Delvist godkendt", "postponed": "Udsat"}
 
 
 @dataclass(frozen=True)
@@ -28,8 +27,8 @@ class MinutesItem:
     pool_name: str
     amount_applied: int | None
     recommended_amount: int | None
-    outcome: str
-    amount_granted: int | None
+    decision: str | None  # the decision in words (the state's label); None: postponed
+    amount_granted: int | None  # None: the decision grants no money
     reason: str = ""
     comment: str = ""
     inhabil: tuple[str, ...] = ()
@@ -66,23 +65,24 @@ class MinutesData:
 
 
 def _decision_line(item: MinutesItem) -> str:
-    word = OUTCOME_WORDS[item.outcome]
-    if item.outcome in ("granted", "partly_granted") and item.amount_granted is not None:
+    word = item.decision or "Udsat"
+    if item.amount_granted is not None:
         return f"{word}: {kroner(item.amount_granted)}"
     return word
 
 
 def _item(item: MinutesItem, st) -> list:
-    facts = (f"Sag {item.case_number} · {item.association} · {item.pool_name}<br/>"
-             f"Ansøgt {kroner(item.amount_applied)} · Indstillet {kroner(item.recommended_amount)}")
-    block = [Paragraph(text(f"{item.number}. {item.title}"), st["heading"]), Paragraph(facts, st["small"]),
-             Spacer(1, 2 * mm), Paragraph(text(f"Beslutning: {_decision_line(item)}"), st["lead"])]
+    facts = rich("Sag {case} · {association} · {pool}<br/>Ansøgt {applied} · Indstillet {recommended}", st["small"],
+                 case=item.case_number, association=item.association, pool=item.pool_name,
+                 applied=kroner(item.amount_applied), recommended=kroner(item.recommended_amount))
+    block = [para(f"{item.number}. {item.title}", st["heading"]), facts,
+             Spacer(1, 2 * mm), para(f"Beslutning: {_decision_line(item)}", st["lead"])]
     if item.reason.strip():
-        block += [Paragraph("Begrundelse:", st["body"]), *paragraphs(item.reason, st["body"])]
+        block += [para("Begrundelse:", st["body"]), *paragraphs(item.reason, st["body"])]
     if item.comment.strip():
-        block += [Paragraph(text(f"Bemærkning: {item.comment.strip()}"), st["body"])]
+        block += [para(f"Bemærkning: {item.comment.strip()}", st["body"])]
     if item.inhabil:
-        block += [Paragraph(text(f"Inhabil og deltog ikke i behandlingen: {', '.join(item.inhabil)}."), st["body"])]
+        block += [para(f"Inhabil og deltog ikke i behandlingen: {', '.join(item.inhabil)}.", st["body"])]
     return [KeepTogether(block)]
 
 
@@ -102,16 +102,16 @@ def _story(data: MinutesData, st) -> list:
     facts = [("Møde:", danish_date(data.meeting_date)), ("Sted:", data.location or "–"),
              ("Afsluttet:", danish_date(data.closed_on))]
     story = [letterhead(data.sender, facts, st), Spacer(1, 10 * mm),
-             Paragraph(text(f"Beslutningsprotokol – {data.committee}"), st["title"]),
-             Paragraph(text(f"{data.title}, {danish_date(data.meeting_date)}."), st["body"]),
-             Paragraph(text(f"Formand: {data.chair}. Medlemmer: {', '.join(data.members) or '–'}."), st["body"]),
-             Paragraph("Budget", st["heading"]), _pools(data), Spacer(1, 4 * mm),
-             Paragraph("Beslutninger", st["heading"])]
+             para(f"Beslutningsprotokol – {data.committee}", st["title"]),
+             para(f"{data.title}, {danish_date(data.meeting_date)}.", st["body"]),
+             para(f"Formand: {data.chair}. Medlemmer: {', '.join(data.members) or '–'}.", st["body"]),
+             para("Budget", st["heading"]), _pools(data), Spacer(1, 4 * mm),
+             para("Beslutninger", st["heading"])]
     for item in data.items:
         story += _item(item, st)
-    story += [Spacer(1, 6 * mm), Paragraph(text(
+    story += [Spacer(1, 6 * mm), para(
         f"Protokollen er godkendt af formanden, {data.chair}, da mødet blev afsluttet den "
-        f"{danish_date(data.closed_on)}."), st["body"])]
+        f"{danish_date(data.closed_on)}.", st["body"])]
     return story
 
 

@@ -7,10 +7,10 @@ from datetime import datetime
 
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.units import mm
-from reportlab.platypus import KeepTogether, Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
+from reportlab.platypus import KeepTogether, SimpleDocTemplate, Spacer, Table, TableStyle
 
-from app.pdf.layout import (INK, MARGIN, RULE, Sender, danish_date, footer, kroner, letterhead,
-                            paragraphs, styles, text)
+from app.pdf.layout import (INK, MARGIN, RULE, Sender, danish_date, footer, kroner, letterhead, para,
+                            paragraphs, styles)
 from app.pdf.letter import fingerprint
 from app.pdf.pdfa import BOLD, REGULAR, DocumentInfo, canvasmaker, register_fonts
 
@@ -77,19 +77,21 @@ def _facts_table(data: ReceiptData, st) -> Table:
     rows = [("Sagsnummer", data.case_number), ("Modtaget", received_text(data)), ("Ansøgning", data.title),
             ("Forening", data.association + (f" (CVR-nr. {data.cvr})" if data.cvr else "")),
             ("Pulje", data.pool_name), ("Ansøgt beløb", kroner(data.amount_applied)), ("Sendt af", data.submitted_by)]
-    table = Table([[Paragraph(text(k), st["lead"]), Paragraph(text(v), st["body"])] for k, v in rows],
+    table = Table([[para(k, st["lead"]), para(v, st["body"])] for k, v in rows],
                   colWidths=[40 * mm, None], hAlign="LEFT")
-    table.setStyle(TableStyle([("VALIGN", (0, 0), (-1, -1), "TOP"), ("LEFTPADDING", (0, 0), (-1, -1), 0),
+    # Every table names its font: reportlab's default is an unembedded Helvetica, which PDF/A forbids.
+    table.setStyle(TableStyle([("FONTNAME", (0, 0), (-1, -1), REGULAR), ("VALIGN", (0, 0), (-1, -1), "TOP"),
+                               ("LEFTPADDING", (0, 0), (-1, -1), 0),
                                ("LINEBELOW", (0, 0), (-1, -1), 0.5, RULE), ("TOPPADDING", (0, 0), (-1, -1), 3)]))
     return table
 
 
 def _answers(section: Section, st) -> list:
     # Label and answer as paragraphs, not a table: a long answer must be able to continue on the next page.
-    out: list = [Paragraph(text(section.title), st["heading"])]
+    out: list = [para(section.title, st["heading"])]
     for answer in section.answers:
-        out.append(Paragraph(text(answer.label), st["lead"]))
-        out += paragraphs(answer.text, st["body"]) or [Paragraph("–", st["body"])]
+        out.append(para(answer.label, st["lead"]))
+        out += paragraphs(answer.text, st["body"]) or [para("–", st["body"])]
     return out
 
 
@@ -104,43 +106,43 @@ def _table(rows: list, st) -> Table:
 
 
 def _lines_table(caption: str, lines: tuple[tuple[str, int], ...], total: int, st) -> list:
-    rows = [[Paragraph(text(t), st["body"]), kroner(a)] for t, a in lines] or [["–", kroner(0)]]
-    rows.append([Paragraph(text(f"{caption} i alt"), st["lead"]), kroner(total)])
-    return [Paragraph(text(caption), st["lead"]), _table(rows, st), Spacer(1, 4 * mm)]
+    rows = [[para(t, st["body"]), kroner(a)] for t, a in lines] or [["–", kroner(0)]]
+    rows.append([para(f"{caption} i alt", st["lead"]), kroner(total)])
+    return [para(caption, st["lead"]), _table(rows, st), Spacer(1, 4 * mm)]
 
 
 def _budget(budget: Budget | None, st) -> list:
     if budget is None:
         return []
-    return [Paragraph("Budget", st["heading"]),
+    return [para("Budget", st["heading"]),
             *_lines_table("Udgifter", budget.expenses, budget.total_expenses, st),
             *_lines_table("Indtægter og anden støtte", budget.income, budget.total_income, st),
-            _table([[Paragraph("Ansøgt beløb (udgifter minus indtægter)", st["lead"]), kroner(budget.applied)]], st)]
+            _table([[para("Ansøgt beløb (udgifter minus indtægter)", st["lead"]), kroner(budget.applied)]], st)]
 
 
 def _files(data: ReceiptData, st) -> list:
-    out = [Paragraph("Vedhæftede filer", st["heading"])]
+    out = [para("Vedhæftede filer", st["heading"])]
     if not data.files:
-        return out + [Paragraph("Ingen filer.", st["body"])]
-    return out + [Paragraph(text(f"• {name}"), st["body"]) for name in data.files]
+        return out + [para("Ingen filer.", st["body"])]
+    return out + [para(f"• {name}", st["body"]) for name in data.files]
 
 
 def _closing(data: ReceiptData, st) -> list:
     return [KeepTogether([
-        Paragraph("Hvad sker der nu?", st["heading"]),
-        Paragraph(text("Kvitteringen er ikke en afgørelse. Vi behandler ansøgningen og skriver til jer, når der er "
-                       "nyt, fx hvis vi mangler oplysninger. I kan følge sagen her:"), st["body"]),
-        Paragraph(text(data.link), st["body"]),
-        Paragraph(text(f"Skriv sagsnummeret {data.case_number}, når I kontakter os på {data.sender.email} eller "
-                       f"telefon {data.sender.phone}."), st["body"])])]
+        para("Hvad sker der nu?", st["heading"]),
+        para("Kvitteringen er ikke en afgørelse. Vi behandler ansøgningen og skriver til jer, når der er "
+             "nyt, fx hvis vi mangler oplysninger. I kan følge sagen her:", st["body"]),
+        para(data.link, st["body"]),
+        para(f"Skriv sagsnummeret {data.case_number}, når I kontakter os på {data.sender.email} eller "
+             f"telefon {data.sender.phone}.", st["body"])])]
 
 
 def _story(data: ReceiptData, st) -> list:
     facts = [("Dato:", danish_date(data.received.date())), ("Sagsnr.:", data.case_number),
              ("", data.sender.email), ("Telefon:", data.sender.phone)]
-    story = [letterhead(data.sender, facts, st), Spacer(1, 10 * mm), Paragraph(TITLE, st["title"]),
-             Paragraph(text(f"Vi har modtaget jeres ansøgning {received_text(data)}. Sagsnummeret er "
-                            f"{data.case_number}."), st["lead"]),
+    story = [letterhead(data.sender, facts, st), Spacer(1, 10 * mm), para(TITLE, st["title"]),
+             para(f"Vi har modtaget jeres ansøgning {received_text(data)}. Sagsnummeret er "
+                  f"{data.case_number}.", st["lead"]),
              _facts_table(data, st), Spacer(1, 4 * mm)]
     for section in data.sections:
         if section.answers:

@@ -13,11 +13,12 @@ from datetime import date, datetime
 
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.units import mm
-from reportlab.platypus import KeepTogether, Paragraph, SimpleDocTemplate, Spacer
+from reportlab.platypus import SimpleDocTemplate
 
-from app.pdf.layout import MARGIN, Sender, amount_table, danish_date, footer, kroner, letterhead, paragraphs, styles, text
-from app.pdf.letter import in_sentence
-from app.pdf.pdfa import DocumentInfo, canvasmaker, register_fonts
+from app.pdf.content import AMOUNTS, LEAD, TEXT, Block, Letter, section
+from app.pdf.layout import MARGIN, Sender, danish_date, footer, kroner, story, styles
+from app.pdf.letter import closing, lawful_part, sender_lines
+from app.pdf.pdfa import REGULAR, DocumentInfo, canvasmaker, register_fonts
 
 DEFAULT_BASIS = ("Kommunen kan kræve ubrugte eller forkert anvendte tilskud betalt tilbage "
                  "(folkeoplysningslovens § 33).")
@@ -38,32 +39,34 @@ class RepaymentLetter:
     due_on: date
     written_on: date
     legal_basis: str = ""
+    appeal_text: str = ""  # from the same library entry as legal_basis; required (forvaltningsloven § 25)
 
 
 def title_of(letter: RepaymentLetter) -> str:
     return f"Krav om tilbagebetaling af tilskud – {letter.case_title}"
 
 
-def _story(letter: RepaymentLetter, st: dict) -> list:
-    facts = [("Dato:", danish_date(letter.written_on)), ("Sagsnr.:", letter.case_number),
-             ("", letter.sender.email), ("Telefon:", letter.sender.phone)]
-    address = "<br/>".join(text(line) for line in (letter.addressee, *letter.address_lines) if line)
-    basis = f"Kravet er rejst efter {in_sentence(letter.legal_basis)}." if letter.legal_basis.strip() else DEFAULT_BASIS
-    return [
-        letterhead(letter.sender, facts, st), Spacer(1, 10 * mm), Paragraph(address, st["body"]), Spacer(1, 8 * mm),
-        Paragraph(text(title_of(letter)), st["title"]), Paragraph(text(f"Kære {letter.addressee}"), st["body"]),
-        Paragraph(text(f"Kommunen kræver {kroner(letter.amount)} af jeres tilskud betalt tilbage."), st["lead"]),
-        amount_table([("Bevilget beløb", kroner(letter.granted_amount)), ("Skal betales tilbage", kroner(letter.amount))]),
-        Spacer(1, 2 * mm), Paragraph("Begrundelse", st["heading"]), *paragraphs(letter.reason, st["body"]),
-        Paragraph(text(basis), st["body"]),
-        KeepTogether([
-            Paragraph("Sådan betaler I", st["heading"]),
-            Paragraph(text(f"Betal {kroner(letter.amount)} senest {danish_date(letter.due_on)}. Skriv sagsnummeret "
-                           f"{letter.case_number} ved betalingen. Kontakt os, hvis I mener, at kravet er forkert, "
-                           f"eller hvis I har brug for en betalingsaftale."), st["body"]),
-            Spacer(1, 3 * mm), Paragraph("Med venlig hilsen", st["body"]),
-            Paragraph("<br/>".join(text(s) for s in letter.sender.signature_lines), st["body"])]),
-    ]
+def compose(letter: RepaymentLetter) -> Letter:
+    """What the claim says, for the PDF and the portal's HTML version alike. A claim is a decision: it
+    names its legal basis and carries the appeal guidance of the same library entry."""
+    facts = (("Dato:", danish_date(letter.written_on)), ("Sagsnr.:", letter.case_number),
+             ("", letter.sender.email), ("Telefon:", letter.sender.phone))
+    body = (
+        Block(TEXT, f"Kære {letter.addressee}"),
+        Block(LEAD, f"Vi kræver {kroner(letter.amount)} af jeres tilskud betalt tilbage."),
+        Block(AMOUNTS, items=(("Bevilget beløb", kroner(letter.granted_amount)),
+                              ("Skal betales tilbage", kroner(letter.amount)))),
+        *section("Begrundelse", letter.reason, "" if letter.legal_basis.strip() else DEFAULT_BASIS),
+        *section("Sådan betaler I",
+                 f"Betal {kroner(letter.amount)} senest {danish_date(letter.due_on)}. Skriv sagsnummeret "
+                 f"{letter.case_number} ved betalingen. Kontakt os, hvis I mener, at kravet er forkert, eller hvis "
+                 f"I har brug for en betalingsaftale."),
+        *lawful_part(letter.legal_basis, letter.appeal_text, "Kravet er rejst"),
+    )
+    return Letter(title=title_of(letter), facts=facts, sender=sender_lines(letter.sender),
+                  address=tuple(line for line in (letter.addressee, *letter.address_lines) if line), body=body,
+                  closing=closing(letter.sender.department, letter.sender.email, letter.sender.phone,
+                                  letter.case_number, letter.sender.signature_lines))
 
 
 def fingerprint(letter: RepaymentLetter) -> bytes:
@@ -74,12 +77,14 @@ def fingerprint(letter: RepaymentLetter) -> bytes:
 
 def render(letter: RepaymentLetter, created: datetime) -> bytes:
     """The letter as PDF/A-1b."""
+    if not letter.appeal_text.strip():
+        raise ValueError("every decision carries appeal guidance, a repayment claim too")
     register_fonts()
     out = io.BytesIO()
     doc = SimpleDocTemplate(out, pagesize=A4, leftMargin=MARGIN, rightMargin=MARGIN, topMargin=18 * mm,
-                            bottomMargin=24 * mm, initialFontName="IBMPlexSans", title=title_of(letter))
+                            bottomMargin=24 * mm, initialFontName=REGULAR, title=title_of(letter))
     info = DocumentInfo(title=title_of(letter), author=letter.sender.name,
                         subject=f"Sag {letter.case_number}: {letter.case_title}", fingerprint=fingerprint(letter))
     page = footer(letter.sender)
-    doc.build(_story(letter, styles()), onFirstPage=page, onLaterPages=page, canvasmaker=canvasmaker(info, created))
+    doc.build(story(compose(letter), letter.sender, styles()), onFirstPage=page, onLaterPages=page, canvasmaker=canvasmaker(info, created))
     return out.getvalue()

@@ -1,20 +1,19 @@
 """Registering an association, its page, the yearly approval request and the børneattest declaration."""
 from __future__ import annotations
 
-from datetime import date
-
 from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
+from app import clock
+from app.access import get_membership_or_404
 from app.auth.access import require_member
 from app.portal import bp
-from app.portal.access import get_membership_or_404
 from app.portal.forms import CHILD_CERTIFICATE_TEXT, ApprovalRequestForm, DeclarationForm, RegisterAssociationForm
 from app.portal.presenters import (approval_status, board, declaration_status, journal, journal_line,
                                    readiness)
-from app.services import associations
-from app.services.eligibility import pool_accepts_informal
+from app.services.associations import associations
+from app.services.applying.eligibility import pool_accepts_informal
 
 
 def _input(form: RegisterAssociationForm) -> associations.AssociationInput:
@@ -51,7 +50,7 @@ def register():
 @require_member
 def association(association_id: int):
     membership = get_membership_or_404(association_id)
-    a, today = membership.association, date.today()
+    a, today = membership.association, clock.today()
     return render_template(
         "portal/association.html", association=a, membership=membership, board=board(a.id),
         approval=approval_status(a, today.year), declaration=declaration_status(a, today),
@@ -68,7 +67,7 @@ def request_approval(association_id: int):
         flash(_("Beskeden er for lang. Skriv højst 2000 tegn."), "error")
         return redirect(url_for("portal.association", association_id=association_id))
     try:
-        associations.request_approval(membership.association, current_user, date.today().year,
+        associations.request_approval(membership.association, current_user, clock.today().year,
                                       form.message.data or None)
     except associations.InformalGroup:
         flash(_("Uformelle grupper kan ikke godkendes som folkeoplysende forening."), "error")
@@ -95,4 +94,4 @@ def declaration(association_id: int):
         flash(_("Tak! Oplysningerne om børneattest er gemt."), "success")
         return redirect(url_for("portal.association", association_id=a.id) + "#boerneattest")
     return render_template("portal/declaration.html", association=a, form=form, declaration_text=CHILD_CERTIFICATE_TEXT,
-                           declaration=declaration_status(a, date.today()))
+                           declaration=declaration_status(a, clock.today()))

@@ -2,23 +2,25 @@
 from __future__ import annotations
 
 from flask import flash, redirect, render_template, session, url_for
-from flask_babel import gettext as _
+from flask_babel import gettext as _, ngettext
 from flask_login import current_user
 
+from app.access import get_membership_or_404
 from app.auth.access import require_member
 from app.extensions import db
 from app.models import Membership
 from app.portal import bp
-from app.portal.access import get_membership_or_404
 from app.portal.forms import ROLE_CHOICES, InviteForm, RoleForm
 from app.portal.presenters import board, open_invitations
 from app.portal.routes import INVITATION_KEY
-from app.services import invitations
+from app.services.associations import board as invitations
 
 BOARD_ERRORS = {
     invitations.NotChair: lambda: _("Det er kun formanden, der kan gøre det."),
     invitations.LastChair: lambda: _("Foreningen skal have mindst én formand. Giv en anden rollen som formand først."),
     invitations.MembershipNotFound: lambda: _("Personen er ikke i bestyrelsen længere."),
+    invitations.NotClaimed: lambda: _("Invitationen venter ikke længere på en bekræftelse."),
+    invitations.InvitationUsed: lambda: _("Invitationen er allerede brugt."),
 }
 
 
@@ -54,8 +56,9 @@ def invite(association_id: int):
         except invitations.TooManyInvitations:
             form.email.errors = [_("Der venter allerede mange invitationer. Annullér nogle, før I inviterer flere.")]
         else:
-            flash(_("Invitationen er sendt til %(email)s. Linket virker i %(days)s dage.",
-                    email=form.email.data, days=invitations.INVITATION_DAYS), "success")
+            flash(ngettext("Invitationen er sendt til %(email)s. Linket virker i %(num)s dag.",
+                           "Invitationen er sendt til %(email)s. Linket virker i %(num)s dage.",
+                           invitations.INVITATION_DAYS, email=form.email.data), "success")
             return redirect(_board_url(association_id))
     return _render_board(membership, form)
 
@@ -64,8 +67,7 @@ def _board_action(association_id: int, action, *args):
     membership = get_membership_or_404(association_id)
     try:
         action(membership.association, current_user, *args)
-    except tuple(BOARD_ERRORS) as exc:
-        db.session.rollback()
+    except tuple(BOARD_ERRORS) as exc:  # the use case has rolled back already
         flash(BOARD_ERRORS[type(exc)](), "error")
         return None
     return membership
@@ -108,6 +110,19 @@ def cancel_invitation(association_id: int, invitation_id: int):
     return redirect(_board_url(association_id))
 
 
+@bp.route("/foreninger/<int:association_id>/invitationer/<int:invitation_id>/<any(bekraeft, afvis):answer>",
+          methods=["POST"])
+@require_member
+def answer_claim(association_id: int, invitation_id: int, answer: str):
+    """The chair confirms or refuses an account that used an invitation meant for another address."""
+    if answer == "bekraeft":
+        if _board_action(association_id, invitations.confirm_claim, invitation_id):
+            flash(_("Personen er nu med i bestyrelsen."), "success")
+    elif _board_action(association_id, invitations.reject_claim, invitation_id):
+        flash(_("Du har afvist anmodningen. Invitationen kan stadig bruges af den, den blev sendt til."), "success")
+    return redirect(_board_url(association_id))
+
+
 def _invitation_problem(token: str) -> tuple[object | None, str | None]:
     try:
         return invitations.invitation_for_token(token), None
@@ -143,5 +158,10 @@ def accept_invitation(token: str):
         return redirect(url_for("portal.home"))
     except (invitations.TokenExpired, invitations.TokenInvalid, invitations.InvitationCancelled):
         return redirect(url_for("portal.invitation", token=token))
+    if membership is None:
+        flash(_("Tak. Invitationen blev sendt til en anden e-mailadresse end din, eller den giver rollen som formand. "
+                "Foreningens formand skal derfor bekræfte, at du skal med i bestyrelsen. Du får adgang, så snart det "
+                "er sket."), "info")
+        return redirect(url_for("portal.home"))
     flash(_("Velkommen! Du er nu med i bestyrelsen for %(name)s.", name=membership.association.name), "success")
     return redirect(url_for("portal.association", association_id=membership.association_id))

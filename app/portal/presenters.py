@@ -6,13 +6,14 @@ from datetime import date
 
 from flask_babel import lazy_gettext as _l
 
+from app import clock
 from app.extensions import db
 from app.models import Association, AssociationEvent, Case, Decision, Document, Invitation, Membership, Pool, User
 from app.models.association import ApprovalRequest
-from app.models.base import utcnow
 from app.portal.forms import ROLE_CHOICES
-from app.services.cases import accepts_applications
-from app.services.eligibility import declaration_due_on, declaration_valid_on, eligibility_problems
+from app.services.applying.eligibility import declaration_due_on, declaration_valid_on, eligibility_problems
+from app.services.applying.pool_pages import LISTED_AS_POOL
+from app.services.pools.status import PoolStatus, group_pools
 
 SEAT_LABELS = dict(ROLE_CHOICES)
 
@@ -21,6 +22,8 @@ JOURNAL_LABELS = {
     "member_invited": _l("%(email)s blev inviteret til bestyrelsen som %(role)s"),
     "member_joined": _l("%(name)s kom med i bestyrelsen som %(role)s"),
     "invitation_cancelled": _l("Invitationen til %(email)s blev annulleret"),
+    "invitation_claimed": _l("%(name)s brugte invitationen til %(email)s og venter på formandens bekræftelse"),
+    "invitation_claim_rejected": _l("Formanden afviste, at %(name)s brugte invitationen til %(email)s"),
     "member_role_changed": _l("%(name)s fik rollen %(role)s"),
     "member_removed": _l("%(name)s blev fjernet fra bestyrelsen"),
     "member_left": _l("%(name)s forlod bestyrelsen"),
@@ -47,11 +50,11 @@ class Deadline:
 
 def case_deadline(case: Case) -> Deadline | None:
     """The next date that matters to the applicant for this case."""
-    if case.state == "draft" and case.pool.deadline and not case.pool.is_rolling:
+    if case.state_has("draft") and case.pool.deadline and not case.pool.is_rolling:
         return Deadline(_l("Ansøgningsfrist"), case.pool.deadline)
     if case.reply_deadline:
         return Deadline(_l("Svarfrist"), case.reply_deadline)
-    if case.report_due_on and case.state == "report_due":
+    if case.report_due_on and case.state_has("report_requested"):
         return Deadline(_l("Afrapportering senest"), case.report_due_on)
     return None
 
@@ -66,15 +69,16 @@ def journal_line(event: AssociationEvent) -> str:
     return str(label) % data
 
 
-def open_pools(today: date) -> list[Pool]:
-    """Published pools that take applications today."""
-    pools = db.session.scalars(db.select(Pool).where(Pool.is_published.is_(True)).order_by(Pool.name)).all()
-    return [p for p in pools if accepts_applications(p, today)]
+def open_pools(today: date) -> list[tuple[Pool, PoolStatus]]:
+    """Published pools that take applications today, with their status; soonest deadline first."""
+    groups = group_pools(db.session.scalars(db.select(Pool).where(Pool.is_published.is_(True), LISTED_AS_POOL)
+                                            .options(db.selectinload(Pool.rounds)).order_by(Pool.name)), today)
+    return groups.open + groups.late
 
 
-def readiness(association: Association, today: date) -> list[tuple[Pool, list]]:
-    """Each open pool with the reasons the association may not apply ([] = ready)."""
-    return [(pool, eligibility_problems(association, pool, today)) for pool in open_pools(today)]
+def readiness(association: Association, today: date) -> list[tuple[Pool, PoolStatus, list]]:
+    """Each open pool with its status and the reasons the association may not apply ([] = ready)."""
+    return [(pool, status, eligibility_problems(association, pool, today)) for pool, status in open_pools(today)]
 
 
 def approval_status(association: Association, year: int) -> dict:
@@ -104,7 +108,7 @@ def open_invitations(association_id: int) -> list[Invitation]:
     """Invitations nobody has accepted or cancelled, still valid."""
     return list(db.session.scalars(db.select(Invitation).where(
         Invitation.association_id == association_id, Invitation.accepted_at.is_(None),
-        Invitation.cancelled_at.is_(None), Invitation.expires_at > utcnow()).order_by(Invitation.created_at)))
+        Invitation.cancelled_at.is_(None), Invitation.expires_at > clock.now()).order_by(Invitation.created_at)))
 
 
 def journal(association_id: int, limit: int = 50) -> list[AssociationEvent]:

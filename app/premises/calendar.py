@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-from app.premises.recurrence import TZ
+from app.clock import TZ
 
 END_OF_DAY = time(23, 59)
 

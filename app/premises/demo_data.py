@@ -9,8 +9,8 @@ from datetime import date, time, timedelta
 
 from app.extensions import db
 from app.models import Association, Closure, Equipment, Location, OpeningHours, Space, User
-from app.services import allocation, bookings, transitions
-from app.services.unit_of_work import commit
+from app.services.premises import allocation, bookings
+from app.services.cases import transitions
 
 WEEKDAYS_ONLY, EVERY_DAY = range(5), range(7)
 
@@ -28,7 +28,13 @@ def _space(location: Location, name: str, parent: Space | None = None, **kw) -> 
     return space
 
 
-def _catalogue() -> dict[str, Space]:
+def _next_christmas_closure(today: date) -> date:
+    """The first day of the Christmas closure that is running or comes next (21 Dec to 3 Jan)."""
+    year = today.year - 1 if today < date(today.year, 1, 4) else today.year
+    return date(year, 12, 21)
+
+
+def _catalogue(today: date) -> dict[str, Space]:
     centre = Location(name="Eksempelby Idrætscenter", address="Stadionvej 4, 9999 Eksempelby",
                       description="Idrætscenter med stor hal, omklædning og cafeteria.")
     school = Location(name="Nordskolen", address="Skolevej 10, 9999 Eksempelby",
@@ -57,16 +63,15 @@ def _catalogue() -> dict[str, Space]:
         Equipment(location_id=centre.id, name="Gymnastikmåtter", quantity=20),
         Equipment(location_id=school.id, name="Projektor"),
         Equipment(location_id=school.id, name="Flipover", quantity=2)])
-    christmas = date(date.today().year, 12, 21)
+    christmas = _next_christmas_closure(today)
     for key in ("room1", "room2"):
         db.session.add(Closure(space_id=spaces[key].id, starts_on=christmas, ends_on=christmas + timedelta(days=13),
                                reason="Juleferie"))
-    commit()
+    db.session.flush()  # part of the seed's one unit of work (app.demo runs it in transaction())
     return spaces
 
 
-def _tuesday(weeks_ahead: int) -> date:
-    today = date.today()
+def _tuesday(today: date, weeks_ahead: int) -> date:
     return today + timedelta(days=(1 - today.weekday()) % 7 + 7 * weeks_ahead)
 
 
@@ -77,21 +82,21 @@ def _approved(space: Space, association: Association, member: User, caseworker: 
                                  end_time=time.fromisoformat(end), recurrence="weekly" if until else "none",
                                  until=until, take_free=True)
     case = bookings.request_booking(member, data)
-    if case.state == "requested":
+    if case.state_has("awaiting_caseworker"):  # not approved automatically
         transitions.perform(case.id, "approve", caseworker)
 
 
 def _bookings(spaces: dict[str, Space], associations: list[Association], members: dict[int, User],
-              caseworker: User) -> None:
+              caseworker: User, today: date) -> None:
     handball, badminton, gym, choir = associations[9], associations[11], associations[6], associations[7]
     # The two Tuesday evenings that collide with the walkthrough's request for Store hal.
-    _approved(spaces["hall"], handball, members[handball.id], caseworker, _tuesday(2), "19:00", "21:00", "Stævne")
-    _approved(spaces["court2"], badminton, members[badminton.id], caseworker, _tuesday(4), "19:00", "21:00",
+    _approved(spaces["hall"], handball, members[handball.id], caseworker, _tuesday(today, 2), "19:00", "21:00", "Stævne")
+    _approved(spaces["court2"], badminton, members[badminton.id], caseworker, _tuesday(today, 4), "19:00", "21:00",
               "Klubaften")
-    _approved(spaces["court1"], gym, members[gym.id], caseworker, _tuesday(1) - timedelta(days=1), "16:00", "18:00",
-              "Springgymnastik for 7-9-årige", until=_tuesday(6) - timedelta(days=1))
-    _approved(spaces["room2"], choir, members[choir.id], caseworker, _tuesday(1) + timedelta(days=2), "19:00",
-              "21:00", "Korprøve", until=_tuesday(3) + timedelta(days=2))
+    _approved(spaces["court1"], gym, members[gym.id], caseworker, _tuesday(today, 1) - timedelta(days=1), "16:00", "18:00",
+              "Springgymnastik for 7-9-årige", until=_tuesday(today, 6) - timedelta(days=1))
+    _approved(spaces["room2"], choir, members[choir.id], caseworker, _tuesday(today, 1) + timedelta(days=2), "19:00",
+              "21:00", "Korprøve", until=_tuesday(today, 3) + timedelta(days=2))
 
 
 WISHES = [  # (association index, space key, weekday, start, end, age group, for disabled)
@@ -99,30 +104,55 @@ WISHES = [  # (association index, space key, weekday, start, end, age group, for
     (3, "court1", 0, "17:00", "19:00", "adults", False),
     (9, "hall", 2, "17:00", "19:00", "children_youth", False),
     (11, "court2", 2, "18:00", "20:00", "adults", False),
+    (19, "court3", 4, "16:00", "17:30", "adults", True),
+]
+SCHOOL_WISHES = [  # the school's rooms, in a round that has closed and is being allocated
     (13, "room2", 3, "19:00", "21:00", "adult_education", False),
     (15, "room1", 3, "16:00", "18:00", "children_youth", False),
-    (19, "court3", 4, "16:00", "17:30", "adults", True),
+    (17, "room1", 1, "17:00", "19:00", "children_youth", False),
 ]
 
 
-def _round(spaces: dict[str, Space], associations: list[Association], members: dict[int, User]) -> None:
-    today = date.today()
-    start = today + timedelta(days=(7 - today.weekday()) % 7 + 56)
-    rnd = allocation.create_round(f"Sæsonfordeling {start.year}", today - timedelta(days=3), today + timedelta(days=21),
-                                  start, start + timedelta(weeks=20, days=-1))
-    senders = set()
-    for index, key, weekday, start_at, end_at, age, disabled in WISHES:
+def _monday_after(day: date, weeks: int) -> date:
+    return day + timedelta(days=(7 - day.weekday()) % 7 + 7 * weeks)
+
+
+def _wishes(rnd, rows, spaces: dict[str, Space], associations: list[Association], members: dict[int, User]) -> None:
+    for index, key, weekday, start_at, end_at, age, disabled in rows:
         association = associations[index]
         allocation.add_wish(rnd, association, members[association.id], allocation.WishInput(
             space_id=spaces[key].id, weekday=weekday, start_time=time.fromisoformat(start_at),
-            end_time=time.fromisoformat(end_at), participants=min(25, spaces[key].capacity or 25), age_group=age, for_disabled=disabled))
-        senders.add(index)
-    for index in sorted(senders):
+            end_time=time.fromisoformat(end_at), participants=min(25, spaces[key].capacity or 25), age_group=age,
+            for_disabled=disabled))
+    for index in sorted({row[0] for row in rows}):
         allocation.submit_wishes(rnd, associations[index], members[associations[index].id])
 
 
-def seed_premises(associations: list[Association], members: dict[int, User], caseworker: User) -> None:
-    """The premises part of the demo."""
-    spaces = _catalogue()
-    _bookings(spaces, associations, members, caseworker)
-    _round(spaces, associations, members)
+def _rounds(spaces: dict[str, Space], associations: list[Association], members: dict[int, User], caseworker: User,
+            line) -> None:
+    """Three seasonal rounds: one closed and being allocated, one open for wishes, one that opens later."""
+    day = line.day
+    # Both seasons start in eight weeks: until then, the rooms and the hall are booked request by request.
+    start = _monday_after(day(56), 0)
+    with line.ago(45):
+        school = allocation.create_round(f"Skolelokaler, sæson fra {start:%d.%m.%Y}", day(-40), day(-5), start,
+                                         start + timedelta(weeks=12, days=-1))
+    with line.ago(30, hour=20):
+        _wishes(school, SCHOOL_WISHES, spaces, associations, members)
+    with line.ago(2):
+        allocation.allocate(school, caseworker)
+    with line.ago(4):
+        hall = allocation.create_round(f"Sæsonfordeling {start.year}", day(-3), day(21), start,
+                                       start + timedelta(weeks=20, days=-1))
+    _wishes(hall, WISHES, spaces, associations, members)
+    later = _monday_after(day(200), 0)
+    allocation.create_round(f"Sæsonfordeling {later.year}, haller", day(60), day(90), later,
+                            later + timedelta(weeks=20, days=-1))
+
+
+def seed_premises(associations: list[Association], members: dict[int, User], caseworker: User, line) -> None:
+    """The premises part of the demo, dated from the seed's today."""
+    with line.ago(250):
+        spaces = _catalogue(line.seeded_on)
+    _bookings(spaces, associations, members, caseworker, line.seeded_on)
+    _rounds(spaces, associations, members, caseworker, line)

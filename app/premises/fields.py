@@ -9,22 +9,17 @@ from wtforms import StringField
 from wtforms.validators import StopValidation
 from wtforms.widgets import DateInput, TextInput, TimeInput
 
-DATE_FORMATS = (r"(\d{4})-(\d{1,2})-(\d{1,2})", r"(\d{1,2})[-./](\d{1,2})[-./](\d{4})")
+from app.forms_runtime.validate import MESSAGES
+from app.forms_runtime.values import DateNotReal, parse_date as read_date
+
 
 
 def parse_date(text: str | None) -> date | None:
     """'2026-10-06' or '6-10-2026' / '6.10.2026' as a date; None if it is not one."""
-    text = (text or "").strip()
-    for i, pattern in enumerate(DATE_FORMATS):
-        match = re.fullmatch(pattern, text)
-        if match:
-            parts = [int(p) for p in match.groups()]
-            year, month, day = parts if i == 0 else parts[::-1]
-            try:
-                return date(year, month, day)
-            except ValueError:
-                return None
-    return None
+    try:
+        return read_date(text or "")
+    except ValueError:
+        return None
 
 
 def parse_time(text: str | None) -> time | None:
@@ -73,6 +68,16 @@ class LocalDateField(_ParsedField):
 
     def _format(self, value: object) -> str:
         return value.isoformat() if isinstance(value, date) else str(value)
+
+    def pre_validate(self, form: object) -> None:
+        try:
+            read_date(self.data or "")
+        except DateNotReal:
+            raise StopValidation(str(MESSAGES["date_not_real"])) from None
+        except ValueError:  # not written as a date at all: the parent's check gives the format message
+            super().pre_validate(form)
+            return
+        super().pre_validate(form)
 
 
 class LocalTimeField(_ParsedField):

@@ -8,7 +8,7 @@ from wtforms.validators import DataRequired, Length, Optional, ValidationError
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from app.premises.fields import LocalDateField, LocalTimeField, WholeNumberField, parse_date
-from app.premises.messages import AGE_GROUP_LABELS, BOOKABLE_BY_LABELS, RECURRENCE_LABELS, WEEKDAYS
+from app.services.premises.messages import AGE_GROUP_LABELS, BOOKABLE_BY_LABELS, RECURRENCE_LABELS, WEEKDAYS
 
 
 def _required(message: str) -> DataRequired:

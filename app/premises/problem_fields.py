@@ -4,8 +4,8 @@ from __future__ import annotations
 from flask import flash
 from flask_wtf import FlaskForm
 
-from app.premises.messages import describe
-from app.premises.rules import Problem
+from app.services.premises.messages import describe
+from app.services.premises.rules import Problem
 
 FIELD_FOR = {
     "end_before_start": "end_time", "outside_hours": "start_time", "closed_weekday": "first_day",

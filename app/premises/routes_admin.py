@@ -4,13 +4,13 @@ from __future__ import annotations
 from flask import flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 
+from app.access import get_or_404
 from app.auth.access import require_admin
 from app.models import Closure, Equipment, Location, Space
 from app.premises import bp
-from app.premises.access import get_or_404
 from app.premises.forms import ClosureForm, EquipmentForm, HoursForm, LocationForm, SpaceForm
-from app.premises.messages import describe
-from app.services import premises as catalogue
+from app.services.premises.messages import describe
+from app.services.premises import catalogue
 
 SPACE_FIELDS = ("name", "description", "facilities", "step_free", "disabled_suited", "rules_text", "bookable_by",
                 "auto_approve", "is_published")

@@ -5,17 +5,17 @@ from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
+from app import clock
+from app.access import get_or_404, is_public, member_associations, on_board
 from app.auth.access import require_member
-from app.models import AllocationRound, Space
+from app.models import AllocationRound, AllocationWish, Association, Booking, Space
 from app.premises import bp
-from app.premises.access import (get_booking_for_member_or_404, get_member_association_or_404, get_or_404,
-                                 get_public_space_or_404, get_wish_for_member_or_404, member_associations)
 from app.premises.fields import parse_date, parse_time
 from app.premises.forms import RequestForm, WishForm
-from app.premises.messages import describe
+from app.services.premises.messages import describe
 from app.premises.problem_fields import attach_problems
-from app.services import allocation, bookings
-from app.services import premises as catalogue
+from app.services.premises import allocation, bookings
+from app.services.premises import catalogue
 from workflows import TransitionNotAllowed
 
 
@@ -43,11 +43,11 @@ def _input(form: RequestForm, space: Space) -> bookings.RequestInput:
 @require_member
 def request_form(space_id: int):
     """Ask to borrow a space once or every (other) week; collisions are shown, free dates offered."""
-    space = get_public_space_or_404(space_id)
+    space = get_or_404(Space, space_id, is_public)
     associations = member_associations()
     form, partly = _request_form(space, associations), None
     if associations and form.validate_on_submit():
-        get_member_association_or_404(form.association_id.data)
+        get_or_404(Association, form.association_id.data, on_board)
         try:
             case = bookings.request_booking(current_user, _input(form, space))
         except bookings.PartlyUnavailable as exc:
@@ -55,11 +55,17 @@ def request_form(space_id: int):
         except bookings.RequestRefused as exc:
             attach_problems(form, exc.problems)
         else:
-            flash(_("Anmodningen er godkendt, og tiderne er booket til jer.") if case.state == "approved"
+            flash(_("Anmodningen er godkendt, og tiderne er booket til jer.") if case.state_has("booked")
                   else _("Anmodningen er sendt. I får besked, når den er behandlet."), "success")
             return redirect(url_for("premises.mine"))
     return render_template("premises/request.html", space=space, form=form, partly=partly,
-                           associations=associations)
+                           associations=associations, refused=_refusals(space, associations))
+
+
+def _refusals(space: Space, associations: list) -> list[tuple[Association, list[str]]]:
+    """Which of the user's associations the space's rules turn away, and why, in words."""
+    return [(association, [describe(p.code, **p.params) for p in problems]) for association, problems
+            in catalogue.who_may_not_book(space, associations, clock.today().year)]
 
 
 @bp.route("/mine")
@@ -78,7 +84,7 @@ def mine():
 @require_member
 def cancel(booking_id: int):
     """Cancel one date (within the space's deadline and limit)."""
-    booking = get_booking_for_member_or_404(booking_id)
+    booking = get_or_404(Booking, booking_id, on_board)
     try:
         bookings.cancel_booking(booking.id, current_user)
     except TransitionNotAllowed as exc:
@@ -94,7 +100,7 @@ def cancel(booking_id: int):
 @require_member
 def renew_association_feed(association_id: int):
     """Create the association's private calendar address, or give it a new one."""
-    association = get_member_association_or_404(association_id)
+    association = get_or_404(Association, association_id, on_board)
     existing = catalogue.feed_by_association(association.id)
     if existing is None:
         catalogue.feed_for(association_id=association.id)
@@ -124,7 +130,7 @@ def _wish_form() -> WishForm:
 def wishes(round_id: int, association_id: int):
     """The association's wishes for a round: add, remove, send."""
     rnd = get_or_404(AllocationRound, round_id)
-    association = get_member_association_or_404(association_id)
+    association = get_or_404(Association, association_id, on_board)
     form = _wish_form()
     if form.validate_on_submit():
         data = allocation.WishInput(
@@ -148,7 +154,7 @@ def wishes(round_id: int, association_id: int):
 @require_member
 def delete_wish(wish_id: int):
     """Take a wish out while the wishes are not yet sent."""
-    wish = get_wish_for_member_or_404(wish_id)
+    wish = get_or_404(AllocationWish, wish_id, on_board)
     round_id, association_id = wish.round_id, wish.association_id
     try:
         allocation.remove_wish(wish)
@@ -164,7 +170,7 @@ def delete_wish(wish_id: int):
 def submit_wishes(round_id: int, association_id: int):
     """Send the wishes to the municipality."""
     rnd = get_or_404(AllocationRound, round_id)
-    association = get_member_association_or_404(association_id)
+    association = get_or_404(Association, association_id, on_board)
     try:
         allocation.submit_wishes(rnd, association, current_user)
     except bookings.RequestRefused as exc:

@@ -6,15 +6,16 @@ from datetime import date, datetime, time, timedelta, timezone
 from flask import Response, abort, render_template, request
 from flask_login import current_user
 
+from app import clock
+from app.access import get_or_404, is_public, member_associations
 from app.models import Space
 from app.premises import bp
-from app.premises.access import get_public_space_or_404, member_associations
 from app.premises.calendar import Busy, day_plan, month_days, month_grid, week_days
 from app.premises.fields import parse_int
-from app.premises.recurrence import TZ, parse_iso_week, parse_month, week_start
-from app.services import premises as catalogue
-from app.services.ical import feed_calendar
-from app.services.occupancy import blocking_bookings
+from app.services.premises.recurrence import parse_iso_week, parse_month, week_start
+from app.services.premises import catalogue
+from app.services.premises.ical import feed_calendar
+from app.services.premises.occupancy import blocking_bookings
 
 
 @bp.route("/")
@@ -31,14 +32,14 @@ def catalogue_page():
 @bp.route("/<int:space_id>")
 def space(space_id: int):
     """A space: facts, rules, opening hours, closures, equipment, links to its calendar."""
-    found = get_public_space_or_404(space_id)
+    found = get_or_404(Space, space_id, is_public)
     return render_template("premises/space.html", space=found, hours=catalogue.effective_hours(found),
-                           closures=catalogue.effective_closures(found, since=date.today()),
+                           closures=catalogue.effective_closures(found, since=clock.today()),
                            equipment=catalogue.location_equipment(found.location_id))
 
 
 def _utc_midnight(day: date) -> datetime:
-    return datetime.combine(day, time(0), tzinfo=TZ).astimezone(timezone.utc)
+    return datetime.combine(day, time(0), tzinfo=clock.TZ).astimezone(timezone.utc)
 
 
 def _label(booking, space: Space, own_ids: set[int]) -> str | None:
@@ -65,21 +66,21 @@ def plans_for(space: Space, days: list[date]) -> list:
 @bp.route("/<int:space_id>/uge")
 def week(space_id: int):
     """Free and taken time, one week; links to the weeks before and after."""
-    found = get_public_space_or_404(space_id)
-    monday = parse_iso_week(request.args.get("uge"), date.today())
+    found = get_or_404(Space, space_id, is_public)
+    monday = parse_iso_week(request.args.get("uge"), clock.today())
     if not 2000 <= monday.year <= 2100:
         abort(404)
     plans = plans_for(found, week_days(monday))
     return render_template("premises/week.html", space=found, monday=monday, plans=plans,
                            previous=monday - timedelta(days=7), following=monday + timedelta(days=7),
-                           this_week=week_start(date.today()))
+                           this_week=week_start(clock.today()))
 
 
 @bp.route("/<int:space_id>/maaned")
 def month(space_id: int):
     """A month at a glance; each day links to its week."""
-    found = get_public_space_or_404(space_id)
-    first = parse_month(request.args.get("maaned"), date.today())
+    found = get_or_404(Space, space_id, is_public)
+    first = parse_month(request.args.get("maaned"), clock.today())
     if not 2000 <= first.year <= 2100:
         abort(404)
     plans = {p.day: p for p in plans_for(found, month_days(first))}

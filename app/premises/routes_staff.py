@@ -5,27 +5,34 @@ from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
+from app.access import get_or_404, is_premises_request
+from app.case_changes import GENERIC, seen_posted, stale_message
+from app.extensions import db
 from app.auth.access import require_caseworker, require_role
-from app.models import AllocationRound, Booking
+from app.models import AllocationRound, Booking, Case
 from app.premises import bp
-from app.premises.access import get_or_404, get_request_case_or_404
 from app.premises.forms import CancelForm, RoundForm
-from app.premises.messages import describe
+from app.services.premises.messages import describe
 from app.premises.problem_fields import attach_problems
-from app.premises.recurrence import Slot
-from app.services import allocation, bookings, transitions
-from app.services.booking_effects import case_bookings, request_for_case
-from app.services.occupancy import find_collisions
+from app.services.premises.recurrence import Slot
+from app.services.premises import allocation, bookings
+from app.services.cases.guard import NotAllowed
+from app.services.cases import transitions
+from app.services.premises.booking_effects import case_bookings, request_for_case
+from app.services.premises.occupancy import find_collisions
 from workflows import GUARD_REASONS
 
 DECISIONS = ("approve", "partly_approve", "reject")
 
 
-def _refusal(exc: Exception) -> str:
+def _refusal(exc: Exception, case_id: int | None = None) -> str:
     if isinstance(exc, bookings.RequestRefused):
         return " ".join(describe(p.code, **p.params) for p in exc.problems)
     if isinstance(exc, transitions.StaleCase):
-        return _("Sagen er blevet ændret af en anden, mens du så på den. Se den nye status, og prøv igen.")
+        case = db.session.get(Case, case_id) if case_id is not None else None
+        return stale_message(case, seen_posted()) if case is not None else str(GENERIC)
+    if isinstance(exc, NotAllowed):
+        return str(exc.message)
     if isinstance(exc, transitions.ReasonRequired):
         return _("Skriv en begrundelse: et afslag eller en delvis godkendelse skal begrundes (forvaltningslovens § 22).")
     return _(exc.reason, **exc.params)
@@ -42,7 +49,7 @@ def requests():
 @require_caseworker
 def review(case_id: int):
     """One request: its dates, which are taken now, and the engine's decisions with date selection."""
-    case = get_request_case_or_404(case_id)
+    case = get_or_404(Case, case_id, is_premises_request)
     if request.method == "POST":
         action = (request.form.get("action") or "")[:40]
         try:
@@ -53,7 +60,7 @@ def review(case_id: int):
                 comment=(request.form.get("comment") or "").strip()[:5000] or None)
         except (bookings.RequestRefused, transitions.StaleCase, transitions.ReasonRequired,
                 transitions.TransitionNotAllowed) as exc:
-            flash(_refusal(exc), "error")
+            flash(_refusal(exc, case.id), "error")
         else:
             flash(_("Afgørelsen er registreret, og foreningen har fået besked."), "success")
         return redirect(url_for("premises.review", case_id=case.id))
@@ -75,11 +82,11 @@ def review(case_id: int):
 @require_caseworker
 def confirm_hearing(case_id: int):
     """Record that partshøring is done or not needed; then a partial approval or rejection is possible."""
-    case = get_request_case_or_404(case_id)
+    case = get_or_404(Case, case_id, is_premises_request)
     try:
         bookings.confirm_hearing(case.id, current_user, request.form.get("version", type=int) or 0)
     except transitions.StaleCase as exc:
-        flash(_refusal(exc), "error")
+        flash(_refusal(exc, case.id), "error")
     else:
         flash(_("Det er noteret i journalen, at partshøring er gennemført eller ikke nødvendig."), "success")
     return redirect(url_for("premises.review", case_id=case.id))
@@ -99,6 +106,8 @@ def staff_cancel(booking_id: int):
         bookings.cancel_booking_by_municipality(booking.id, current_user, form.reason.data)
     except bookings.RequestRefused as exc:
         flash(_refusal(exc), "error")
+    except NotAllowed as exc:
+        flash(exc.message, "error")
     else:
         flash(_("Bookingen er aflyst, og foreningen har fået besked med begrundelsen."), "success")
     return redirect(back)
@@ -134,7 +143,7 @@ def _round_step(round_id: int, step, success: str):
     rnd = get_or_404(AllocationRound, round_id)
     try:
         step(rnd)
-    except (bookings.RequestRefused, transitions.StaleCase, transitions.TransitionNotAllowed) as exc:
+    except (bookings.RequestRefused, transitions.StaleCase, transitions.TransitionNotAllowed, NotAllowed) as exc:
         flash(_refusal(exc), "error")
     else:
         flash(success, "success")
@@ -145,7 +154,7 @@ def _round_step(round_id: int, step, success: str):
 @require_caseworker
 def allocate(round_id: int):
     """Run the allocation (again): reserved series for the wishes in priority order."""
-    return _round_step(round_id, allocation.allocate, _("Tiderne er fordelt efter lovens rækkefølge."))
+    return _round_step(round_id, lambda rnd: allocation.allocate(rnd, current_user), _("Tiderne er fordelt efter lovens rækkefølge."))
 
 
 @bp.route("/fordeling/<int:round_id>/udvalg", methods=["POST"])
@@ -161,6 +170,6 @@ def to_committee(round_id: int):
 @require_caseworker
 def publish(round_id: int):
     """Publish the decided allocation; the remaining time opens first come, first served."""
-    return _round_step(round_id, allocation.publish,
+    return _round_step(round_id, lambda rnd: allocation.publish(rnd, current_user),
                        _("Fordelingen er offentliggjort, og foreningerne har fået besked. Resten af tiden kan "
                          "nu bookes efter først-til-mølle."))

@@ -3,12 +3,11 @@ from __future__ import annotations
 
 from datetime import date, datetime, time
 
-from flask_babel import format_date
-
+from app import clock
+from app.formatting import hhmm, short_weekday_day, weekday_day_in_words
 from app.premises import bp
-from app.premises.messages import (AGE_GROUP_LABELS, BOOKABLE_BY_LABELS, RECURRENCE_LABELS, STATUS_LABELS, WEEKDAYS,
-                                   hhmm, when_span)
-from app.premises.recurrence import TZ
+from app.services.premises.messages import (AGE_GROUP_LABELS, BOOKABLE_BY_LABELS, RECURRENCE_LABELS, STATUS_LABELS, WEEKDAYS,
+                                   when_span)
 
 
 @bp.app_template_filter("hhmm")
@@ -16,19 +15,19 @@ def hhmm_filter(value: time | datetime | None) -> str:
     """18:00 (a datetime is shown in Danish local time)."""
     if value is None:
         return ""
-    return hhmm(value.astimezone(TZ).time() if isinstance(value, datetime) else value)
+    return hhmm(clock.local(value).time() if isinstance(value, datetime) else value)
 
 
 @bp.app_template_filter("long_day")
 def long_day(value: date) -> str:
     """'tirsdag 13. oktober 2026'."""
-    return format_date(value, "EEEE d. MMMM y")
+    return weekday_day_in_words(value)
 
 
 @bp.app_template_filter("short_day")
 def short_day(value: date) -> str:
-    """'tir. 13. okt.'."""
-    return format_date(value, "EEE d. MMM")
+    """'tirs. 13. okt.'."""
+    return short_weekday_day(value)
 
 
 @bp.app_template_global("booking_when")
@@ -38,8 +37,10 @@ def booking_when(item: object) -> str:
 
 
 @bp.app_template_global("iso_week")
-def iso_week(day: date) -> str:
-    """'2026-W41' for links between weeks."""
+def iso_week(day: date | datetime) -> str:
+    """'2026-W41' for links between weeks (an instant counts by its Danish date)."""
+    if isinstance(day, datetime):
+        day = clock.local(day).date()
     year, week, _ = day.isocalendar()
     return f"{year}-W{week:02d}"
 

@@ -1,6 +1,9 @@
-"""Privacy: the read log a data subject can see, and the case export for partsaktindsigt."""
+"""Privacy: who read our data, the case export (aktindsigt), Mine data (exports, account deletion), retention.
+
+routes: the read logs and case exports · data_routes: everything under /privatliv
+"""
 from flask import Blueprint
 
 bp = Blueprint("privacy", __name__)
 
-from app.privacy import routes  # noqa: E402,F401
+from app.privacy import data_routes, routes  # noqa: E402,F401

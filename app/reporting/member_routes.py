@@ -5,14 +5,16 @@ from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _, lazy_gettext as _l
 from flask_login import current_user
 
+from app.access import get_or_404, on_board
 from app.auth.access import require_member
-from app.cases_access import get_case_for_member_or_404
 from app.extensions import db
 from app.models import Case, RepaymentClaim
 from app.models.report import AGE_BANDS
 from app.reporting import bp
 from app.reporting.forms import ReportForm
-from app.services import attachments, reporting, repayment, transitions
+from app.services.files import attachments
+from app.services.money import reporting, repayment
+from app.services.cases import transitions
 from workflows import TransitionNotAllowed
 
 FIELD_ERRORS = {
@@ -31,14 +33,14 @@ def member_list():
 def _render(case: Case, form: ReportForm, status: int = 200):
     return render_template(
         "reporting/member_report.html", case=case, form=form, bands=AGE_BANDS, reports=reporting.reports(case.id),
-        can_report=case.state == "report_due", needs_story=reporting.needs_story(case),
+        can_report=case.state_has("report_requested"), needs_story=reporting.needs_story(case),
         claims=repayment.claims(case.id), max_size=attachments.size_label(attachments.max_bytes())), status
 
 
 @bp.route("/forening/sager/<int:case_id>/afrapportering", methods=["GET", "POST"])
 @require_member
 def member_report(case_id: int):
-    case = get_case_for_member_or_404(case_id)
+    case = get_or_404(Case, case_id, on_board)
     form = ReportForm()
     if request.method == "GET":
         form.version.data = str(case.version)
@@ -80,7 +82,7 @@ def _submit(case: Case, form: ReportForm):
 @bp.route("/forening/sager/<int:case_id>/tilbagebetaling/<int:claim_id>/brev")
 @require_member
 def member_letter(case_id: int, claim_id: int):
-    case = get_case_for_member_or_404(case_id)
+    case = get_or_404(Case, case_id, on_board)
     claim = db.session.get(RepaymentClaim, claim_id)
     if claim is None or claim.case_id != case.id or claim.letter_document is None:
         abort(404)

@@ -1,20 +1,23 @@
 """The caseworker's side: report lists, reading a report, approving or asking for more, repayment claims."""
 from __future__ import annotations
 
-from datetime import date
-
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _, lazy_gettext as _l
 from flask_login import current_user
 
+from app import clock
+from app.access import get_or_404, staff_may_see
 from app.auth.access import require_caseworker
-from app.cases_access import get_case_for_staff_or_404
+from app.case_changes import seen_posted, stale_message
 from app.extensions import db
 from app.models import Case, RepaymentClaim
 from app.models.report import AGE_BANDS
 from app.reporting import bp
 from app.reporting.forms import ClaimForm, ConfirmForm, ReviewForm
-from app.services import read_log, reporting, repayment, transitions
+from app.services.journals import read_log
+from app.services.money import reporting, repayment
+from app.services.cases import transitions
+from app.services.cases.guard import NotAllowed
 from workflows import TransitionNotAllowed
 
 CLAIM_ERRORS = {
@@ -31,7 +34,7 @@ CLAIM_ERRORS = {
 @bp.route("/afrapporteringer/")
 @require_caseworker
 def staff_list():
-    today = date.today()
+    today = clock.today()
     return render_template("reporting/staff_list.html", lists=reporting.staff_lists(today), today=today)
 
 
@@ -42,13 +45,13 @@ def _render(case: Case, review: ReviewForm | None = None, claim: ClaimForm | Non
         "reporting/staff_case.html", case=case, reports=reporting.reports(case.id), bands=AGE_BANDS,
         actions=[t for t in actions if t.action in reporting.REVIEW_ACTIONS], review=review,
         claim_form=claim or ClaimForm(), claims=repayment.claims(case.id), claimable=repayment.claimable(case),
-        can_claim=case.state in repayment.CLAIMABLE_STATES, confirm=ConfirmForm()), status
+        can_claim=repayment.may_claim(case), confirm=ConfirmForm()), status
 
 
 @bp.route("/afrapporteringer/sager/<int:case_id>")
 @require_caseworker
 def staff_case(case_id: int):
-    case = get_case_for_staff_or_404(case_id)
+    case = get_or_404(Case, case_id, staff_may_see)
     read_log.read_case(current_user, case)
     return _render(case)
 
@@ -56,7 +59,7 @@ def staff_case(case_id: int):
 @bp.route("/afrapporteringer/sager/<int:case_id>/handling", methods=["POST"])
 @require_caseworker
 def staff_action(case_id: int):
-    case = get_case_for_staff_or_404(case_id)
+    case = get_or_404(Case, case_id, staff_may_see)
     form = ReviewForm()
     if not form.validate_on_submit():
         return _render(case, form, status=400)
@@ -69,7 +72,7 @@ def staff_action(case_id: int):
                                else _("Vælg en af handlingerne.")]
         return _render(case, form, status=400)
     except transitions.StaleCase:
-        flash(_("Sagen er blevet ændret af en anden, mens du så på den. Se den nye status, og prøv igen."), "error")
+        flash(stale_message(db.session.get(Case, case.id), seen_posted()), "error")
     except TransitionNotAllowed as exc:
         flash(_(exc.reason, **{key: _(value) for key, value in exc.params.items()}), "error")
     else:
@@ -80,7 +83,7 @@ def staff_action(case_id: int):
 @bp.route("/afrapporteringer/sager/<int:case_id>/tilbagebetaling", methods=["POST"])
 @require_caseworker
 def create_claim(case_id: int):
-    case = get_case_for_staff_or_404(case_id)
+    case = get_or_404(Case, case_id, staff_may_see)
     form = ClaimForm()
     if not form.validate_on_submit():
         return _render(case, claim=form, status=400)
@@ -90,6 +93,9 @@ def create_claim(case_id: int):
         name, message = CLAIM_ERRORS.get(exc.code, CLAIM_ERRORS["missing"])
         getattr(form, name).errors = [message]
         return _render(db.session.get(Case, case.id), claim=form, status=400)
+    except NotAllowed as exc:
+        flash(exc.message, "error")
+        return _render(db.session.get(Case, case.id), claim=form, status=403)
     flash(_("Kravet er oprettet, brevet er lagt på sagen, og foreningen har fået besked."), "success")
     return redirect(url_for("reporting.staff_case", case_id=case.id))
 
@@ -97,16 +103,16 @@ def create_claim(case_id: int):
 @bp.route("/afrapporteringer/krav/<int:claim_id>/<any(betalt, annuller):step>", methods=["POST"])
 @require_caseworker
 def settle_claim(claim_id: int, step: str):
-    claim = db.session.get(RepaymentClaim, claim_id)
-    if claim is None:
-        abort(404)
-    case = get_case_for_staff_or_404(claim.case_id)
+    claim = get_or_404(RepaymentClaim, claim_id)
+    case = get_or_404(Case, claim.case_id, staff_may_see)
     if not ConfirmForm().validate_on_submit():
         abort(400)
     try:
         repayment.settle_claim(claim.id, current_user, "paid" if step == "betalt" else "cancelled")
     except repayment.ClaimError:
         flash(_("Kravet er allerede afsluttet."), "error")
+    except NotAllowed as exc:
+        flash(exc.message, "error")
     else:
         flash(_("Kravet er registreret som betalt.") if step == "betalt" else _("Kravet er annulleret."), "success")
     return redirect(url_for("reporting.staff_case", case_id=case.id))

@@ -1,4 +1,2 @@
-"""Use cases. The only code that commits, once per use case, through `commit()`."""
-from app.services.unit_of_work import commit
-
-__all__ = ["commit"]
+"""Use cases, one package per area. A service that changes data is a `@use_case` (unit_of_work.py):
+the outermost one commits once; nothing else commits or rolls back."""

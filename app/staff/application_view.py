@@ -1,12 +1,12 @@
 """The application as submitted, as sections of label/value rows; tolerant of any shape of case.data."""
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
-from datetime import date
 
 from flask_babel import gettext as _, lazy_gettext as _l
 
-from app.main.template_helpers import day, money
+from app.forms_runtime.reading import BudgetView, FileView, budget_view, file_view, is_budget, is_file, value_text
 
 MAX_DEPTH = 4
 MAX_ITEMS = 200
@@ -15,17 +15,19 @@ KNOWN_LABELS = {
     "participants": _l("Deltagere"), "seasonal": _l("Sæsonansøgning"), "auto_approve": _l("Automatisk godkendelse"),
     "expenses": _l("Udgifter"), "income": _l("Indtægter"), "total": _l("I alt"), "amount": _l("Beløb"),
     "title": _l("Titel"), "text": _l("Tekst"), "start": _l("Start"), "end": _l("Slut"),
+    "applied": _l("Ansøgt beløb"), "total_expenses": _l("Udgifter i alt"), "total_income": _l("Indtægter i alt"),
 }
-MONEY_KINDS = ("amount",)
 
 
 @dataclass(frozen=True)
 class Row:
-    """A label and either a text value or nested rows."""
+    """A label and a text value, a budget table, a file, or nested rows."""
 
     label: str
     text: str = ""
     rows: list["Row"] = field(default_factory=list)
+    budget: BudgetView | None = None
+    file: FileView | None = None
 
 
 @dataclass(frozen=True)
@@ -36,12 +38,15 @@ class Section:
     rows: list[Row]
 
 
-def sections(data: object, spec: object | None = None) -> list[Section]:
-    """Sections to show: by the form's steps when known, else by data["steps"], else key by key."""
+def sections(data: object, spec: object | None = None, documents: Mapping[int, object] | None = None) -> list[Section]:
+    """Sections to show: by the form's steps when known, else by data["steps"], else key by key.
+
+    `documents` (id -> Document, the case's) gives file answers their type and size without a query.
+    """
     data = data if isinstance(data, dict) else {}
     answers = data.get("answers") if isinstance(data.get("answers"), dict) else data
     if spec is not None and getattr(spec, "steps", None):
-        return _by_spec(answers, spec)
+        return _by_spec(answers, spec, documents or {})
     steps = data.get("steps")
     if isinstance(steps, list) and steps and all(isinstance(s, dict) for s in steps):
         return [_step_section(i, s) for i, s in enumerate(steps[:MAX_ITEMS], start=1)]
@@ -50,14 +55,14 @@ def sections(data: object, spec: object | None = None) -> list[Section]:
     return [Section(None, rows(answers))] if answers else []
 
 
-def _by_spec(answers: dict, spec: object) -> list[Section]:
+def _by_spec(answers: dict, spec: object, documents: Mapping[int, object]) -> list[Section]:
     out, seen = [], set()
     for step in spec.steps:
         step_rows = []
         for f in step.fields:
             seen.add(f.key)
             if f.key in answers:
-                step_rows.append(_row(f.label, answers[f.key], 0, getattr(f, "kind", "")))
+                step_rows.append(_row(f.label, answers[f.key], 0, getattr(f, "kind", ""), documents))
         out.append(Section(step.title, step_rows))
     rest = {k: v for k, v in answers.items() if k not in seen}
     if rest:
@@ -89,7 +94,11 @@ def rows(value: object, depth: int = 0) -> list[Row]:
     return [_row(_("Svar"), value, depth)]
 
 
-def _row(label: str, value: object, depth: int, kind: str = "") -> Row:
+def _row(label: str, value: object, depth: int, kind: str = "", documents: Mapping[int, object] | None = None) -> Row:
+    if kind in ("budget", "") and is_budget(value):
+        return Row(label, budget=budget_view(value))
+    if kind in ("file", "") and is_file(value):
+        return Row(label, file=file_view(value, documents or {}))
     if isinstance(value, (dict, list)) and not _is_flat_list(value):
         if depth >= MAX_DEPTH:
             return Row(label, "…")
@@ -102,21 +111,8 @@ def _is_flat_list(value: object) -> bool:
 
 
 def scalar_text(value: object, kind: str = "") -> str:
-    """A value as text: yes/no, amounts, dates and lists in Danish."""
-    if value is None or value == "":
-        return "–"
-    if isinstance(value, bool):
-        return _("Ja") if value else _("Nej")
-    if isinstance(value, int) and kind in MONEY_KINDS:
-        return money(value)
-    if isinstance(value, list):
-        return ", ".join(scalar_text(v) for v in value) or "–"
-    if kind == "date" and isinstance(value, str):
-        try:
-            return day(date.fromisoformat(value))
-        except ValueError:
-            return value
-    return str(value)[:20_000]
+    """A value as text: yes/no, amounts, dates and lists in Danish (the form runtime's words)."""
+    return value_text(value, kind)
 
 
 def _label(key: object) -> str:

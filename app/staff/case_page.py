@@ -11,14 +11,18 @@ from wtforms import SelectChoice
 
 from app.extensions import db
 from app.models import Case, ConflictDeclaration, Membership, User
-from app.services import assessment as assessment_service
-from app.services import assignment, case_notes, hearing, queue, transitions
-from app.services import cases as case_rules
-from app.services.case_guard import CASEWORKER_ROLES, CLOSED_STATES
-from app.staff import application_view
+from app.services.cases import assessment as assessment_service
+from app.services.cases import assignment, notes as case_notes, hearing, queue, transitions
+from app.services.cases import core as case_rules
+from app.services.cases.reason_draft import draft_reason
+from app.services.cases.guard import CASEWORKER_ROLES, is_closed
+from app.services.committee import decisions as corrections
+from app.case_changes import action_label
+from app.formatting import file_size
+from app.forms_runtime.reading import type_label
+from app.staff import application_view, decision_page
 from app.staff.forms import (AssignForm, ConflictForm, HearingForm, InformationRequestForm, NoteForm,
                              assessment_form)
-from workflows import registry
 
 EARLIER_CASES = 20
 
@@ -31,6 +35,7 @@ class ActionInput:
     comment: str = ""
     reason: str = ""
     amount: str = ""
+    meeting: str = ""  # a meeting's id, or "" (choose later), when the case goes to the committee
     errors: dict = field(default_factory=dict)
 
 
@@ -47,36 +52,53 @@ def case_context(case: Case, overrides: dict) -> dict:
     docs = case_notes.documents(case)
     assessment = assessment_service.assessment_for(case)
     criteria = list(case.pool.criteria)
+    journal = case_notes.case_file(case, events, docs)
+    last_seen = overrides.pop("last_seen", None)
     context = {
         "case": case, "actions": [a for a in actions if a.action != "request_information"], "blocked": blocked,
         "can_request_information": any(a.action == "request_information" for a in actions),
         "decides": any("record_decision" in a.effects for a in actions),
-        "journal": case_notes.case_file(case, events, docs), "documents": docs,
+        "journal": journal, "documents": docs, "file_type": type_label, "file_size": file_size,
+        "last_seen": last_seen, "changes": changes_since(journal, last_seen, user.id),
         "exchanges": hearing.information_exchanges(events),
         "hearings": [e for e in events if e.kind == "hearing"],
         "assessment": assessment, "score": assessment_service.score_of(assessment), "criteria": criteria,
         "score_text": assessment_service.score_label(assessment_service.score_of(assessment)),
-        "assessment_editable": case.state in assessment_service.EDITABLE_STATES,
-        "panel": association_panel(case), "application": application_view.sections(case.data, _form_spec(case)),
+        "assessment_editable": assessment_service.may_assess(case),
+        "panel": association_panel(case), "application": application_view.sections(
+            case.data, _form_spec(case), {d.id: d for d in docs}),
         "conflicts": _conflicts(case), "inhabil": case_rules.is_inhabil(user, case),
-        "is_caseworker": user.role in CASEWORKER_ROLES, "is_closed": case.state in CLOSED_STATES,
+        "is_caseworker": user.role in CASEWORKER_ROLES, "is_closed": is_closed(case),
         "due": queue.due_status(case), "due_date": queue.due_date(case),
         "appeal_text": case.pool.appeal_text.strip() or current_app.config["DEFAULT_APPEAL_TEXT"],
         "action_input": overrides.pop("action_input", None) or _default_action_input(case, assessment),
-        "action_label": action_label,
+        "action_label": action_label, "last_event_id": events[-1].id if events else 0,
+        "pending_corrections": corrections.pending_corrections(case.id),
     }
-    context.update(_default_forms(case, assessment, criteria))
+    context.update(_default_forms(case, assessment, criteria, context["last_event_id"]))
+    context.update(decision_page.action_context(case, actions))
     context.update(overrides)
     return context
 
 
-def _default_forms(case: Case, assessment, criteria) -> dict:
-    version = str(case.version)
-    assign = AssignForm(formdata=None, prefix="assign", version=version,
+def changes_since(journal: list, last_seen, user_id: int) -> list:
+    """Journal lines others added after the reader's last look (none on a first look)."""
+    if last_seen is None:
+        return []
+    return [entry for entry in journal if entry.at > last_seen and _author_id(entry) != user_id]
+
+
+def _author_id(entry) -> int | None:
+    return entry.document.uploaded_by_id if entry.document is not None else entry.event.actor_id
+
+
+def _default_forms(case: Case, assessment, criteria, last_event_id: int) -> dict:
+    version, seen = str(case.version), str(last_event_id)
+    assign = AssignForm(formdata=None, prefix="assign", version=version, seen=seen,
                         assignee=str(case.assignee_id or "none"))
     assign.assignee.choices = assignee_choices()
     scores = {s.criterion_id: s for s in (assessment.scores if assessment else [])}
-    data = {"version": version, "recommended_amount": case.recommended_amount,
+    data = {"version": version, "seen": seen, "recommended_amount": case.recommended_amount,
             "recommendation": assessment.recommendation if assessment else ""}
     for c in criteria:
         data[f"score_{c.id}"] = str(scores[c.id].score) if c.id in scores else ""
@@ -84,19 +106,13 @@ def _default_forms(case: Case, assessment, criteria) -> dict:
     return {
         "assign_form": assign,
         "note_form": NoteForm(formdata=None, prefix="note"),
-        "info_form": InformationRequestForm(formdata=None, prefix="info", version=version,
+        "info_form": InformationRequestForm(formdata=None, prefix="info", version=version, seen=seen,
                                             reply_deadline=hearing.default_reply_deadline(case.pool)),
-        "hearing_form": HearingForm(formdata=None, prefix="hearing", version=version),
+        "hearing_form": HearingForm(formdata=None, prefix="hearing", version=version, seen=seen),
         "assessment_form": assessment_form(criteria, case.amount_applied, formdata=None, prefix="assessment",
                                            data=data),
         "conflict_form": ConflictForm(formdata=None, prefix="conflict"),
     }
-
-
-def action_label(workflow: str, action: str | None) -> str:
-    """The translated label of a workflow action (for the journal)."""
-    found = next((t.label for t in registry.get(workflow).transitions if t.action == action), None)
-    return _(found) if found else (action or "")
 
 
 def assignee_choices() -> list[SelectChoice]:
@@ -106,9 +122,11 @@ def assignee_choices() -> list[SelectChoice]:
 
 
 def _default_action_input(case: Case, assessment) -> ActionInput:
-    """The recommendation is the draft reason; the recommended amount the draft amount."""
+    """The reason drafted to the association from the assessment (never the internal recommendation's words);
+    the recommended amount is the draft amount; the next meeting is the one offered."""
     amount = "" if case.recommended_amount is None else str(case.recommended_amount)
-    return ActionInput(reason=assessment.recommendation if assessment else "", amount=amount)
+    return ActionInput(reason=draft_reason(case, assessment), amount=amount,
+                       meeting=decision_page.default_meeting(case))
 
 
 def association_panel(case: Case) -> dict:
@@ -116,7 +134,7 @@ def association_panel(case: Case) -> dict:
     association = case.association
     members = db.session.scalars(db.select(Membership).where(Membership.association_id == association.id)
                                  .options(db.joinedload(Membership.user)).order_by(Membership.id)).all()
-    others = (Case.association_id == association.id, Case.id != case.id, Case.state.not_in(("draft", "discarded")))
+    others = (Case.association_id == association.id, Case.id != case.id, ~Case.state_has("draft", "discarded"))
     earlier = db.session.scalars(db.select(Case).where(*others).options(db.joinedload(Case.pool))
                                  .order_by(Case.submitted_at.desc(), Case.id.desc()).limit(EARLIER_CASES + 1)).all()
     granted = db.session.scalar(db.select(func.coalesce(func.sum(Case.granted_amount), 0)).where(*others))

@@ -5,32 +5,38 @@ import io
 from collections.abc import Callable
 
 from flask import abort, flash, redirect, request, send_file, url_for
-from flask_babel import gettext as _, lazy_gettext as _l
+from flask_babel import gettext as _
 from flask_login import current_user
 
+from app.access import get_or_404, staff_may_see
 from app.auth.access import require_caseworker, require_staff
-from app.cases_access import get_case_for_staff_or_404
 from app.extensions import db
-from app.models import Document
-from app.services import assessment as assessment_service
-from app.services import assignment, case_notes, files, hearing, read_log, transitions
-from app.services.assessment import ScoreInput
-from app.services.case_guard import CASEWORKER_ROLES, NotAllowed
+from app.models import Case, Document
+from app.services.cases import assessment as assessment_service
+from app.services.cases import assignment, notes as case_notes, hearing, transitions
+from app.services.files import storage as files
+from app.services.pools import limits
+from app.services.journals import read_log
+from app.services.cases.assessment import ScoreInput
+from app.services.cases.guard import CASEWORKER_ROLES, NotAllowed
 from app.staff import bp
+from app.case_changes import stale_message
+from app.services.committee import letters, meetings, referral as committee_referral
+from app.staff import decision_page
 from app.staff.case_page import ActionInput, assignee_choices, render_case
 from app.staff.fields import parse_kroner
 from app.staff.forms import (AssignForm, ConflictForm, HearingForm, InformationRequestForm, NoteForm,
                              assessment_form)
 
-STALE = _l("Sagen er blevet ændret af en anden, mens du så på den. Se den nye status, og prøv igen.")
 
 
 @bp.route("/sager/<int:case_id>")
 @require_staff
 def case(case_id: int):
-    found = get_case_for_staff_or_404(case_id)
+    found = get_or_404(Case, case_id, staff_may_see)
+    last_seen = read_log.last_case_read(current_user.id, found.id)  # before this read is logged
     read_log.read_case(current_user, found)
-    return render_case(found)
+    return render_case(found, last_seen=last_seen)
 
 
 def _attempt(case_id: int, call: Callable[[], object], success: str, anchor: str, form_key: str, form):
@@ -40,7 +46,7 @@ def _attempt(case_id: int, call: Callable[[], object], success: str, anchor: str
     except transitions.CaseNotFound:
         abort(404)
     except transitions.StaleCase:
-        message = str(STALE)
+        message = None
     except NotAllowed as exc:
         message = str(exc.message)
     except transitions.TransitionNotAllowed as exc:
@@ -49,9 +55,12 @@ def _attempt(case_id: int, call: Callable[[], object], success: str, anchor: str
         flash(success, "success")
         return redirect(url_for("staff.case", case_id=case_id, _anchor=anchor))
     db.session.expire_all()
-    case = get_case_for_staff_or_404(case_id)
+    case = get_or_404(Case, case_id, staff_may_see)
+    if message is None:
+        message = stale_message(case, getattr(form, "event_seen", None))
     if hasattr(form, "version"):
         form.version.data = str(case.version)  # show the current case; the next try is checked against it
+        form.seen.data = str(transitions.last_event_id(case.id))
     flash(message, "error")
     return render_case(case, 409, **{form_key: form})
 
@@ -59,7 +68,7 @@ def _attempt(case_id: int, call: Callable[[], object], success: str, anchor: str
 @bp.route("/sager/<int:case_id>/tildeling", methods=["POST"])
 @require_caseworker
 def assign(case_id: int):
-    case = get_case_for_staff_or_404(case_id)
+    case = get_or_404(Case, case_id, staff_may_see)
     form = AssignForm(prefix="assign")
     form.assignee.choices = assignee_choices()
     if not form.validate():
@@ -74,7 +83,7 @@ def assign(case_id: int):
 @bp.route("/sager/<int:case_id>/noter", methods=["POST"])
 @require_caseworker
 def add_note(case_id: int):
-    case = get_case_for_staff_or_404(case_id)
+    case = get_or_404(Case, case_id, staff_may_see)
     form = NoteForm(prefix="note")
     if not form.validate():
         return render_case(case, 400, note_form=form)
@@ -85,7 +94,7 @@ def add_note(case_id: int):
 @bp.route("/sager/<int:case_id>/oplysninger", methods=["POST"])
 @require_caseworker
 def request_information(case_id: int):
-    case = get_case_for_staff_or_404(case_id)
+    case = get_or_404(Case, case_id, staff_may_see)
     form = InformationRequestForm(prefix="info")
     if not form.validate():
         return render_case(case, 400, info_form=form)
@@ -97,7 +106,7 @@ def request_information(case_id: int):
 @bp.route("/sager/<int:case_id>/partshoering", methods=["POST"])
 @require_caseworker
 def confirm_hearing(case_id: int):
-    case = get_case_for_staff_or_404(case_id)
+    case = get_or_404(Case, case_id, staff_may_see)
     form = HearingForm(prefix="hearing")
     if not form.validate():
         return render_case(case, 400, hearing_form=form)
@@ -109,7 +118,7 @@ def confirm_hearing(case_id: int):
 @bp.route("/sager/<int:case_id>/vurdering", methods=["POST"])
 @require_caseworker
 def save_assessment(case_id: int):
-    case = get_case_for_staff_or_404(case_id)
+    case = get_or_404(Case, case_id, staff_may_see)
     criteria = list(case.pool.criteria)
     form = assessment_form(criteria, case.amount_applied, prefix="assessment")
     if not form.validate():
@@ -123,7 +132,7 @@ def save_assessment(case_id: int):
 @bp.route("/sager/<int:case_id>/inhabilitet", methods=["POST"])
 @require_staff
 def declare_conflict(case_id: int):
-    case = get_case_for_staff_or_404(case_id)
+    case = get_or_404(Case, case_id, staff_may_see)
     form = ConflictForm(prefix="conflict")
     if not form.validate():
         return render_case(case, 400, conflict_form=form)
@@ -135,47 +144,102 @@ def declare_conflict(case_id: int):
 @bp.route("/sager/<int:case_id>/handling", methods=["POST"])
 @require_staff
 def case_action(case_id: int):
-    """A workflow action offered by the engine (decisions, committee, screening ...)."""
-    case = get_case_for_staff_or_404(case_id)
-    typed = _typed_action(case)
+    """A workflow action offered by the engine (decisions after their preview, committee, screening ...)."""
+    case = get_or_404(Case, case_id, staff_may_see)
+    typed = typed_action(case)
     if typed.errors:
-        flash(_("Handlingen er ikke udført. Ret fejlene i formularen."), "error")
-        return render_case(case, 400, action_input=typed)
-    version = request.form.get("version", type=int)
-    amount = parse_kroner(typed.amount) if typed.amount else None
-    given = transitions.ActionInput(comment=typed.comment or None, reason=typed.reason or None, amount=amount)
+        return refused_input(case, typed)
+    version, given = request.form.get("version", type=int), given_input(typed)
+    referral, decision = decision_page.is_referral(case, typed.action), decision_page.is_decision(case, typed.action)
     try:
-        transitions.perform(case.id, typed.action, current_user, expected_version=version, given=given)
-    except transitions.StaleCase:
-        message = str(STALE)
-    except transitions.ReasonRequired:
-        message = _("Skriv en begrundelse: et afslag eller en delvis bevilling skal begrundes (forvaltningslovens § 22).")
-        typed.errors["reason"] = message
-    except transitions.AmountRequired:
-        message = _("Skriv det beløb, der bevilges.")
-        typed.errors["amount"] = message
-    except transitions.TransitionNotAllowed as exc:
-        message = _(exc.reason, **{key: _(value) for key, value in exc.params.items()})
+        if referral:
+            meeting = committee_referral.send_to_committee(case.id, typed.action, current_user, expected_version=version,
+                                                           given=given, meeting_id=int(typed.meeting or 0) or None)
+        else:
+            transitions.perform(case.id, typed.action, current_user, expected_version=version, given=given)
+    except (NotAllowed, meetings.MeetingNotFound) as exc:
+        message = str(exc.message) if isinstance(exc, NotAllowed) else _("Mødet findes ikke længere. Vælg et andet møde.")
+        if referral:
+            typed.errors["meeting"] = message
+    except REFUSALS as exc:
+        message = refusal_message(case, typed, exc)
     else:
-        flash(_("Handlingen er udført."), "success")
-        return redirect(url_for("staff.case", case_id=case.id))
+        return _done(case, referral, decision, meeting if referral else None)
     db.session.expire_all()
     flash(message, "error")
-    return render_case(get_case_for_staff_or_404(case.id), 409, action_input=typed)
+    return render_case(get_or_404(Case, case.id, staff_may_see), 409, action_input=typed)
 
 
-def _typed_action(case) -> ActionInput:
+def _done(case: Case, referral: bool, decision: bool, meeting):
+    db.session.expire_all()
+    case = db.session.get(Case, case.id)
+    if referral:
+        flash(decision_page.meeting_sentence(meeting), "success")
+    elif decision:
+        flash(decision_page.decided_sentence(case, letters.letter_outcome(case.workflow, case.state),
+                                             case.granted_amount), "success")
+        return redirect(url_for("staff.case", case_id=case.id, _anchor="afgoerelse"))
+    else:
+        flash(_("Handlingen er udført."), "success")
+    return redirect(url_for("staff.case", case_id=case.id))
+
+
+def refused_input(case: Case, typed: ActionInput):
+    """The case page again with the typed input and a message next to each field that is wrong."""
+    flash(_("Handlingen er ikke udført. Ret fejlene i formularen."), "error")
+    return render_case(case, 400, action_input=typed)
+
+
+def given_input(typed: ActionInput) -> transitions.ActionInput:
+    """The service's input from what was typed (already checked by typed_action)."""
+    amount = parse_kroner(typed.amount) if typed.amount else None
+    return transitions.ActionInput(comment=typed.comment or None, reason=typed.reason or None, amount=amount)
+
+
+def refusal_message(case: Case, typed: ActionInput, exc: Exception) -> str:
+    """A domain refusal of an action in Danish, also put next to the field it concerns; anything else re-raised."""
+    if isinstance(exc, transitions.StaleCase):
+        return stale_message(case, request.form.get("seen", type=int))
+    if isinstance(exc, transitions.ReasonRequired):
+        typed.errors["reason"] = _("Skriv en begrundelse: et afslag eller en delvis bevilling skal begrundes "
+                                   "(forvaltningslovens § 22).")
+        return typed.errors["reason"]
+    if isinstance(exc, transitions.AmountRequired):
+        typed.errors["amount"] = _("Skriv det beløb, der bevilges.")
+        return typed.errors["amount"]
+    if isinstance(exc, limits.AmountRefused):
+        typed.errors["amount"] = str(exc.message)
+        return typed.errors["amount"]
+    if isinstance(exc, NotAllowed):
+        return str(exc.message)
+    if isinstance(exc, transitions.TransitionNotAllowed):
+        message = _(exc.reason, **{key: _(value) for key, value in exc.params.items()})
+        if typed.amount and exc.guard == "within_delegation_limit":
+            typed.errors["amount"] = message  # the amount typed is above the delegation limit
+        return message
+    raise exc
+
+
+# What an action may be refused with; each has its Danish message in refusal_message().
+REFUSALS = (transitions.StaleCase, transitions.ReasonRequired, transitions.AmountRequired, limits.AmountRefused,
+            NotAllowed, transitions.TransitionNotAllowed)
+
+
+def typed_action(case) -> ActionInput:
     """The action form as typed, with a Danish message per invalid field."""
     typed = ActionInput(action=(request.form.get("action") or "")[:60],
                         comment=(request.form.get("comment") or "").strip(),
                         reason=(request.form.get("reason") or "").strip(),
-                        amount=(request.form.get("amount") or "").strip()[:30])
+                        amount=(request.form.get("amount") or "").strip()[:30],
+                        meeting=(request.form.get("meeting") or "").strip()[:12])
     if typed.action == "request_information":
         typed.errors["action"] = _("Brug formularen »Bed om oplysninger«, så spørgsmålet og svarfristen kommer med.")
     if len(typed.comment) > 5_000:
         typed.errors["comment"] = _("Bemærkningen er for lang (højst 5.000 tegn).")
     if len(typed.reason) > 20_000:
         typed.errors["reason"] = _("Begrundelsen er for lang (højst 20.000 tegn).")
+    if typed.meeting and not typed.meeting.isdigit():
+        typed.errors["meeting"] = _("Vælg et af udvalgets møder, eller vælg mødet senere.")
     if typed.amount:
         amount = parse_kroner(typed.amount)
         if amount is None:
@@ -189,11 +253,9 @@ def _typed_action(case) -> ActionInput:
 @require_staff
 def document(document_id: int):
     """Download a case document; only staff who may see the case (404 for the rest, nothing leaks)."""
-    doc = db.session.get(Document, document_id)
-    if doc is None:
-        abort(404)
+    doc = get_or_404(Document, document_id)
     if doc.case_id is not None:
-        get_case_for_staff_or_404(doc.case_id)
+        get_or_404(Case, doc.case_id, staff_may_see)
     elif current_user.role not in CASEWORKER_ROLES:
         abort(404)
     try:

@@ -9,22 +9,16 @@ from wtforms import SelectChoice, SelectField, StringField
 from wtforms.validators import ValidationError
 from wtforms.widgets import DateInput
 
+from app.forms_runtime.validate import MESSAGES
+from app.forms_runtime.values import DateNotReal, parse_date as read_date
+
 MAX_KRONER = 1_000_000_000
 
 
 def parse_date(text: str) -> date | None:
     """2026-12-24, 24-12-2026, 24.12.2026 or 24/12/2026; None when it is not a real date."""
-    text = (text or "").strip()
-    match = re.fullmatch(r"(\d{4})-(\d{1,2})-(\d{1,2})", text)
-    if match:
-        year, month, day = (int(g) for g in match.groups())
-    else:
-        match = re.fullmatch(r"(\d{1,2})[.\-/](\d{1,2})[.\-/](\d{4})", text)
-        if not match:
-            return None
-        day, month, year = (int(g) for g in match.groups())
     try:
-        return date(year, month, day)
+        return read_date(text or "")
     except ValueError:
         return None
 
@@ -50,7 +44,11 @@ class RawKeepingField(StringField):
         if self.raw:
             self.data = self.parse(self.raw)
             if self.data is None:
-                raise ValueError(str(self.invalid_message))
+                raise ValueError(str(self.invalid_reason(self.raw)))
+
+    def invalid_reason(self, text: str) -> str:
+        """Why `text` could not be read (one message per field unless a subclass knows better)."""
+        return self.invalid_message
 
     def parse(self, text: str):
         raise NotImplementedError
@@ -73,6 +71,15 @@ class DanishDateField(RawKeepingField):
 
     def parse(self, text: str) -> date | None:
         return parse_date(text)
+
+    def invalid_reason(self, text: str) -> str:
+        try:
+            read_date(text)
+        except DateNotReal:
+            return MESSAGES["date_not_real"]
+        except ValueError:  # not written as a date at all: the field's own message says how to write one
+            return self.invalid_message
+        return self.invalid_message
 
     def format(self, value: date) -> str:
         return value.isoformat()

@@ -6,6 +6,7 @@ from flask_wtf import FlaskForm
 from wtforms import BooleanField, Form, HiddenField, RadioField, SelectChoice, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length, Optional, ValidationError
 
+from app.formatting import number
 from app.staff.fields import DanishDateField, KronerField, ScoreField
 
 SORT_CHOICES = [
@@ -51,10 +52,16 @@ class VersionedForm(FlaskForm):
     """Carries the case version the page showed (optimistic locking)."""
 
     version = HiddenField()
+    seen = HiddenField()  # the newest journal event the page showed: a lost race lists what came after it
 
     @property
     def version_seen(self) -> int | None:
         value = (self.version.data or "").strip()
+        return int(value) if value.isdigit() else None
+
+    @property
+    def event_seen(self) -> int | None:
+        value = (self.seen.data or "").strip()
         return int(value) if value.isdigit() else None
 
 
@@ -118,7 +125,7 @@ def assessment_form(criteria, amount_applied: int | None, **kwargs) -> Assessmen
         def validate_recommended_amount(self, field) -> None:
             if field.data is not None and amount_applied is not None and field.data > amount_applied:
                 raise ValidationError(_l("Beløbet kan ikke være større end det ansøgte (%(amount)s kr.).",
-                                         amount=f"{amount_applied:,}".replace(",", ".")))
+                                         amount=number(amount_applied)))
 
     for criterion in criteria:
         setattr(AssessmentForm, f"score_{criterion.id}", ScoreField(_l("Score for %(name)s", name=criterion.name)))

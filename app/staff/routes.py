@@ -1,31 +1,39 @@
 """The caseworker's queue (with bulk assignment) and the committee home page."""
 from __future__ import annotations
 
-from datetime import date
-
-from flask import current_app, flash, redirect, render_template, request
+from flask import current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from flask_login import current_user
 from sqlalchemy import func
 from wtforms import SelectChoice
 
+from app import clock
 from app.auth.access import require_caseworker, require_role
 from app.extensions import db
 from app.main.navigation import current_path
 from app.models import Case, Committee, CommitteeMember, Pool
-from app.services import assignment, meetings, queue
-from app.services.case_guard import NotAllowed
-from app.services.transitions import CaseNotFound, StaleCase
+from app.services.cases import assignment, queue
+from app.services.committee import meetings
+from app.services.pools import ledger
+from app.services.cases.guard import NotAllowed
+from app.services.cases.transitions import CaseNotFound, StaleCase
 from app.staff import bp
-from app.staff.forms import BulkAssignForm, QueueFilterForm
-from app.staff.queue_filters import fill_choices, filter_from, page_links, state_url
+from app.staff.forms import BulkAssignForm
+from app.staff.queue_filters import (COLUMNS, QueueForm, chosen_columns, fill_choices, filter_from, kept_filters,
+                                     page_links, remember_columns, saved_views, shown_columns, state_url)
 
 
 @bp.route("/", methods=["GET", "POST"])
 @require_caseworker
 def home():
-    """The queue: filters in the URL, counts per state, keyset pages, bulk assignment."""
-    form = QueueFilterForm(request.args)
+    """The queue: filters in the URL, saved views, chosen columns, counts per state, keyset pages, bulk actions."""
+    columns = chosen_columns(request.args)
+    if columns is not None and request.method == "GET":
+        # The column form only changes how the list looks: remember it, then show the same filters.
+        remember_columns(columns)
+        return redirect(url_for("staff.home", **kept_filters(request.args)))
+    form = QueueForm(request.args)
     people = assignment.assignable_users()
     pools = db.session.scalars(db.select(Pool).order_by(Pool.year.desc(), Pool.name)).all()
     fill_choices(form, pools, people)
@@ -44,9 +52,10 @@ def home():
     result = queue.page(f, current_user, request.args.get("efter"), limit=size)
     page = render_template("staff/home.html", form=form, page=result, counts=queue.counts(f, current_user),
                            links=page_links(request.args, result), bulk=bulk, checked=checked,
-                           today=date.today(), show_errors=bool(request.args) and not filtered, state_url=state_url,
+                           today=clock.today(), show_errors=bool(request.args) and not filtered, state_url=state_url,
                            filter=f, due_status=queue.due_status, due_date=queue.due_date,
-                           meetings=meetings.planned_meetings())
+                           meetings=meetings.planned_meetings(), views=saved_views(request.args, clock.today()),
+                           columns=shown_columns(), column_choices=COLUMNS)
     return page, 400 if request.method == "POST" else 200
 
 
@@ -70,7 +79,7 @@ def _bulk_assign(bulk: BulkAssignForm):
     except NotAllowed as exc:
         flash(_("Intet er gemt: %(reason)s", reason=str(exc.message)), "error")
     else:
-        flash(_("%(n)s sager er tildelt.", n=n) if n != 1 else _("1 sag er tildelt."), "success")
+        flash(ngettext("%(num)s sag er tildelt.", "%(num)s sager er tildelt.", n), "success")
         return redirect(current_path()), set()
     return None, set(ticked)
 
@@ -90,7 +99,7 @@ def _bulk_agenda(bulk: BulkAssignForm):
     except NotAllowed as exc:
         flash(_("Intet er gemt: %(reason)s", reason=str(exc.message)), "error")
     else:
-        flash(_("%(n)s sager er sat på dagsordenen.", n=n), "success")
+        flash(ngettext("%(num)s sag er sat på dagsordenen.", "%(num)s sager er sat på dagsordenen.", n), "success")
         return redirect(current_path()), set()
     return None, set(ticked)
 
@@ -114,6 +123,7 @@ def committee_home():
         .options(db.joinedload(CommitteeMember.committee).selectinload(Committee.pools))
     ).all()
     waiting = dict(db.session.execute(
-        db.select(Case.pool_id, func.count()).where(Case.state == "committee").group_by(Case.pool_id)
+        db.select(Case.pool_id, func.count()).where(Case.state_has("awaiting_committee")).group_by(Case.pool_id)
     ).all())
-    return render_template("staff/committee_home.html", seats=seats, waiting=waiting, Pool=Pool)
+    books = ledger.ledgers([p.id for seat in seats for p in seat.committee.pools])
+    return render_template("staff/committee_home.html", seats=seats, waiting=waiting, books=books, Pool=Pool)

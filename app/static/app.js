@@ -58,3 +58,42 @@ document.querySelectorAll("input[type=file][data-max-bytes]").forEach(function (
   document.querySelectorAll("input[name=kind]").forEach(function (r) { r.addEventListener("change", update); });
   update();
 })();
+// The phone header's Menu button: opens and closes the user's links and the menu (Escape closes, focus stays).
+(function () {
+  var button = document.querySelector(".app-menu-button");
+  if (!button) { return; }
+  var parts = button.getAttribute("aria-controls").split(" ").map(function (id) { return document.getElementById(id); });
+  function toggle(open) {
+    button.setAttribute("aria-expanded", open ? "true" : "false");
+    parts.forEach(function (part) { if (part) { part.classList.toggle("is-open", open); } });
+  }
+  button.addEventListener("click", function () { toggle(button.getAttribute("aria-expanded") !== "true"); });
+  document.addEventListener("keydown", function (event) {
+    if (event.key === "Escape" && button.getAttribute("aria-expanded") === "true") { toggle(false); button.focus(); }
+  });
+})();
+// Application forms: the budget's sums follow what is typed (whole kroner as the server reads them: 12500,
+// 12.500, 12 500 kr.); the server adds up again on every save, and without JavaScript the "Flere linjer" button does.
+document.querySelectorAll("[data-budget]").forEach(function (budget) {
+  var format = new Intl.NumberFormat(document.documentElement.lang === "en" ? "en-GB" : "da-DK");
+  function kroner(text) {
+    var t = text.trim().replace(/\s*kr\.?\s*$/i, "").replace(/[\s\u00a0]/g, "").replace(/,(00?|-)$/, "");
+    if (/^\d{1,3}(\.\d{3})+$/.test(t)) { t = t.replace(/\./g, ""); }
+    return /^\d{1,10}$/.test(t) ? parseInt(t, 10) : 0;
+  }
+  function sum(section) {
+    var total = 0;
+    budget.querySelectorAll('[data-budget-amount="' + section + '"]').forEach(function (input) { total += kroner(input.value); });
+    return total;
+  }
+  function show(name, amount) {
+    var el = budget.querySelector('[data-budget-total="' + name + '"]');
+    if (el) { el.textContent = format.format(amount) + " kr."; }
+  }
+  function update() {
+    var spent = sum("expenses"), earned = sum("income");
+    show("expenses", spent); show("income", earned); show("applied", spent - earned);
+  }
+  budget.addEventListener("input", update);
+  budget.querySelectorAll("[data-budget-no-js]").forEach(function (hint) { hint.hidden = true; });
+});

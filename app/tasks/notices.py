@@ -6,21 +6,30 @@ import smtplib
 from celery import shared_task
 from flask import current_app
 
-from app.services import outbox
+from app.services.delivery import failures, outbox
 
 TRANSIENT = (OSError, smtplib.SMTPException, TimeoutError)
 
 
-@shared_task(bind=True, autoretry_for=TRANSIENT, retry_backoff=5, retry_backoff_max=600,
-             retry_jitter=True, max_retries=7, acks_late=True)
-def deliver_notice(self, message_id: int) -> str:
-    """Deliver outbox message `message_id` on its channel (e-mail, letter); nothing if already delivered."""
-    return outbox.deliver(message_id)
+@shared_task(acks_late=True)
+def deliver_notice(message_id: int) -> str:
+    """Deliver outbox message `message_id` on its channel (e-mail, letter); nothing if delivered or not due.
+
+    No Celery retries: a transient failure is recorded on the row with its next attempt, and the sweep
+    sends it then. A Celery countdown next to that schedule would count attempts twice and, past the
+    broker's visibility timeout, be handed out twice.
+    """
+    try:
+        return outbox.deliver(message_id)
+    except TRANSIENT as exc:
+        current_app.logger.warning("outbox %s not delivered, tried again later: %s", message_id, exc)
+        return "pending"
 
 
 @shared_task
 def sweep_outbox() -> int:
-    """Re-dispatch notices still pending after a while (lost dispatch, broker outage)."""
-    ids = outbox.pending_ids(current_app.config["OUTBOX_SWEEP_SECONDS"])
+    """Send what is due (next attempt reached, lost hand-offs) and tell the administrators of new failures."""
+    ids = outbox.due_ids(current_app.config["OUTBOX_SWEEP_SECONDS"])
     outbox.dispatch(ids)
+    failures.report_failures()
     return len(ids)

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from celery import shared_task
 
-from app.services import reminders
+from app.services.committee import reminders
 
 
 @shared_task

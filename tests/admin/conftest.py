@@ -2,13 +2,14 @@
 import pytest
 
 from app.extensions import db
+from tests.factories import AdministratorFactory, PoolFactory
 
 ADMIN_EMAIL = "anne@kommune.dk"
 
 
 @pytest.fixture
-def admin(factory):
-    user = factory.user(role="administrator", email=ADMIN_EMAIL, name="Anne Administrator")
+def admin(app):
+    user = AdministratorFactory(email=ADMIN_EMAIL, full_name="Anne Administrator")
     db.session.commit()
     return user
 
@@ -20,9 +21,8 @@ def admin_client(client, auth, admin):
 
 
 @pytest.fixture
-def pool(factory):
-    committee = factory.committee(name="Kultur- og Fritidsudvalget")
-    p = factory.pool(committee=committee, slug="frivillighedspuljen-2026", name="Frivillighedspuljen 2026",
-                     is_published=False)
+def pool(app):
+    p = PoolFactory(committee__name="Kultur- og Fritidsudvalget", slug="frivillighedspuljen-2026",
+                    name="Frivillighedspuljen 2026", is_published=False)
     db.session.commit()
     return p

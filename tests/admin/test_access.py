@@ -10,7 +10,7 @@ ROLES = ("visitor", "member", "caseworker", "committee_member", "administrator")
 GET_PAGES = ["admin.home", "admin.users", "admin.pools_index", "admin.pool_new", "admin.pool_edit", "admin.criteria",
              "admin.criterion_edit", "admin.questions", "admin.form_builder", "admin.form_edit_step",
              "admin.form_edit_field", "admin.form_preview", "admin.committees", "admin.committee_edit",
-             "admin.letter_settings", "admin.journal"]
+             "admin.letter_settings", "admin.journal", "admin.legal_bases", "admin.legal_basis_edit"]
 POST_ACTIONS = ["admin.pool_publish", "admin.pool_copy", "admin.criterion_delete", "admin.form_start_draft",
                 "admin.form_add_step", "admin.form_step_action", "admin.form_add_field", "admin.form_field_action",
                 "admin.form_version_action", "admin.user_active", "admin.user_reset_two_factor"]

@@ -43,8 +43,8 @@ def test_weight_must_be_positive(admin_client, pool, weight, message):
 
 
 def test_weight_rule_holds_in_the_service_too(admin, pool):
-    from app.services import pool_criteria
-    from app.services.admin_audit import SetupError
+    from app.services.pools import criteria as pool_criteria
+    from app.services.journals.audit import SetupError
     with pytest.raises(SetupError):
         pool_criteria.add_criterion(pool.id, admin, "X", "", 0)
     assert len(_criteria(pool.id)) == 2

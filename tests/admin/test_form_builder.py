@@ -199,7 +199,7 @@ def test_preview_walks_the_steps_and_validates(admin_client, drafted):
                                         "budget-expenses-0-text": "Leje", "budget-expenses-0-amount": "10.000",
                                         "budget-income-0-text": "Egenbetaling", "budget-income-0-amount": "2000"})
     body = resp.get_data(as_text=True)
-    assert "Opsummering" in body and "Alt er udfyldt" in body and "ansøgt 8000 kr." in body
+    assert "Opsummering" in body and "Alt er udfyldt" in body and "ansøgt 8.000 kr." in body
     assert db.session.scalar(db.select(db.func.count()).select_from(FormVersion)) == 1  # nothing saved
 
 

@@ -2,8 +2,9 @@
 from app.extensions import db
 from app.forms_runtime import load_spec, validate_answers
 from app.models import Case, FormVersion
-from app.services import cases as case_service
-from app.services import form_builder, forms as form_setup, transitions
+from app.services.cases import core as case_service
+from app.services.pools import form_builder, forms as form_setup
+from app.services.cases import transitions
 
 V1_STEPS = [("Om aktiviteten", [dict(key="titel", label="Titel", kind="short_text", required=True),
                                 dict(key="deltagere", label="Antal deltagere", kind="number", required=True)])]

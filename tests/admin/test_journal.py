@@ -4,7 +4,7 @@ import sqlalchemy as sa
 
 from app.extensions import db
 from app.models import AdminEvent
-from app.services import admin_audit
+from app.services.journals import audit as admin_audit
 
 
 def test_journal_rows_cannot_be_updated_or_deleted(admin):

@@ -4,7 +4,7 @@ from pathlib import Path
 
 from app.extensions import db
 from app.models import AdminEvent, MunicipalitySettings
-from app.services.letterhead import get_letterhead
+from app.services.delivery.letterhead import get_letterhead
 
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
 JPEG = b"\xff\xd8\xff\xe0" + b"\x00" * 64

@@ -4,8 +4,16 @@ from datetime import date
 import pytest
 
 from app.extensions import db
-from app.models import AdminEvent, Case, EligibilityQuestion, FormVersion, Pool, PoolCriterion
-from app.services import cases as case_service
+from app.models import AdminEvent, Case, EligibilityQuestion, FormVersion, LegalBasis, Pool, PoolCriterion
+from app.services.cases import core as case_service
+from tests.factories import LegalBasisFactory
+
+
+def _basis_id() -> int:
+    """An entry of the library of legal bases (the migration's seed, or one made here)."""
+    entry = db.session.scalar(db.select(LegalBasis).order_by(LegalBasis.id).limit(1)) or LegalBasisFactory()
+    db.session.commit()
+    return entry.id
 
 
 def pool_form(committee_id: int, **overrides) -> dict:
@@ -14,8 +22,7 @@ def pool_form(committee_id: int, **overrides) -> dict:
             "budget": "250.000", "opens_on": "01.01.2027", "deadline_mode": "rounds", "deadlines-0": "01.03.2027",
             "deadlines-1": "01.09.2027", "late_reduction_per_month": "1", "delegation_limit": "20000",
             "reply_days": "14", "report_due_days": "90", "payment_mode": "single",
-            "rules_text": "<p>Husk forsikring.</p>",
-            "appeal_text": "Du kan klage inden 4 uger.", "legal_basis": "Folkeoplysningsloven"}
+            "rules_text": "<p>Husk forsikring.</p>", "legal_basis_id": str(_basis_id())}
     data.update(overrides)
     return data
 
@@ -61,10 +68,12 @@ def test_deadline_before_opening_is_refused_and_input_kept(admin_client, committ
     ("budget", "mange penge", "Skriv beløbet i hele kroner"),
     ("budget", "-5", "Skriv beløbet i hele kroner"),
     ("year", "1999", "Skriv et år mellem 2000 og 2100"),
-    ("opens_on", "31.02.2027", "Skriv en dato som dd.mm.åååå"),
+    ("opens_on", "31.02.2027", "Datoen findes ikke"), ("opens_on", "1. marts", "Skriv en dato som dd.mm.åååå"),
     ("reply_days", "0", "Skriv et antal dage fra 1 til 365"),
     ("slug", "Ikke Gyldig!", "Adressen må kun have små bogstaver"),
     ("name", "", "Skriv puljens navn"),
+    ("legal_basis_id", "", "Vælg puljens lovgrundlag"),
+    ("legal_basis_id", "999999", "Vælg en af mulighederne på listen"),
 ])
 def test_bad_pool_input(admin_client, committee, field, value, message):
     resp = admin_client.post("/admin/puljer/ny", data=pool_form(committee.id, **{field: value}))
@@ -103,7 +112,7 @@ def test_budget_below_granted_is_refused(admin_client, factory, pool):
                      **{"deadlines-0": "31.12.2026", "deadlines-1": ""}, budget="39.999")
     resp = admin_client.post(f"/admin/puljer/{pool.id}", data=data)
     body = resp.get_data(as_text=True)
-    assert "lavere end det, puljen allerede har bevilget: 40.000 kr." in body
+    assert "Puljen har allerede bevilget 40.000 kr., så budgettet kan ikke være lavere" in body
     db.session.expire_all()
     assert db.session.get(Pool, pool.id).budget == 500_000
     resp = admin_client.post(f"/admin/puljer/{pool.id}", data={**data, "budget": "40000"})
@@ -203,7 +212,7 @@ def test_pool_list_shows_pools(admin_client, pool):
 
 
 def test_granted_amount_is_case_sum(pool, factory):
-    from app.services.pools import granted_total
+    from app.services.pools.setup import granted_total
     member = factory.user()
     association = factory.association(members=(member,))
     db.session.commit()

@@ -43,7 +43,7 @@ def test_disable_and_enable(client, auth, admin_client, factory):
 
 
 def test_a_logged_in_user_who_is_disabled_is_logged_out(client, auth, factory, admin):
-    from app.services import admin_users
+    from app.services.admin import users as admin_users
     caseworker = factory.user(role="caseworker", email="jonas@kommune.dk")
     db.session.commit()
     auth.login("jonas@kommune.dk")

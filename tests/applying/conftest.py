@@ -3,12 +3,14 @@ from __future__ import annotations
 
 import io
 import re
-from datetime import date, timedelta
+from datetime import timedelta
 
 import pytest
 
+from app import clock
 from app.extensions import db
 from app.models import Case
+from tests.factories import AssociationFactory, CaseworkerFactory, FormVersionFactory, PoolFactory, UserFactory
 
 PDF = b"%PDF-1.7\n1 0 obj << >> endobj\ntrailer << >>\n%%EOF\n"
 EXE = b"MZ\x90\x00\x03\x00\x00\x00\x04\x00\x00\x00\xff\xff\x00\x00" + b"\x00" * 200 + b"This program cannot be run"
@@ -29,7 +31,7 @@ FORM = [
 
 
 def future_day(days: int = 60) -> str:
-    return (date.today() + timedelta(days=days)).strftime("%d.%m.%Y")
+    return (clock.today() + timedelta(days=days)).strftime("%d.%m.%Y")
 
 
 def step1(**over) -> dict:
@@ -86,31 +88,29 @@ def fresh(case_id: int) -> Case:
 
 
 @pytest.fixture
-def world(factory):
-    today = date.today()
-    chair = factory.user(email="karen@example.dk", name="Karen Holm")
-    treasurer = factory.user(email="bo@example.dk", name="Bo Nielsen")
-    other = factory.user(email="ole@example.dk", name="Ole Berg")
-    caseworker = factory.user(role="caseworker", email="mette@kommune.dk", name="Mette Sørensen")
-    committee = factory.committee()
-    pool = factory.pool(committee=committee, year=today.year, opens_on=today - timedelta(days=30),
-                        deadline=today + timedelta(days=30), reply_days=14, name="Frivillighedspuljen",
-                        slug="frivillighedspuljen")
-    version = factory.form_version(pool, FORM)
-    a = factory.association(name="Boldklubben Nordstjernen", cvr="29403473", members=(chair, treasurer))
-    b = factory.association(name="Svømmeklubben Bølgen", cvr="10103940", members=(other,))
+def world(app):
+    today = clock.today()
+    chair = UserFactory(email="karen@example.dk", full_name="Karen Holm")
+    treasurer = UserFactory(email="bo@example.dk", full_name="Bo Nielsen")
+    other = UserFactory(email="ole@example.dk", full_name="Ole Berg")
+    caseworker = CaseworkerFactory(email="mette@kommune.dk", full_name="Mette Sørensen")
+    pool = PoolFactory(year=today.year, opens_on=today - timedelta(days=30), deadline=today + timedelta(days=30),
+                       reply_days=14, name="Frivillighedspuljen", slug="frivillighedspuljen")
+    version = FormVersionFactory(pool=pool, steps=FORM)
+    a = AssociationFactory(name="Boldklubben Nordstjernen", cvr="29403473", members=(chair, treasurer))
+    b = AssociationFactory(name="Svømmeklubben Bølgen", cvr="10103940", members=(other,))
     db.session.commit()
     return {"chair": chair, "treasurer": treasurer, "other": other, "caseworker": caseworker, "pool": pool,
             "version": version, "a": a, "b": b}
 
 
 @pytest.fixture
-def open_pool(factory):
+def open_pool(app):
     """Only an open pool with its published form, and a caseworker: the journey registers everything else."""
-    today = date.today()
-    caseworker = factory.user(role="caseworker", email="mette@kommune.dk", name="Mette Sørensen")
-    pool = factory.pool(year=today.year, opens_on=today - timedelta(days=30), deadline=today + timedelta(days=30),
-                        name="Frivillighedspuljen", slug="frivillighedspuljen")
-    version = factory.form_version(pool, FORM)
+    today = clock.today()
+    caseworker = CaseworkerFactory(email="mette@kommune.dk", full_name="Mette Sørensen")
+    pool = PoolFactory(year=today.year, opens_on=today - timedelta(days=30), deadline=today + timedelta(days=30),
+                       name="Frivillighedspuljen", slug="frivillighedspuljen")
+    version = FormVersionFactory(pool=pool, steps=FORM)
     db.session.commit()
     return {"pool": pool, "version": version, "caseworker": caseworker}

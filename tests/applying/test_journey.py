@@ -4,8 +4,8 @@ import re
 
 from app.extensions import db
 from app.models import Association, CaseEvent, Document, OutboxMessage
-from app.services import transitions
-from app.services.mail import read_log
+from app.services.cases import transitions
+from app.services.delivery.mail import read_log
 from tests.applying.conftest import budget, fresh, post_step, step1, upload, version_of
 
 GOOD = "en-god-adgangskode-42"
@@ -16,9 +16,13 @@ ASSOCIATION = {"kind": "association", "cvr": "25063783", "name": "Skakklubben Sp
 
 
 def _sign_up(client, name, email):
+    """Sign up and use the confirmation link, which logs the new person in."""
     resp = client.post("/konto/opret", data={"full_name": name, "email": email, "password": GOOD,
                                              "password_again": GOOD})
     assert resp.status_code == 302
+    msg = db.session.scalar(db.select(OutboxMessage).where(OutboxMessage.template == "confirm_email",
+                                                           OutboxMessage.recipient == email))
+    assert client.get(re.sub(r"^https?://[^/]+", "", msg.payload["link"])).status_code == 302
 
 
 def _invite_treasurer(client, auth, association_id):

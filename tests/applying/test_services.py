@@ -6,12 +6,13 @@ from datetime import date, timedelta
 
 import pytest
 
+from app import clock
 from app.extensions import db
 from app.forms_runtime import load_spec
 from app.forms_runtime.spec import FieldSpec
 from app.models import Case, CaseEvent, OutboxMessage, User
-from app.services import applications
-from app.services.application_rules import (amount_from, application_problems, requires_future_date, rule_problems,
+from app.services.applying import applications
+from app.services.applying.rules import (amount_from, application_problems, requires_future_date, rule_problems,
                                             title_from)
 
 TODAY = date(2026, 6, 1)
@@ -49,7 +50,7 @@ def test_title_and_amount_come_from_the_answers(world):
 def _complete(case_id: int, user: User) -> int:
     """Fill the draft through the service; returns the new version."""
     case = db.session.get(Case, case_id)
-    values = {"titel": "Lejr", "beskrivelse": "Telte", "start": (date.today() + timedelta(days=9)).isoformat(),
+    values = {"titel": "Lejr", "beskrivelse": "Telte", "start": (clock.today() + timedelta(days=9)).isoformat(),
               "samarbejde": False, "partnere": None,
               "budget": {"expenses": [{"text": "Telte", "amount": 900}], "income": [], "total_expenses": 900,
                          "total_income": 0, "applied": 900},
@@ -59,10 +60,10 @@ def _complete(case_id: int, user: User) -> int:
 
 
 def test_submit_writes_case_journal_and_outbox_in_one_go(world):
-    started = applications.start(world["pool"].id, world["a"].id, world["chair"], date.today())
+    started = applications.start(world["pool"].id, world["a"].id, world["chair"], clock.today())
     assert started.created and started.case.form_version_id == world["version"].id
     version = _complete(started.case.id, world["chair"])
-    case = applications.submit(started.case.id, world["chair"], version, date.today())
+    case = applications.submit(started.case.id, world["chair"], version, clock.today())
     assert case.state == "submitted" and case.amount_applied == 900 and case.title == "Lejr"
     events = db.session.scalars(db.select(CaseEvent).where(CaseEvent.case_id == case.id)).all()
     assert [(e.action, e.from_state, e.to_state, e.actor_id) for e in events] == [
@@ -70,16 +71,23 @@ def test_submit_writes_case_journal_and_outbox_in_one_go(world):
     templates = sorted(m.template for m in db.session.scalars(db.select(OutboxMessage)))
     assert templates == ["application_receipt", "case_update_staff"]
     with pytest.raises(applications.AlreadySubmitted):
-        applications.submit(case.id, world["treasurer"], version, date.today())
+        applications.submit(case.id, world["treasurer"], version, clock.today())
 
+
+
+def test_a_case_submitted_on_new_years_night_is_numbered_in_the_new_year(new_years_night, world):
+    started = applications.start(world["pool"].id, world["a"].id, world["chair"], clock.today())
+    case = applications.submit(started.case.id, world["chair"], _complete(started.case.id, world["chair"]),
+                               clock.today())
+    assert case.number.startswith("2031-") and case.submitted_at.year == 2030  # stored in UTC
 
 def test_start_refuses_with_reasons(world, factory):
-    pool = factory.pool(year=date.today().year, opens_on=date.today() + timedelta(days=5),
-                        deadline=date.today() + timedelta(days=40))
+    pool = factory.pool(year=clock.today().year, opens_on=clock.today() + timedelta(days=5),
+                        deadline=clock.today() + timedelta(days=40))
     factory.form_version(pool)
     db.session.commit()
     with pytest.raises(applications.NotEligible) as refused:
-        applications.start(pool.id, world["a"].id, world["chair"], date.today())
+        applications.start(pool.id, world["a"].id, world["chair"], clock.today())
     assert "åbner for ansøgninger" in str(refused.value.problems[0])
     assert db.session.scalar(db.select(db.func.count()).select_from(Case)) == 0
 
@@ -111,20 +119,20 @@ def test_two_board_members_starting_at_once_share_one_draft(app, world):
     db.session.remove()
 
     def go(user_id):
-        return applications.start(*ids, db.session.get(User, user_id), date.today()).case.id
+        return applications.start(*ids, db.session.get(User, user_id), clock.today()).case.id
     results = _in_threads(app, go, [(u,) for u in users])
     assert len(set(results)) == 1 and all(isinstance(r, int) for r in results)
 
 
 @pytest.mark.postgres
 def test_double_submit_at_the_same_moment_gives_one_case_number(app, world):
-    started = applications.start(world["pool"].id, world["a"].id, world["chair"], date.today())
+    started = applications.start(world["pool"].id, world["a"].id, world["chair"], clock.today())
     case_id, version = started.case.id, _complete(started.case.id, world["chair"])
     user_id = world["chair"].id
     db.session.remove()
 
     def go():
-        return applications.submit(case_id, db.session.get(User, user_id), version, date.today()).number
+        return applications.submit(case_id, db.session.get(User, user_id), version, clock.today()).number
     results = _in_threads(app, go, [(), ()])
     numbers = [r for r in results if isinstance(r, str)]
     again = [r for r in results if isinstance(r, applications.AlreadySubmitted)]

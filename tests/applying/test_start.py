@@ -1,6 +1,7 @@
 """Starting an application: which association applies, eligibility with where to fix it, one draft per pool."""
-from datetime import date, timedelta
+from datetime import timedelta
 
+from app import clock
 from app.extensions import db
 from app.models import AssociationApproval, Case, Membership
 from tests.applying.conftest import FORM, fresh, post_step, start, step1
@@ -62,8 +63,8 @@ def test_posting_another_associations_id_is_refused(client, auth, world):
 
 
 def test_ineligible_association_gets_reasons_and_where_to_fix_them(client, auth, world, factory):
-    pool = factory.pool(year=date.today().year, opens_on=date.today() - timedelta(days=3), slug="lokaletilskud",
-                        deadline=date.today() + timedelta(days=30), requires_approval=True,
+    pool = factory.pool(year=clock.today().year, opens_on=clock.today() - timedelta(days=3), slug="lokaletilskud",
+                        deadline=clock.today() + timedelta(days=30), requires_approval=True,
                         requires_child_certificate=True, name="Lokaletilskud")
     factory.form_version(pool, FORM)
     world["a"].works_with_children = True
@@ -83,11 +84,11 @@ def test_ineligible_association_gets_reasons_and_where_to_fix_them(client, auth,
 
 
 def test_closed_pool_and_pool_without_form(client, auth, world, factory):
-    closed = factory.pool(year=date.today().year, opens_on=date.today() - timedelta(days=60), slug="lukket",
-                          deadline=date.today() - timedelta(days=1), name="Lukket pulje")
+    closed = factory.pool(year=clock.today().year, opens_on=clock.today() - timedelta(days=60), slug="lukket",
+                          deadline=clock.today() - timedelta(days=1), name="Lukket pulje")
     factory.form_version(closed, FORM)
-    factory.pool(year=date.today().year, opens_on=date.today() - timedelta(days=60), slug="uden-skema",
-                 deadline=date.today() + timedelta(days=10), name="Pulje uden skema")
+    factory.pool(year=clock.today().year, opens_on=clock.today() - timedelta(days=60), slug="uden-skema",
+                 deadline=clock.today() + timedelta(days=10), name="Pulje uden skema")
     db.session.commit()
     auth.login("karen@example.dk")
     assert "Ansøgningsfristen var" in client.get("/forening/ansoegninger/ny/lukket").get_data(as_text=True)

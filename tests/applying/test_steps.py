@@ -1,13 +1,14 @@
 """The form step by step: saving, resuming, two board members, stale forms, bad input and files."""
 import re
-from datetime import date, timedelta
+from datetime import timedelta
 
 import pytest
 from markupsafe import escape
 
+from app import clock
 from app.extensions import db
 from app.models import Document
-from app.services import files
+from app.services.files import storage as files
 from tests.applying.conftest import EXE, PDF, budget, fresh, post_step, start, step1, upload, version_of
 
 
@@ -38,7 +39,7 @@ def test_each_step_saves_title_amount_and_where_to_resume(client, draft):
     assert resp.status_code == 302 and resp.location.endswith(_url(draft, 2))
     case = fresh(draft)
     assert case.title == "Sommerlejr for børn" and case.data["step"] == 1
-    assert _answers(draft)["start"] == (date.today() + timedelta(days=60)).isoformat()
+    assert _answers(draft)["start"] == (clock.today() + timedelta(days=60)).isoformat()
     assert _answers(draft)["samarbejde"] is True
     post_step(client, draft, 2, budget())
     case = fresh(draft)
@@ -88,8 +89,9 @@ def test_the_same_step_sent_twice_is_not_stale(client, draft):
 
 @pytest.mark.parametrize("step, data, message", [
     (1, step1(titel=""), "Udfyld feltet."),
-    (1, step1(start="31.02.2027"), "Skriv en dato som dd.mm.åååå"),
-    (1, step1(start=(date.today() - timedelta(days=1)).strftime("%d.%m.%Y")), "Datoen er passeret"),
+    (1, step1(start="31.02.2027"), "Datoen findes ikke"),
+    (1, step1(start="1. marts"), "Skriv en dato som dd.mm.åååå"),
+    (1, step1(start=(clock.today() - timedelta(days=1)).strftime("%d.%m.%Y")), "Datoen er passeret"),
     (1, step1(samarbejde="måske"), "Vælg et svar."),
     (1, step1(partnere=""), "Udfyld feltet."),
     (1, step1(titel="x" * 400), "højst have 300 tegn"),

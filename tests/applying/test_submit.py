@@ -1,14 +1,15 @@
 """The summary and submission: validation against the pinned version, deadline, double submit, receipt."""
 import re
-from datetime import date, timedelta
+from datetime import timedelta
 
 import pytest
 from sqlalchemy import update
 
+from app import clock
 from app.extensions import db
 from app.models import Case, CaseEvent, Document, OutboxMessage
-from app.services import cases as case_service
-from app.services import transitions
+from app.services.cases import core as case_service
+from app.services.cases import transitions
 from tests.applying.conftest import budget, fill_all, fresh, post_step, start, step1, version_of
 
 
@@ -94,7 +95,7 @@ def test_incomplete_application_links_back_to_the_step(client, auth, world):
 def test_a_start_date_that_passed_while_the_draft_waited(client, filled):
     case = fresh(filled)
     data = dict(case.data)
-    data["answers"] = {**data["answers"], "start": (date.today() - timedelta(days=2)).isoformat()}
+    data["answers"] = {**data["answers"], "start": (clock.today() - timedelta(days=2)).isoformat()}
     case.data = data
     db.session.commit()
     resp = _submit(client, filled)
@@ -106,7 +107,7 @@ def test_a_start_date_that_passed_while_the_draft_waited(client, filled):
 def test_deadline_refuses_unless_the_pool_takes_late_applications(client, filled, world):
     pool = world["pool"]
     db.session.execute(update(type(pool)).where(type(pool).id == pool.id).values(
-        deadline=date.today() - timedelta(days=1)))
+        deadline=clock.today() - timedelta(days=1)))
     db.session.commit()
     page = client.get(_summary_url(filled)).get_data(as_text=True)
     assert "Ansøgningen kan ikke sendes" in page and "Send ansøgningen" not in page

@@ -1,17 +1,17 @@
-"""Two-factor log-in for staff: enrolment, app codes, replay, recovery codes, expiry, next, admin reset."""
+"""Two-factor log-in for staff: enrolment by e-mailed link, app codes, replay, recovery codes, expiry, next, admin reset."""
 import hashlib
 import re
-import time
+from datetime import timedelta
 
 import pyotp
 import pytest
 
+from app import clock
 from app.extensions import db
 from app.models import AdminEvent, RecoveryCode, User
 from app.models.outbox import OutboxMessage
-from app.services.mail import render_notice
-from app.models.base import utcnow
-from app.services import two_factor as tfa
+from app.services.delivery.mail import render_notice
+from app.services.accounts import two_factor as tfa
 from tests import two_factor_steps
 from tests.factories import PASSWORD
 
@@ -27,7 +27,7 @@ def _password(client, email, next_url=None):
 
 def _code(secret, offset=0):
     """The app code `offset` steps from now."""
-    return pyotp.TOTP(secret).at(time.time(), counter_offset=offset)
+    return pyotp.TOTP(secret).at(clock.timestamp(), counter_offset=offset)
 
 
 def _user(email):
@@ -43,7 +43,7 @@ def _errors(resp):
 def enrolled(factory):
     """A caseworker who has set up an app; returns (user id, secret, recovery codes)."""
     user = factory.user(role="caseworker", email=CASEWORKER, name="Mette Sørensen",
-                        totp_secret=pyotp.random_base32(), totp_enabled_at=utcnow())
+                        totp_secret=pyotp.random_base32(), totp_enabled_at=clock.now())
     db.session.commit()
     codes = tfa.regenerate_recovery_codes(user, tfa.current_code(user.totp_secret))
     user.totp_last_step = None  # the set-up code above is not one the tests' log-ins should collide with
@@ -51,19 +51,89 @@ def enrolled(factory):
     return user.id, user.totp_secret, codes
 
 
+def _open_link(client, email):
+    """Open the enrolment link e-mailed to `email` and use it (the button on the page it opens)."""
+    link = two_factor_steps.enrolment_link(email)
+    assert "Fortsæt" in client.get(link).get_data(as_text=True)
+    return client.post(link)
+
+
 def test_password_alone_does_not_log_staff_in(client, factory):
     factory.user(role="caseworker", email=CASEWORKER)
     db.session.commit()
     resp = _password(client, CASEWORKER)
-    assert resp.location == "/konto/to-faktor/opsaet"
+    assert resp.location == "/konto/to-faktor"
     assert client.get("/sagsbehandling/").status_code == 302
-    assert client.get("/konto/to-faktor").location == "/konto/to-faktor/opsaet"
+    assert client.get("/konto/to-faktor/opsaet").location == "/konto/to-faktor"
+
+
+def test_password_alone_never_shows_a_secret_but_e_mails_a_link(client, factory):
+    factory.user(role="caseworker", email=CASEWORKER, name="Mette Sørensen")
+    db.session.commit()
+    _password(client, CASEWORKER)
+    page = client.get("/konto/to-faktor").get_data(as_text=True)
+    # No key and no QR code (the page's icons are other svgs).
+    assert "Vi har sendt et link til din e-mail" in page and "totp-secret" not in page and "app-qr" not in page
+    setup = client.get("/konto/to-faktor/opsaet", follow_redirects=True).get_data(as_text=True)
+    assert "totp-secret" not in setup and "Vi har sendt et link til din e-mail" in setup
+    assert client.post("/konto/to-faktor/opsaet", data={"code": "123456"}).status_code == 302
+    assert _user(CASEWORKER).totp_secret is None  # nothing was even made for the password-holder to see
+    notice = db.session.scalar(db.select(OutboxMessage).where(OutboxMessage.template == "two_factor_enrol"))
+    assert notice.recipient == CASEWORKER
+    mail = render_notice(notice)
+    assert mail["Subject"].startswith("Sæt to-faktor-log-ind op")
+    assert notice.payload["link"] in mail.get_content() and "60 minutter og kun én gang" in mail.get_content()
+
+
+def test_enrolment_link_works_once(client, factory):
+    factory.user(role="caseworker", email=CASEWORKER)
+    db.session.commit()
+    _password(client, CASEWORKER)
+    link = two_factor_steps.enrolment_link(CASEWORKER)
+    assert client.post(link).location == "/konto/to-faktor/opsaet"
+    other = client.application.test_client()  # whoever else holds the link (a forwarded mail)
+    for method in (other.get, other.post):
+        resp = method(link)
+        assert resp.status_code == 302 and resp.location == "/konto/log-ind"
+    assert "udløbet eller allerede brugt" in other.get("/konto/log-ind").get_data(as_text=True)
+    assert other.get("/konto/to-faktor/opsaet").location.startswith("/konto/log-ind")
+
+
+def test_enrolment_link_expires(client, factory):
+    factory.user(role="caseworker", email=CASEWORKER)
+    db.session.commit()
+    _password(client, CASEWORKER)
+    link = two_factor_steps.enrolment_link(CASEWORKER)
+    clock.move_to(clock.now() + timedelta(minutes=61))
+    assert client.post(link).location == "/konto/log-ind"
+    assert _user(CASEWORKER).totp_secret is None
+    assert client.get("/konto/to-faktor/opsaet").location.startswith("/konto/log-ind")
+
+
+def test_a_tampered_link_is_refused_without_an_error(client, factory):
+    factory.user(role="caseworker", email=CASEWORKER)
+    db.session.commit()
+    _password(client, CASEWORKER)
+    link = two_factor_steps.enrolment_link(CASEWORKER)
+    resp = client.post(link[:-3] + "abc")
+    assert resp.status_code == 302 and resp.location == "/konto/log-ind"
+    assert "Linket er ugyldigt" in client.get("/konto/log-ind").get_data(as_text=True)
+
+
+def test_enrolment_opened_by_the_link_expires(client, factory):
+    factory.user(role="caseworker", email=CASEWORKER)
+    db.session.commit()
+    _password(client, CASEWORKER)
+    _open_link(client, CASEWORKER)
+    clock.move_to(clock.now() + timedelta(minutes=16))
+    assert client.get("/konto/to-faktor/opsaet").location.startswith("/konto/log-ind")
 
 
 def test_enrolment_shows_qr_and_key_then_recovery_codes_once(client, factory):
     factory.user(role="caseworker", email=CASEWORKER)
     db.session.commit()
     _password(client, CASEWORKER)
+    assert _open_link(client, CASEWORKER).location == "/konto/to-faktor/opsaet"
     page = client.get("/konto/to-faktor/opsaet")
     body = page.get_data(as_text=True)
     secret = _user(CASEWORKER).totp_secret
@@ -178,6 +248,7 @@ def test_next_survives_enrolment(client, factory):
     factory.user(role="administrator", email="anne@kommune.dk")
     db.session.commit()
     _password(client, "anne@kommune.dk", next_url="/admin/journal")
+    _open_link(client, "anne@kommune.dk")
     client.get("/konto/to-faktor/opsaet")
     resp = client.post("/konto/to-faktor/opsaet", data={"code": _code(_user("anne@kommune.dk").totp_secret)})
     assert 'href="/admin/journal"' in resp.get_data(as_text=True)
@@ -190,8 +261,8 @@ def test_rate_limited_like_log_in(client, enrolled):
 
 
 def test_password_reset_link_does_not_skip_two_factor(client, enrolled, app):
-    from app.services import accounts
-    from app.services.tokens import make_token
+    from app.services.accounts import accounts
+    from app.services.accounts.tokens import make_token
     user = db.session.get(User, enrolled[0])
     token = make_token("reset", {"uid": user.id, "fp": accounts.password_fingerprint(user)})
     resp = client.post(f"/konto/ny-adgangskode/{token}", data={"password": "en-god-adgangskode-42",
@@ -218,12 +289,13 @@ def test_admin_reset_is_journalled_and_forces_enrolment(client, auth, factory, e
     again = client.post(f"/admin/brugere/{user_id}/to-faktor", follow_redirects=True)
     assert "har ikke slået to-faktor-log-ind til" in again.get_data(as_text=True)
     auth.logout()
-    assert _password(client, CASEWORKER).location == "/konto/to-faktor/opsaet"
+    assert _password(client, CASEWORKER).location == "/konto/to-faktor"
+    assert "Vi har sendt et link" in client.get("/konto/to-faktor").get_data(as_text=True)
 
 
 def test_cli_reset_for_a_locked_out_administrator(runner, factory):
     user = factory.user(role="administrator", email="anne@kommune.dk", totp_secret=pyotp.random_base32(),
-                        totp_enabled_at=utcnow())
+                        totp_enabled_at=clock.now())
     db.session.commit()
     result = runner.invoke(args=["reset-2fa", "Anne@Kommune.dk"])
     assert result.exit_code == 0, result.output
@@ -285,7 +357,8 @@ def test_not_required_when_switched_off_in_config(client, app, factory):
     db.session.commit()
     assert _password(client, CASEWORKER).location == "/sagsbehandling/"
     client.post("/konto/log-ud")
-    assert _password(client, "anne@kommune.dk").location == "/konto/to-faktor/opsaet"
+    assert _password(client, "anne@kommune.dk").location == "/konto/to-faktor"
+    assert two_factor_steps.enrolment_link("anne@kommune.dk")
 
 
 def test_a_session_without_the_second_factor_is_ended(client, auth, factory):

@@ -5,10 +5,14 @@ from datetime import date, timedelta
 
 import pytest
 
+from app import clock
 from app.extensions import db
 from app.models import Case
-from app.services import cases as case_service
-from app.services import meetings, transitions
+from app.services.cases import core as case_service
+from app.services.committee import meetings
+from app.services.cases import transitions
+from tests.factories import (AdministratorFactory, AssociationFactory, CaseworkerFactory, CommitteeFactory,
+                             CommitteeUserFactory, PoolFactory, UserFactory)
 from tests.tasks.conftest import (broker_app, celery_env, private_redis, smtp_sink, start_celery,  # noqa: F401
                                   worker)
 
@@ -16,22 +20,20 @@ from tests.tasks.conftest import (broker_app, celery_env, private_redis, smtp_si
 class World:
     """Staff, a committee (chair + member), an outsider committee member, a pool, applicants."""
 
-    def __init__(self, factory) -> None:
-        self.applicant = factory.user(email="karen@example.dk", name="Karen Holm")
-        self.caseworker = factory.user(role="caseworker", email="mette@kommune.dk", name="Mette Sørensen",
-                                       phone="70 10 20 31")
-        self.admin = factory.user(role="administrator", email="anne@kommune.dk", name="Anne Admin")
-        self.chair = factory.user(role="committee_member", email="lise@kommune.dk", name="Lise Dahl")
-        self.member = factory.user(role="committee_member", email="ahmed@kommune.dk", name="Ahmed Hansen")
-        self.outsider = factory.user(role="committee_member", email="peter@kommune.dk", name="Peter Øster")
-        self.committee = factory.committee(name="Kultur- og Fritidsudvalget", members=(self.member,), chair=self.chair)
-        factory.committee(name="Social- og Sundhedsudvalget", chair=self.outsider)
-        self.pool = factory.pool(committee=self.committee, name="Lokaletilskud 2026", budget=500_000,
-                                 delegation_limit=25_000, report_due_days=90, legal_basis="folkeoplysningslovens § 25",
-                                 appeal_text="Du kan klage til kommunen inden 4 uger.")
-        self.association = factory.association(name="Boldklubben Nordstjernen", cvr="12345674",
-                                               members=(self.applicant,), street="Foreningsvej 1",
-                                               postcode="9999", city="Eksempelby")
+    def __init__(self) -> None:
+        self.applicant = UserFactory(email="karen@example.dk", full_name="Karen Holm")
+        self.caseworker = CaseworkerFactory(email="mette@kommune.dk", full_name="Mette Sørensen", phone="70 10 20 31")
+        self.admin = AdministratorFactory(email="anne@kommune.dk", full_name="Anne Admin")
+        self.chair = CommitteeUserFactory(email="lise@kommune.dk", full_name="Lise Dahl")
+        self.member = CommitteeUserFactory(email="ahmed@kommune.dk", full_name="Ahmed Hansen")
+        self.outsider = CommitteeUserFactory(email="peter@kommune.dk", full_name="Peter Øster")
+        self.committee = CommitteeFactory(name="Kultur- og Fritidsudvalget", members=(self.member,), chair=self.chair)
+        CommitteeFactory(name="Social- og Sundhedsudvalget", chair=self.outsider)
+        self.pool = PoolFactory(committee=self.committee, name="Lokaletilskud 2026", budget=500_000,
+                                delegation_limit=25_000, report_due_days=90, legal_basis="folkeoplysningslovens § 25",
+                                appeal_text="I kan klage til kommunen inden 4 uger.")
+        self.association = AssociationFactory(name="Boldklubben Nordstjernen", cvr="12345674", members=(self.applicant,),
+                                              street="Foreningsvej 1", postcode="9999", city="Eksempelby")
         db.session.commit()
 
     def committee_case(self, amount: int = 40_000, recommended: int | None = None, heard: bool = True,
@@ -50,7 +52,7 @@ class World:
         return db.session.get(Case, case.id)
 
     def meeting(self, cases=(), day: date | None = None):
-        meeting = meetings.create_meeting(self.committee.id, day or date.today() + timedelta(days=7),
+        meeting = meetings.create_meeting(self.committee.id, day or clock.today() + timedelta(days=7),
                                           "Ordinært møde", "Rådhuset, mødelokale 2", self.caseworker)
         if cases:
             meetings.add_to_agenda(meeting.id, [c.id for c in cases], self.caseworker)
@@ -63,5 +65,5 @@ class World:
 
 
 @pytest.fixture
-def world(factory) -> World:
-    return World(factory)
+def world(app) -> World:
+    return World()

@@ -5,8 +5,9 @@ from pypdf import PdfReader
 
 from app.extensions import db
 from app.models import AgendaItem, Case, CaseEvent, Decision, Document, Meeting, OutboxMessage
-from app.services import decisions, files, meetings
-from app.services.case_guard import NotAllowed
+from app.services.committee import decisions, meetings
+from app.services.files import storage as files
+from app.services.cases.guard import NotAllowed
 
 
 def _count(model, *where):
@@ -54,15 +55,17 @@ def test_letters_and_notices_are_written_and_published(world, app):
     assert letter.sha256 == decision.letter_sha256 == files.hashlib.sha256(files.read_bytes(letter.storage_key)).hexdigest()
     text = _text(letter)
     for expected in ("Afgørelse om tilskud", "Kære Boldklubben Nordstjernen", "40.000 kr.", "60.000 kr.",
-                     "Vi har lagt vægt på antallet af børn.", "Du kan klage til kommunen inden 4 uger.",
+                     "Vi har lagt vægt på antallet af børn.", "I kan klage til kommunen inden 4 uger.",
                      "folkeoplysningslovens § 25", "Mette Sørensen", "Med venlig hilsen", "Kultur- og Fritidsudvalget"):
         assert expected in text, expected
     rows = db.session.scalars(sa.select(OutboxMessage).where(OutboxMessage.id > before).order_by(OutboxMessage.id)).all()
     by_template = {}
     for row in rows:
         by_template.setdefault(row.template, []).append(row)
-    assert [r.payload for r in by_template["decision_letter"]] == [{"decision_id": decision.id}]
+    assert [r.payload["decision_id"] for r in by_template["decision_letter"]] == [decision.id]
     [notice] = by_template["decision_notice"]
+    # The letter's e-mail links to the site the decision was made on, even if a worker writes it later.
+    assert notice.payload["link"].startswith(by_template["decision_letter"][0].payload["base_url"] + "/forening/")
     assert notice.recipient == world.association.contact_email and notice.status == "delivered"
     assert "case_update" not in by_template  # the letter's own notice replaces the generic one
     assert {r.status for r in rows} == {"delivered"}
@@ -126,7 +129,7 @@ def test_undecided_case_stops_the_close(world):
 
 
 def test_inhabil_member_cannot_record(world):
-    from app.services.assessment import declare_conflict
+    from app.services.cases.assessment import declare_conflict
     case = world.committee_case()
     meeting = world.meeting([case])
     declare_conflict(case.id, world.member, "Min datter er formand for klubben.")
@@ -137,7 +140,7 @@ def test_inhabil_member_cannot_record(world):
 
 
 def test_inhabil_chair_must_postpone(world):
-    from app.services.assessment import declare_conflict
+    from app.services.cases.assessment import declare_conflict
     case = world.committee_case()
     meeting = world.meeting([case])
     world.decide(meeting, case, "grant")

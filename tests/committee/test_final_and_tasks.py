@@ -1,13 +1,16 @@
 """A sent decision is never edited (ORM and database), and every task changes nothing the second time."""
-from datetime import date, timedelta
+from datetime import timedelta
 
 import pytest
 import sqlalchemy as sa
 
+from app import clock
 from app.extensions import db
 from app.models import Case, Decision, Document, Meeting, OutboxMessage
 from app.models.decision import DecisionIsFinal
-from app.services import decisions, outbox, reminders, unit_of_work
+from app.services.committee import decisions, reminders
+from app.services.delivery import outbox
+from app.services import unit_of_work
 from app.tasks.notices import deliver_notice
 from app.tasks.reminders import remind_replies, remind_reports, send_agendas
 
@@ -98,7 +101,7 @@ def test_letter_and_minutes_tasks_twice_change_nothing(world, monkeypatch):
 
 
 def test_a_failing_letter_leaves_nothing_half_done(world, monkeypatch, app):
-    from app.services import letters
+    from app.services.committee import letters
     monkeypatch.setattr(outbox, "dispatch", lambda ids: None)
     case = world.committee_case()
     meeting = world.meeting([case])
@@ -119,8 +122,8 @@ def test_a_failing_letter_leaves_nothing_half_done(world, monkeypatch, app):
 
 def test_agenda_is_sent_once_within_the_notice_days(world, monkeypatch):
     monkeypatch.setattr(outbox, "dispatch", lambda ids: None)
-    soon = world.meeting([world.committee_case()], day=date.today() + timedelta(days=3))
-    world.meeting(day=date.today() + timedelta(days=30))
+    soon = world.meeting([world.committee_case()], day=clock.today() + timedelta(days=3))
+    world.meeting(day=clock.today() + timedelta(days=30))
     assert send_agendas.apply().get() == 2  # the chair and the member
     assert send_agendas.apply().get() == 0
     rows = db.session.scalars(sa.select(OutboxMessage).where(OutboxMessage.template == "meeting_agenda")).all()
@@ -133,21 +136,21 @@ def test_reply_and_report_reminders_once_per_deadline(world, monkeypatch, app):
     monkeypatch.setattr(outbox, "dispatch", lambda ids: None)
     asked = world.committee_case()
     db.session.execute(sa.update(Case).where(Case.id == asked.id).values(
-        state="needs_information", reply_deadline=date.today() + timedelta(days=2)))
+        state="needs_information", reply_deadline=clock.today() + timedelta(days=2)))
     paid = world.committee_case()
     db.session.execute(sa.update(Case).where(Case.id == paid.id).values(
-        state="report_due", report_due_on=date.today() + timedelta(days=10)))
+        state="report_due", report_due_on=clock.today() + timedelta(days=10)))
     later = world.committee_case()
     db.session.execute(sa.update(Case).where(Case.id == later.id).values(
-        state="needs_information", reply_deadline=date.today() + timedelta(days=20)))
+        state="needs_information", reply_deadline=clock.today() + timedelta(days=20)))
     db.session.commit()
     assert (remind_replies.apply().get(), remind_reports.apply().get()) == (1, 1)
     assert (remind_replies.apply().get(), remind_reports.apply().get()) == (0, 0)
     keys = sorted(db.session.scalars(sa.select(OutboxMessage.dedup_key).where(OutboxMessage.template.like("%reminder"))))
-    assert keys == [f"reply_reminder:{asked.id}:{(date.today() + timedelta(days=2)).isoformat()}",
-                    f"report_reminder:{paid.id}:{(date.today() + timedelta(days=10)).isoformat()}"]
+    assert keys == [f"reply_reminder:{asked.id}:{(clock.today() + timedelta(days=2)).isoformat()}",
+                    f"report_reminder:{paid.id}:{(clock.today() + timedelta(days=10)).isoformat()}"]
     # A new deadline is a new reminder.
-    db.session.execute(sa.update(Case).where(Case.id == asked.id).values(reply_deadline=date.today() + timedelta(days=1)))
+    db.session.execute(sa.update(Case).where(Case.id == asked.id).values(reply_deadline=clock.today() + timedelta(days=1)))
     db.session.commit()
     assert remind_replies.apply().get() == 1
 
@@ -157,12 +160,12 @@ def test_reminder_mails_render_in_danish_and_english(world, app):
     world.association.contact_email = world.applicant.email
     asked = world.committee_case()
     db.session.execute(sa.update(Case).where(Case.id == asked.id).values(
-        state="needs_information", reply_deadline=date.today() + timedelta(days=1)))
+        state="needs_information", reply_deadline=clock.today() + timedelta(days=1)))
     db.session.commit()
     reminders.remind_replies()
     row = db.session.scalar(sa.select(OutboxMessage).where(OutboxMessage.template == "reply_reminder"))
     assert row.locale == "en" and row.status == "delivered"
-    from app.services.mail import read_log
+    from app.services.delivery.mail import read_log
     mail = read_log(app.config["MAIL_LOG_PATH"])[-1]
     assert asked.number in mail["Subject"]
 
@@ -170,9 +173,9 @@ def test_reminder_mails_render_in_danish_and_english(world, app):
 def test_retry_puts_a_failed_message_back(world, monkeypatch):
     sent = []
     monkeypatch.setattr(outbox, "dispatch", sent.extend)
-    msg = outbox.enqueue("confirm_email", "a@example.dk", {"name": "A", "link": "https://x.example/b"})
-    msg.status, msg.attempts = "failed", 8
-    unit_of_work.commit()
+    with unit_of_work.transaction():
+        msg = outbox.enqueue("confirm_email", "a@example.dk", {"name": "A", "link": "https://x.example/b"})
+        msg.status, msg.attempts = "failed", 8
     sent.clear()
     assert outbox.retry(msg.id) is not None and sent == [msg.id]
     db.session.expire_all()

@@ -12,7 +12,7 @@ import sqlalchemy as sa
 
 from app.extensions import db
 from app.models import Decision, Document, Meeting, OutboxMessage
-from app.services import decisions
+from app.services.committee import decisions
 from tests.tasks.conftest import RedisServer, SmtpSink, wait_for
 
 pytestmark = [pytest.mark.postgres, pytest.mark.redis]

@@ -1,13 +1,14 @@
 """The opt-in directory: nothing public before opting in; search by activity and age; access checks."""
 from __future__ import annotations
 
-from datetime import datetime, timedelta, timezone
+from datetime import timedelta
 
 import pytest
 
+from app import clock
 from app.extensions import db
 from app.models import AssociationListing, Booking
-from app.services import directory
+from app.services.associations import directory
 
 
 @pytest.fixture
@@ -81,7 +82,7 @@ def test_bad_input_is_explained_and_kept(world, client, auth):
 def test_only_spaces_the_association_books(world, factory):
     location = factory.premises_location(name="Idrætshallen")
     hall, other_hall = factory.premises_space(location, name="Hal 1"), factory.premises_space(location, name="Hal 2")
-    start = datetime.now(timezone.utc) + timedelta(days=3)
+    start = clock.now() + timedelta(days=3)
     db.session.add(Booking(space_id=hall.id, association_id=world["club"].id, title="Træning", starts_at=start,
                            ends_at=start + timedelta(hours=1)))
     db.session.commit()

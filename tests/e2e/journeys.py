@@ -9,6 +9,7 @@ from contextlib import contextmanager
 from datetime import date, timedelta
 from pathlib import Path
 
+from app import clock
 from tests.e2e.conftest import check_a11y, login, shot
 
 DESKTOP = {"width": 1280, "height": 900}
@@ -76,7 +77,7 @@ def valid_cvr() -> str:
 
 
 def sign_up(page, base: str, name: str, email: str) -> None:
-    """Create a member account through the real form (it logs the new person in)."""
+    """Create a member account through the real form, then open the confirmation link (it logs them in)."""
     page.goto(f"{base}/konto/opret")
     look(page, "association-signup")
     page.get_by_label("Dit fulde navn").fill(name)
@@ -86,6 +87,9 @@ def sign_up(page, base: str, name: str, email: str) -> None:
     page.get_by_role("button", name="Opret bruger").click()
     page.wait_for_load_state()
     assert "/konto/opret" not in page.url, page.locator("main").inner_text()
+    page.goto(link_in_mail(mail_log(base), email, r"https?://\S+/konto/bekraeft/\S+"))
+    page.wait_for_load_state()
+    assert "/konto/" not in page.url, page.locator("main").inner_text()
 
 
 def mail_log(live_server: str) -> Path:
@@ -96,7 +100,7 @@ def mail_log(live_server: str) -> Path:
 
 def link_in_mail(log: Path, to: str, pattern: str, timeout: float = 10.0) -> str:
     """The first link matching `pattern` in the newest mail to `to` (mail goes out after the commit, so wait)."""
-    from app.services.mail import read_log
+    from app.services.delivery.mail import read_log
     deadline = time.monotonic() + timeout
     while True:
         for message in reversed(read_log(str(log))):
@@ -112,7 +116,7 @@ def link_in_mail(log: Path, to: str, pattern: str, timeout: float = 10.0) -> str
 
 def weekday_ahead(days: int, weekday: int) -> date:
     """The first `weekday` (0 = Monday) at least `days` from today, outside the Christmas closure."""
-    day = date.today() + timedelta(days=days)
+    day = clock.today() + timedelta(days=days)
     while day.weekday() != weekday or (day.month == 12 and day.day >= 20) or (day.month == 1 and day.day <= 4):
         day += timedelta(days=1)
     return day

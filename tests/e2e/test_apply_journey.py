@@ -2,14 +2,20 @@
 receipt; the same on a 360 px phone; and the whole form completed with the keyboard alone."""
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import timedelta
 from urllib.parse import urljoin
 
+from app import clock
 from tests.e2e.conftest import check_a11y, login, shot
+from playwright.sync_api import expect
 
-POOL = f"nye-initiativer-{date.today().year}"  # rolling: open whatever the date
+POOL = "nye-initiativer"  # the demo's rolling pool: open whatever the date
 PDF = b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n"
-START = (date.today() + timedelta(days=30)).strftime("%d.%m.%Y")
+
+
+def _start_date() -> str:
+    """A start date a month ahead of the app's today (the clock may be set to any day)."""
+    return (clock.today() + timedelta(days=30)).strftime("%d.%m.%Y")
 
 
 def _fits(page) -> None:
@@ -34,18 +40,19 @@ def _start(page, base: str) -> None:
 
 def _step_one(page, with_error: bool) -> None:
     _check(page, "step1")
+    page.get_by_label("Projektets titel").fill("Pigefodbold om lørdagen")
     page.get_by_label("Hvad vil I lave?").fill("Pigefodbold for 10-12-årige hver lørdag.")
-    page.get_by_label("Hvornår begynder aktiviteten?").fill("01.01.2000" if with_error else START)
+    page.get_by_label("Hvornår begynder aktiviteten?").fill("01.01.2000" if with_error else _start_date())
     page.get_by_label("Hvor mange deltager?").fill("24")
     page.get_by_label("Børn (0-12 år)").check()
     page.get_by_role("group", name="Samarbejder I med andre?").get_by_label("Ja").check()
     page.get_by_label("Hvem samarbejder I med?").fill("Skolen på Østergade")
     page.get_by_role("button", name="Gem og fortsæt").click()
     if with_error:
-        assert page.get_by_text("Datoen er passeret").first.is_visible()
+        expect(page.get_by_text("Datoen er passeret").first).to_be_visible()
         assert page.get_by_label("Hvad vil I lave?").input_value().startswith("Pigefodbold")
         _check(page, "step1-error")
-        page.get_by_label("Hvornår begynder aktiviteten?").fill(START)
+        page.get_by_label("Hvornår begynder aktiviteten?").fill(_start_date())
         page.get_by_role("button", name="Gem og fortsæt").click()
     page.wait_for_url("**/trin/2")
 
@@ -57,8 +64,12 @@ def _step_two(page) -> None:
     page.get_by_label("Udgift, linje 2: beløb i kr.").fill("2000")
     page.get_by_label("Indtægt, linje 1: tekst").fill("Kontingent")
     page.get_by_label("Indtægt, linje 1: beløb i kr.").fill("1000")
+    # The sums follow the typing, before anything is saved (app.js); the server counts again on save.
+    expect(page.locator('[data-budget-total="expenses"]')).to_have_text("5.000 kr.")
+    expect(page.locator('[data-budget-total="income"]')).to_have_text("1.000 kr.")
+    expect(page.locator('[data-budget-total="applied"]')).to_have_text("4.000 kr.")
     page.get_by_role("button", name="Flere linjer").click()  # also computes the totals without JavaScript
-    assert page.get_by_text("4.000 kr.").first.is_visible()
+    expect(page.get_by_text("4.000 kr.").first).to_be_visible()
     _check(page, "step2")
     page.get_by_role("button", name="Gem og fortsæt").click()
     page.wait_for_url("**/trin/3")
@@ -74,13 +85,14 @@ def _step_three(page, tmp_path) -> None:
 
 def _submit(page) -> str:
     for text in ("Pigefodbold for 10-12-årige", "Bolde og kegler", "4.000 kr.", "tilbud.pdf"):
-        assert page.get_by_text(text).first.is_visible(), text
+        expect(page.get_by_text(text).first).to_be_visible()
     _check(page, "summary")
     page.get_by_role("button", name="Send ansøgningen").click()
     page.wait_for_url("**/kvittering")
-    assert page.get_by_role("heading", name="Tak! Vi har modtaget jeres ansøgning").is_visible()
+    expect(page.get_by_role("heading", name="Tak! Vi har modtaget jeres ansøgning")).to_be_visible()
     _check(page, "receipt")
     number = page.get_by_text("Sagsnummer:").inner_text().split(":")[1].strip()
+    expect(page.get_by_text("Pigefodbold om lørdagen").first).to_be_visible()  # the case is named by its title
     href = page.get_by_role("link", name="Hent kvitteringen (PDF)").get_attribute("href")
     pdf = page.request.get(urljoin(page.url, href))
     assert pdf.ok and pdf.body().startswith(b"%PDF")
@@ -94,13 +106,13 @@ def test_demo_chair_applies_with_an_attachment(page, live_server, tmp_path):
     _step_two(page)
     _step_three(page, tmp_path)
     page.get_by_role("navigation", name="Trin i ansøgningen").get_by_role("link", name="Bilag").click()
-    assert page.get_by_role("button", name="Fjern filen tilbud.pdf").is_visible()
+    expect(page.get_by_role("button", name="Fjern filen tilbud.pdf")).to_be_visible()
     _check(page, "step3-with-file")
     page.get_by_role("navigation", name="Trin i ansøgningen").get_by_role("link", name="Se og indsend").click()
     number = _submit(page)
     page.get_by_role("link", name="Gå til sagen").click()
-    assert page.get_by_text(number).first.is_visible()
-    assert page.get_by_role("link", name="Hent kvitteringen for ansøgningen (PDF)").is_visible()
+    expect(page.get_by_text(number).first).to_be_visible()
+    expect(page.get_by_role("link", name="Hent kvitteringen for ansøgningen (PDF)")).to_be_visible()
     check_a11y(page, "case page after submission")
 
 
@@ -133,8 +145,9 @@ def test_application_completed_with_the_keyboard_only(page, live_server):
     _tab_to(page, "button.button-primary")
     page.keyboard.press("Enter")
     page.wait_for_url("**/trin/1")
+    _type_into(page, "input[name=projekttitel]", "Familiespejd")
     _type_into(page, "textarea[name=hvad_vil_i_lave]", "Familiespejd om søndagen.")
-    _type_into(page, "input[name=hvornaar_begynder_aktiviteten]", START)
+    _type_into(page, "input[name=hvornaar_begynder_aktiviteten]", _start_date())
     _type_into(page, "input[name=hvor_mange_deltager]", "30")
     _tab_to(page, "input[name=hvem_er_aktiviteten_for]")
     page.keyboard.press("Space")
@@ -152,8 +165,8 @@ def test_application_completed_with_the_keyboard_only(page, live_server):
     _tab_to(page, "button[value=next]:not([tabindex])")
     page.keyboard.press("Enter")
     page.wait_for_url("**/oversigt")
-    assert page.get_by_text("1.500 kr.").first.is_visible()
+    expect(page.get_by_text("1.500 kr.").first).to_be_visible()
     _tab_to(page, "#submit-form button")
     page.keyboard.press("Enter")
     page.wait_for_url("**/kvittering")
-    assert page.get_by_role("heading", name="Tak! Vi har modtaget jeres ansøgning").is_visible()
+    expect(page.get_by_role("heading", name="Tak! Vi har modtaget jeres ansøgning")).to_be_visible()

@@ -6,8 +6,8 @@ from datetime import date, datetime, time, timezone
 import pytest
 
 from app.extensions import db
-from app.services import indicators
-from app.services.indicators import Filters
+from app.services.figures import indicators
+from app.services.figures.indicators import Filters
 
 
 def _numbers(row) -> tuple:

@@ -50,11 +50,13 @@ def test_one_chair_per_committee(factory):
 
 
 def test_pool_rules(factory):
-    c = factory.committee()
-    _fails(lambda: factory.pool(committee=c, budget=-1))
-    _fails(lambda: factory.pool(committee=c, deadline=None, is_rolling=False))
+    # Each refused pool gets its own committee: a committee whose pool was rolled back keeps a pending
+    # change to its pools collection, which SQLAlchemy refuses to touch again.
+    _fails(lambda: factory.pool(committee=factory.committee(), budget=-1, criteria=()))
+    _fails(lambda: factory.pool(committee=factory.committee(), deadline=None, is_rolling=False, criteria=()))
     from datetime import date
-    _fails(lambda: factory.pool(committee=c, opens_on=date(2026, 5, 1), deadline=date(2026, 4, 1)))
+    _fails(lambda: factory.pool(committee=factory.committee(), opens_on=date(2026, 5, 1), deadline=date(2026, 4, 1),
+                                criteria=()))
 
 
 def _case(factory):

@@ -3,11 +3,11 @@ from __future__ import annotations
 
 import copy
 import json
-from datetime import date
 
+from app import clock
 from app.extensions import db
 from app.models import Case
-from app.services import opendata
+from app.services.figures import opendata
 from tests.payouts.conftest import World
 
 
@@ -28,7 +28,7 @@ def test_export_validates_and_is_correct(factory, app):
     assert grant["recipientOrganization"] == [{"id": "DK-CVR-12345674", "name": "Boldklubben Nordstjernen",
                                                "addressCountry": "DK"}]
     assert grant["id"] == f"360G-eksempel-kommune-{club.number}"
-    assert grant["awardDate"] == date.today().isoformat()
+    assert grant["awardDate"] == clock.today().isoformat()
     assert grant["fundingOrganization"][0]["department"] == "Kultur- og Fritidsudvalget"
     assert "12 34 56 78" not in grant["title"] and grant["title"].startswith("Fodboldmål til børneholdet")
     text = json.dumps(package, ensure_ascii=False)
@@ -58,7 +58,7 @@ def test_public_file_and_pages(factory, client):
     assert opendata.validation_errors(response.get_json()) == []
     about = client.get("/aabne-data").get_data(as_text=True)
     assert "360Giving" in about and "uformelle grupper" in about
-    given = client.get(f"/stoette-givet?aar={date.today().year}").get_data(as_text=True)
+    given = client.get(f"/stoette-givet?aar={clock.today().year}").get_data(as_text=True)
     assert "Boldklubben Nordstjernen" in given and "Uformel gruppe" in given and "Forældregruppen" not in given
     assert "14.000 kr." in given  # the year's total
     assert client.get("/stoette-givet?aar=1800").status_code == 400

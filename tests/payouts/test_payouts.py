@@ -6,12 +6,13 @@ from datetime import date, timedelta
 import pytest
 import sqlalchemy as sa
 
+from app import clock
 from app.extensions import db
 from app.models import Case, CaseEvent, OutboxMessage, PaymentBatch, PaymentBatchLine, PaymentInstalment
 from app.payouts import files
-from app.services import payouts
+from app.services.money import payouts
 
-TODAY = date.today()
+TODAY = clock.today()
 
 
 def _count(model, *where) -> int:
@@ -89,6 +90,7 @@ def test_paying_moves_fully_paid_cases_and_tells_everyone(world):
     batch = payouts.create_batch(world.caseworker, TODAY)
     with pytest.raises(payouts.BatchError):
         payouts.mark_paid(batch.id, world.caseworker)  # must be sent first
+    world.approve(batch)
     payouts.mark_sent(batch.id, world.caseworker)
     result = payouts.mark_paid(batch.id, world.caseworker)
     db.session.expire_all()
@@ -115,3 +117,63 @@ def test_deleting_a_draft_releases_its_instalments(world):
     payouts.delete_draft(batch.id, world.caseworker)
     assert _count(PaymentBatch) == 0 and _count(PaymentInstalment, PaymentInstalment.batch_id.is_(None)) == 1
     assert payouts.create_batch(world.caseworker, TODAY).line_count == 1
+
+
+def _commits() -> tuple[list[int], object]:
+    seen: list[int] = []
+
+    def listener(session) -> None:
+        seen.append(1)
+    sa.event.listen(db.session(), "after_commit", listener)
+    return seen, listener
+
+
+def test_marking_a_batch_paid_is_one_commit_for_the_batch_and_all_its_cases(world):
+    a, c = world.granted(10_000), world.granted(8_000, title="Klubtur")
+    batch = payouts.create_batch(world.caseworker, TODAY)
+    world.approve(batch)
+    payouts.mark_sent(batch.id, world.caseworker)
+    seen, listener = _commits()
+    try:
+        result = payouts.mark_paid(batch.id, world.caseworker)
+    finally:
+        sa.event.remove(db.session(), "after_commit", listener)
+    assert sorted(result.moved) == sorted([a.number, c.number])
+    assert seen == [1]
+
+
+def test_a_failure_while_moving_the_cases_leaves_the_batch_unpaid_and_every_case_as_it_was(world, monkeypatch):
+    a, c = world.granted(10_000), world.granted(8_000, title="Klubtur")
+    batch = payouts.create_batch(world.caseworker, TODAY)
+    world.approve(batch)
+    payouts.mark_sent(batch.id, world.caseworker)
+    real, moved = payouts.transitions.apply_transition, []
+
+    def fail_on_the_second(case, action, user, *args, **kwargs):
+        if moved:
+            raise RuntimeError("the database went away")
+        moved.append(case.id)
+        return real(case, action, user, *args, **kwargs)
+    monkeypatch.setattr(payouts.transitions, "apply_transition", fail_on_the_second)
+    with pytest.raises(RuntimeError):
+        payouts.mark_paid(batch.id, world.caseworker)
+    db.session.expire_all()
+    assert moved and db.session.get(PaymentBatch, batch.id).status == "sent"
+    assert _count(PaymentInstalment, PaymentInstalment.paid_at.is_not(None)) == 0
+    assert [db.session.get(Case, x.id).state for x in (a, c)] == ["granted", "granted"]
+    assert _count(CaseEvent, CaseEvent.action == "mark_paid") == 0
+    monkeypatch.undo()
+    assert sorted(payouts.mark_paid(batch.id, world.caseworker).moved) == sorted([a.number, c.number])
+
+
+def test_a_case_the_engine_refuses_is_listed_and_does_not_undo_the_others(world, monkeypatch):
+    a, c = world.granted(10_000), world.granted(8_000, title="Klubtur")
+    batch = payouts.create_batch(world.caseworker, TODAY)
+    world.approve(batch)
+    payouts.mark_sent(batch.id, world.caseworker)
+    real = payouts._may_mark_paid
+    monkeypatch.setattr(payouts, "_may_mark_paid", lambda case, user: case.id != c.id and real(case, user))
+    result = payouts.mark_paid(batch.id, world.caseworker)
+    db.session.expire_all()
+    assert result.moved == [a.number] and result.failed == [c.number]
+    assert db.session.get(Case, a.id).state == "paid" and db.session.get(PaymentBatch, batch.id).status == "paid"

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from app.pdf.layout import Sender
-from app.pdf.letter import Correction, LetterData
+from app.pdf.letter import GRANT, PARTLY, REJECT, Correction, LetterData
 from app.pdf.minutes import MinutesData, MinutesItem, PoolLine
 
 JARS = ("preflight.jar", "pdfbox2.jar", "fontbox2.jar", "xmpbox.jar", "commons-logging.jar", "javax.activation.jar",
@@ -29,10 +29,10 @@ def letter(**changes) -> LetterData:
     base = LetterData(
         sender=SENDER, addressee="Boldklubben Nordstjernen", address_lines=("Foreningsvej 1", "9999 Eksempelby"),
         cvr="12345674", contact_person=None, case_number="2026-000042", case_title="Lokaletilskud til klubhuset",
-        pool_name="Lokaletilskud 2026", workflow="subsidy", outcome="partly_granted", decided_on=date(2026, 12, 3),
+        pool_name="Lokaletilskud 2026", premises=False, outcome=PARTLY, decided_on=date(2026, 12, 3),
         amount_applied=120_000, amount_granted=90_000,
         reason="Vi har lagt vægt på, at huset bruges af børn fire dage om ugen. Udgifter til nyt tag er ikke driftsudgifter.",
-        appeal_text="Du kan klage til kommunen inden 4 uger efter, at du har modtaget afgørelsen.",
+        appeal_text="I kan klage til kommunen inden 4 uger efter, at I har modtaget afgørelsen.",
         legal_basis="folkeoplysningslovens § 25", committee="Kultur- og Fritidsudvalget", meeting_on=date(2026, 12, 3),
         report_due_days=90, caseworker_name="Mette Sørensen", caseworker_email="mette@kommune.example",
         caseworker_phone="70 10 20 31")
@@ -40,26 +40,26 @@ def letter(**changes) -> LetterData:
 
 
 VARIANTS = {
-    "granted": dict(outcome="granted", amount_granted=120_000, reason=""),
+    "granted": dict(outcome=GRANT, amount_granted=120_000, reason=""),
     "partly_granted": {},
-    "rejected": dict(outcome="rejected", amount_granted=0, reason="Aktiviteten ligger uden for puljens formål."),
-    "premises_approved": dict(workflow="premises_loan", outcome="approved", amount_applied=None, amount_granted=None,
+    "rejected": dict(outcome=REJECT, amount_granted=0, reason="Aktiviteten ligger uden for puljens formål."),
+    "premises_approved": dict(premises=True, outcome=GRANT, amount_applied=None, amount_granted=None,
                               reason="", committee=None, pool_name="Lån af lokaler og haller"),
-    "premises_rejected": dict(workflow="premises_loan", outcome="rejected", amount_applied=None, amount_granted=None,
+    "premises_rejected": dict(premises=True, outcome=REJECT, amount_applied=None, amount_granted=None,
                               reason="Hallen er optaget af skolen på de ønskede tider.", committee=None),
     "correction": dict(correction=Correction(date(2026, 12, 3), "Beløbet var skrevet forkert."), decided_on=date(2026, 12, 10)),
     "informal_group": dict(cvr=None, contact_person="Karen Holm", addressee="Pigefodbold i Østerbyen",
-                           outcome="granted", amount_granted=4_000, amount_applied=4_000, reason="",
-                           workflow="new_initiative", committee=None, payment_instalments=2),
+                           outcome=GRANT, amount_granted=4_000, amount_applied=4_000, reason="",
+                           committee=None, payment_instalments=2),
 }
 
 
 def minutes() -> MinutesData:
     items = (MinutesItem(1, "2026-000042", "Boldklubben Nordstjernen", "Lokaletilskud til klubhuset", "Lokaletilskud 2026",
-                         120_000, 100_000, "partly_granted", 90_000, "Nyt tag er ikke en driftsudgift.", "Enstemmigt.",
+                         120_000, 100_000, "Delvist bevilget", 90_000, "Nyt tag er ikke en driftsudgift.", "Enstemmigt.",
                          ("Ahmed Hansen",)),
              MinutesItem(2, "2026-000043", "Spejderne i Østerbyen", "Ny hytte", "Lokaletilskud 2026", 50_000, 50_000,
-                         "postponed", None))
+                         None, None))
     return MinutesData(sender=SENDER, committee="Kultur- og Fritidsudvalget", meeting_date=date(2026, 12, 3),
                        title="Ordinært møde", location="Rådhuset, mødelokale 2", closed_on=date(2026, 12, 3),
                        chair="Lise Dahl", members=("Ahmed Hansen", "Lise Dahl"), items=items,

@@ -8,7 +8,7 @@ from datetime import datetime, timezone
 import pytest
 from pypdf import PdfReader
 
-from app.pdf.letter import ReasonMissing, render_decision_letter
+from app.pdf.letter import PARTLY, REJECT, ReasonMissing, render_decision_letter
 from app.pdf.minutes import render_minutes
 from tests.pdf.conftest import VARIANTS, letter, minutes
 
@@ -37,9 +37,9 @@ def test_partly_granted_letter_says_what_the_law_requires():
 
 def test_rejection_without_reason_is_refused():
     with pytest.raises(ReasonMissing):
-        render_decision_letter(letter(outcome="rejected", reason="  "), CREATED)
+        render_decision_letter(letter(outcome=REJECT, reason="  "), CREATED)
     with pytest.raises(ReasonMissing):
-        render_decision_letter(letter(outcome="partly_granted", reason=""), CREATED)
+        render_decision_letter(letter(outcome=PARTLY, reason=""), CREATED)
 
 
 def test_full_grant_needs_no_reason_and_has_no_reason_section():

@@ -4,13 +4,16 @@ from __future__ import annotations
 import io
 import re
 import zipfile
-from datetime import date, timedelta
+from datetime import timedelta
 
 import pytest
 
+from app import clock
 from app.extensions import db
-from app.services import cases as case_service
-from app.services import transitions
+from app.services.cases import core as case_service
+from app.services.cases import transitions
+from tests.factories import (AssociationFactory, CaseworkerFactory, CommitteeFactory, CommitteeUserFactory,
+                             PoolFactory, UserFactory)
 
 
 def _png() -> bytes:
@@ -41,19 +44,19 @@ def path_of(link: str) -> str:
 
 
 @pytest.fixture
-def world(factory):
-    today = date.today()
-    chair = factory.user(email="karen@example.dk", name="Karen Holm")
-    other = factory.user(email="ole@example.dk", name="Ole Berg")
-    caseworker = factory.user(role="caseworker", email="mette@kommune.dk", name="Mette Sørensen")
-    committee_chair = factory.user(role="committee_member", email="lise@kommune.dk")
-    outsider = factory.user(role="committee_member", email="ahmed@kommune.dk")
-    committee = factory.committee(chair=committee_chair)
-    factory.committee(members=(outsider,))
-    pool = factory.pool(committee=committee, year=today.year, opens_on=today - timedelta(days=30),
-                        deadline=today + timedelta(days=30), reply_days=14)
-    a = factory.association(name="Boldklubben Nordstjernen", cvr="29403473", members=(chair,))
-    b = factory.association(name="Svømmeklubben Bølgen", cvr="10103940", members=(other,))
+def world(app):
+    today = clock.today()
+    chair = UserFactory(email="karen@example.dk", full_name="Karen Holm")
+    other = UserFactory(email="ole@example.dk", full_name="Ole Berg")
+    caseworker = CaseworkerFactory(email="mette@kommune.dk", full_name="Mette Sørensen")
+    committee_chair = CommitteeUserFactory(email="lise@kommune.dk")
+    outsider = CommitteeUserFactory(email="ahmed@kommune.dk")
+    committee = CommitteeFactory(chair=committee_chair)
+    CommitteeFactory(members=(outsider,))
+    pool = PoolFactory(committee=committee, year=today.year, opens_on=today - timedelta(days=30),
+                       deadline=today + timedelta(days=30), reply_days=14)
+    a = AssociationFactory(name="Boldklubben Nordstjernen", cvr="29403473", members=(chair,))
+    b = AssociationFactory(name="Svømmeklubben Bølgen", cvr="10103940", members=(other,))
     db.session.commit()
     return {"chair": chair, "other": other, "caseworker": caseworker, "committee_chair": committee_chair,
             "outsider": outsider, "pool": pool, "a": a, "b": b}

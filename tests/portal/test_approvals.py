@@ -1,17 +1,18 @@
 """Approval as folkeoplysende forening: request → caseworker approves → the pool's rule is met; børneattest."""
-from datetime import date, timedelta
+from datetime import timedelta
 
 import pytest
 
+from app import clock
 from app.extensions import db
 from app.models import AssociationApproval, AssociationEvent, OutboxMessage
 from app.models.association import ApprovalRequest
-from app.services.eligibility import eligibility_problems
+from app.services.applying.eligibility import eligibility_problems
 
 
 @pytest.fixture
 def strict_pool(world, factory):
-    today = date.today()
+    today = clock.today()
     pool = factory.pool(committee=world["pool"].committee, name="Lokaletilskud", year=today.year,
                         opens_on=today - timedelta(days=1), deadline=today + timedelta(days=60),
                         requires_approval=True, requires_child_certificate=True)
@@ -29,10 +30,10 @@ def _request(client, auth, world, message="Vi har 40 betalende medlemmer."):
 
 def test_request_then_staff_approves_then_eligible(client, auth, world, strict_pool):
     a = world["a"]
-    assert len(eligibility_problems(a, strict_pool, date.today())) == 2
+    assert len(eligibility_problems(a, strict_pool, clock.today())) == 2
     assert _request(client, auth, world).status_code == 302
     request = db.session.scalar(db.select(ApprovalRequest))
-    assert (request.status, request.year, request.requested_by_id) == ("pending", date.today().year, world["chair"].id)
+    assert (request.status, request.year, request.requested_by_id) == ("pending", clock.today().year, world["chair"].id)
     assert db.session.scalar(db.select(OutboxMessage.template).where(OutboxMessage.template == "approval_requested"))
     auth.login("mette@kommune.dk")
     page = client.get("/sagsbehandling/godkendelser/").get_data(as_text=True)
@@ -40,7 +41,7 @@ def test_request_then_staff_approves_then_eligible(client, auth, world, strict_p
     resp = client.post(f"/sagsbehandling/godkendelser/{request.id}/godkend", data={"note": ""}, follow_redirects=True)
     assert "er godkendt for" in resp.get_data(as_text=True)
     approval = db.session.scalar(db.select(AssociationApproval))
-    assert (approval.association_id, approval.year, approval.approved_by_id) == (a.id, date.today().year, world["caseworker"].id)
+    assert (approval.association_id, approval.year, approval.approved_by_id) == (a.id, clock.today().year, world["caseworker"].id)
     db.session.refresh(request)
     assert request.status == "approved" and request.decided_by_id == world["caseworker"].id
     notice = db.session.scalar(db.select(OutboxMessage).where(OutboxMessage.template == "approval_decided"))
@@ -49,7 +50,7 @@ def test_request_then_staff_approves_then_eligible(client, auth, world, strict_p
     client.post(f"/sagsbehandling/godkendelser/{request.id}/godkend", data={})
     assert db.session.scalar(db.select(db.func.count()).select_from(AssociationApproval)) == 1
     db.session.expire_all()
-    [left] = eligibility_problems(db.session.get(type(a), a.id), strict_pool, date.today())
+    [left] = eligibility_problems(db.session.get(type(a), a.id), strict_pool, clock.today())
     assert "børneattest" in str(left)
     actions = [e.action for e in db.session.scalars(db.select(AssociationEvent).order_by(AssociationEvent.id))]
     assert actions == ["approval_requested", "approval_granted"]

@@ -5,12 +5,12 @@ import zipfile
 import pytest
 from werkzeug.datastructures import FileStorage
 
+from app import clock
 from app.extensions import db
 from app.models import Decision, Document
-from app.models.base import utcnow
-from app.services import attachments, files
-from app.services import cases as case_service
-from app.services import transitions
+from app.services.files import attachments, storage as files
+from app.services.cases import core as case_service
+from app.services.cases import transitions
 from tests.portal.conftest import EXE, PDF, PNG, ooxml
 
 
@@ -147,7 +147,7 @@ def test_member_never_sees_internal_notes_or_unsent_letters(client, auth, docs):
     assert client.get(f"/forening/dokumenter/{docs['internal'].id}").status_code == 404
     assert client.get(f"/forening/dokumenter/{docs['letter'].id}").status_code == 404
     db.session.add(Decision(case_id=docs["case"].id, outcome="granted", amount=5_000, appeal_text="Klage ...",
-                            letter_document_id=docs["letter"].id, letter_available_at=utcnow()))
+                            letter_document_id=docs["letter"].id, letter_available_at=clock.now()))
     db.session.commit()
     assert client.get(f"/forening/dokumenter/{docs['letter'].id}").status_code == 200
 

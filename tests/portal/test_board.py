@@ -5,9 +5,9 @@ import pytest
 
 from app.extensions import db
 from app.models import AssociationEvent, Invitation, Membership, OutboxMessage
-from app.services import invitations
-from app.services import cases as case_service
-from app.services.tokens import make_token
+from app.services.associations import board as invitations
+from app.services.cases import core as case_service
+from app.services.accounts.tokens import make_token
 from tests.portal.conftest import path_of
 
 GOOD = "en-god-adgangskode-42"
@@ -32,7 +32,7 @@ def test_invitation_round_trip_for_a_new_user(client, auth, world, app):
     case = case_service.create_draft(world["pool"], world["a"], world["chair"], "Sommerlejr", 5_000)
     msg = _invite(client, auth, world)
     assert msg.recipient == "bo@example.dk" and msg.status == "delivered", msg.last_error
-    from app.services.mail import read_log
+    from app.services.delivery.mail import read_log
     mail = read_log(app.config["MAIL_LOG_PATH"])[-1]
     assert "Boldklubben Nordstjernen" in mail["Subject"] and msg.payload["link"] in mail.get_content()
     link = path_of(msg.payload["link"])
@@ -41,8 +41,14 @@ def test_invitation_round_trip_for_a_new_user(client, auth, world, app):
     assert "Boldklubben Nordstjernen" in body and "kasserer" in body and "Opret en bruger" in body
     resp = client.post("/konto/opret", data={"full_name": "Bo Nielsen", "email": "bo@example.dk",
                                              "password": GOOD, "password_again": GOOD})
+    confirm = db.session.scalar(db.select(OutboxMessage).where(OutboxMessage.template == "confirm_email"))
+    resp = client.get(path_of(confirm.payload["link"]))  # the confirmation link logs them in
     resp = client.get(resp.location)  # the portal home sends them back to the invitation
     assert resp.status_code == 302 and resp.location == link
+    # The link alone is not enough: the address must be confirmed as the invited one (issue 18).
+    confirm = db.session.scalars(db.select(OutboxMessage).where(OutboxMessage.template == "confirm_email")
+                                 .order_by(OutboxMessage.id.desc())).first()
+    client.get(path_of(confirm.payload["link"]))
     assert "Tag imod invitationen" in client.get(link).get_data(as_text=True)
     resp = client.post(link)
     assert resp.status_code == 302 and resp.location.endswith(f"/forening/foreninger/{world['a'].id}")
@@ -55,7 +61,15 @@ def test_invitation_round_trip_for_a_new_user(client, auth, world, app):
     assert actions[-2:] == ["member_invited", "member_joined"]
 
 
+def _confirmed(email: str) -> None:
+    from app import clock
+    from app.models import User
+    db.session.scalar(db.select(User).where(User.email == email)).email_confirmed_at = clock.now()
+    db.session.commit()
+
+
 def test_existing_user_logs_in_and_accepts(client, auth, world):
+    _confirmed("ole@example.dk")
     msg = _invite(client, auth, world, email="ole@example.dk", role="member")
     link = path_of(msg.payload["link"])
     body = client.get(link).get_data(as_text=True)
@@ -70,9 +84,15 @@ def test_accepting_twice_is_harmless_and_a_used_link_is_refused_for_others(clien
     factory.user(email="third@example.dk")
     db.session.commit()
     link = path_of(_invite(client, auth, world, email="ole@example.dk", role="chair").payload["link"])
+    _confirmed("ole@example.dk")
     auth.login("ole@example.dk")
     client.post(link)
     client.post(link)  # a double click or a second tab
+    assert _seats(world["a"]) == {"karen@example.dk": "chair"}  # a chair's seat only by the chair's confirmation
+    auth.logout()
+    auth.login("karen@example.dk")
+    invitation = db.session.scalar(db.select(Invitation))
+    client.post(f"/forening/foreninger/{world['a'].id}/invitationer/{invitation.id}/bekraeft")
     assert _seats(world["a"]) == {"karen@example.dk": "chair", "ole@example.dk": "chair"}
     auth.logout()
     auth.login("third@example.dk")
@@ -236,3 +256,43 @@ def test_two_chairs_demoting_each_other_at_once_keep_a_chair(app, world, board):
     assert sorted(results) == ["NotChair", "ok"]
     db.session.expire_all()
     assert list(_seats(world["a"]).values()).count("chair") == 1
+
+
+def test_a_link_used_with_another_address_waits_for_the_chair(client, auth, world, factory):
+    """Issue 18: holding the link is not enough; another address's account asks the chair, who decides."""
+    factory.user(email="mallory@example.dk", name="Mallory Holm")
+    db.session.commit()
+    link = path_of(_invite(client, auth, world, email="ole@example.dk", role="member").payload["link"])
+    auth.login("mallory@example.dk")
+    body = client.post(link, follow_redirects=True).get_data(as_text=True)
+    assert "formand skal derfor bekræfte" in body
+    assert "mallory@example.dk" not in _seats(world["a"])
+    assert client.get(f"/forening/foreninger/{world['a'].id}").status_code == 404
+    auth.logout()
+    auth.login("ole@example.dk")  # the invited person's own link is now taken until the chair answers
+    assert "allerede brugt" in client.post(link, follow_redirects=True).get_data(as_text=True)
+    auth.logout()
+    auth.login("karen@example.dk")
+    board_url = f"/forening/foreninger/{world['a'].id}/bestyrelse"
+    assert "Linket er brugt af Mallory Holm (mallory@example.dk)" in client.get(board_url).get_data(as_text=True)
+    invitation = db.session.scalar(db.select(Invitation))
+    client.post(f"/forening/foreninger/{world['a'].id}/invitationer/{invitation.id}/afvis")
+    assert "mallory@example.dk" not in _seats(world["a"])
+    auth.logout()
+    _confirmed("ole@example.dk")
+    auth.login("ole@example.dk")  # after the refusal, the invited address joins by the link
+    client.post(link)
+    assert _seats(world["a"])["ole@example.dk"] == "member"
+
+
+def test_only_a_chair_confirms_a_claim(client, auth, world, factory, board):
+    factory.user(email="mallory@example.dk", name="Mallory Holm")
+    db.session.commit()
+    link = path_of(_invite(client, auth, world, email="ole@example.dk", role="chair").payload["link"])
+    auth.login("mallory@example.dk")
+    client.post(link)
+    auth.logout()
+    invitation = db.session.scalar(db.select(Invitation))
+    auth.login("bo@example.dk")  # a board member, not the chair
+    client.post(f"/forening/foreninger/{world['a'].id}/invitationer/{invitation.id}/bekraeft")
+    assert "mallory@example.dk" not in _seats(world["a"])

@@ -4,7 +4,7 @@ from datetime import date, datetime, timezone
 import pytest
 
 from app.models import Association, AssociationApproval, Pool
-from app.services.eligibility import declaration_due_on, eligibility_problems, one_year_after
+from app.services.applying.eligibility import declaration_due_on, eligibility_problems, one_year_after
 
 TODAY = date(2026, 5, 10)
 

@@ -3,12 +3,13 @@ from __future__ import annotations
 
 from datetime import date, time, timedelta
 
-from app.premises.recurrence import Slot, to_utc
+from app import clock
+from app.services.premises.recurrence import Slot, to_utc
 
 
 def next_weekday(weekday: int, weeks_ahead: int = 1) -> date:
     """A date `weeks_ahead` weeks from now on `weekday` (0 = Monday), always in the future."""
-    today = date.today()
+    today = clock.today()
     return today + timedelta(days=(weekday - today.weekday()) % 7 + 7 * weeks_ahead)
 
 

@@ -1,14 +1,16 @@
 """Booking requests as premises_loan cases: rules, collisions, decisions, auto-approval, cancellation, notices."""
-from datetime import date, time, timedelta
+from datetime import time, timedelta
 
 import pytest
 import sqlalchemy as sa
 
+from app import clock
 from app.extensions import db
 from app.models import (Booking, BookingCancellation, BookingRequest, Case, CaseEvent, Closure, Decision, OutboxMessage,
                         User)
-from app.services import bookings, transitions
-from app.services.occupancy import BookingConflict, insert_bookings
+from app.services.premises import allocation, bookings
+from app.services.cases import transitions
+from app.services.premises.occupancy import BookingConflict, insert_bookings
 from tests.premises.helpers import next_weekday, slot
 
 
@@ -79,7 +81,7 @@ def test_partly_colliding_series_offers_the_free_dates(world):
     ({"start_time": time(14), "end_time": time(16)}, "outside_hours"),
     ({"participants": 21}, "over_capacity"),
     ({"recurrence": "weekly", "until": None}, "until_missing"),
-    ({"first_day": date.today() - timedelta(days=7)}, "in_past"),
+    ({"first_day": clock.today() - timedelta(days=7)}, "in_past"),
 ])
 def test_bad_requests_are_refused_with_a_code_and_save_nothing(world, change, code):
     with pytest.raises(bookings.RequestRefused) as info:
@@ -178,7 +180,7 @@ def test_association_cancels_one_date_within_the_rules(world):
     assert set(recipients) == {world["club"].contact_email, "kultur@kommune.example"}
     with pytest.raises(transitions.TransitionNotAllowed) as info:  # the season's limit of 1 is used
         bookings.cancel_booking(second.id, world["member"])
-    assert "aflyst 1 gange" in info.value.message
+    assert "aflyst 1 gang" in info.value.message
     assert db.session.get(Booking, second.id).status == "confirmed"
 
 
@@ -225,3 +227,18 @@ def test_municipality_revokes_the_case_through_the_workflow(world):
     assert _count(Booking, Booking.status == "cancelled") == 2
     assert db.session.scalar(sa.select(Decision.outcome).where(Decision.case_id == case.id)
                              .order_by(Decision.id.desc()).limit(1)) == "cancelled"
+
+
+def test_on_new_years_night_it_is_already_the_new_year_for_approval_and_rounds(new_years_night, world):
+    """Just after Danish midnight UTC still says 31 December: approval for the new year counts, a round opening
+    today blocks its season."""
+    world["room"].bookable_by = "approved"  # the clubs are approved for 2031 and 2032 only
+    db.session.commit()
+    case = bookings.request_booking(world["member"], _input(world))
+    assert case.state == "requested"
+    start = next_weekday(0, 4)
+    allocation.create_round("Forårssæson", clock.today(), clock.today() + timedelta(days=14), start,
+                            start + timedelta(weeks=8) - timedelta(days=1))
+    with pytest.raises(bookings.RequestRefused) as info:
+        bookings.request_booking(world["member"], _input(world, first_day=start + timedelta(days=1)))
+    assert [p.code for p in info.value.problems] == ["season_round"]

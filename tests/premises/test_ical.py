@@ -6,9 +6,10 @@ from icalendar import Calendar
 
 from app.extensions import db
 from app.models import Booking
-from app.services import bookings, transitions
-from app.services import premises as catalogue
-from app.services.ical import ics_for_booking
+from app.services.premises import bookings
+from app.services.cases import transitions
+from app.services.premises import catalogue
+from app.services.premises.ical import ics_for_booking
 from tests.premises.helpers import next_weekday
 
 

@@ -3,7 +3,7 @@ from icalendar import Calendar
 
 from app.extensions import db
 from app.models import OutboxMessage
-from app.services.mail import render_notice
+from app.services.delivery.mail import render_notice
 
 ICS = "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//test//\r\nBEGIN:VEVENT\r\nUID:1@test\r\n" \
       "DTSTART:20261006T160000Z\r\nDTEND:20261006T180000Z\r\nSUMMARY:Store hal\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n"

@@ -6,7 +6,7 @@ import sqlalchemy as sa
 
 from app.extensions import db
 from app.models import Booking, BookingOccupancy, Space
-from app.services.occupancy import BookingConflict, find_collisions, insert_bookings, release
+from app.services.premises.occupancy import BookingConflict, find_collisions, insert_bookings, release
 from tests.premises.helpers import next_weekday, slot
 
 

@@ -1,7 +1,7 @@
 """The law's order for seasonal allocation, and conflicts between wishes (pure functions)."""
 from datetime import time
 
-from app.premises.priority import WishFacts, WishTime, in_priority_order, wish_conflicts
+from app.services.premises.priority import WishFacts, WishTime, in_priority_order, wish_conflicts
 
 
 def wish(i, age="adults", disabled=False, suited=False, approved=True, own=1, arrival=None):

@@ -3,7 +3,7 @@ from datetime import date, datetime, time, timedelta, timezone
 
 import pytest
 
-from app.premises.recurrence import (TZ, SeriesError, expand, parse_iso_week, parse_month, series_days, to_utc,
+from app.services.premises.recurrence import (TZ, SeriesError, expand, parse_iso_week, parse_month, series_days, to_utc,
                                      weekly_in_period)
 
 

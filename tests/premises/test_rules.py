@@ -1,10 +1,10 @@
 """Request rules and the space tree as pure functions."""
 from datetime import date, datetime, time, timedelta, timezone
 
-from app.premises import tree
+from app.services.premises import tree
 from app.premises.calendar import Busy, day_plan, free_between, month_grid
-from app.premises.recurrence import expand
-from app.premises.rules import (ApplicantFacts, SpaceFacts, applicant_problems, cancellation_problem, capacity_problem,
+from app.services.premises.recurrence import expand
+from app.services.premises.rules import (ApplicantFacts, SpaceFacts, applicant_problems, cancellation_problem, capacity_problem,
                                 closed_slots, hours_problems, past_problem, season_bounds)
 
 EVENINGS = {d: (time(16), time(22)) for d in range(5)}  # Monday-Friday

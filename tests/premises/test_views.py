@@ -4,10 +4,12 @@ from datetime import date, time, timedelta
 import pytest
 import sqlalchemy as sa
 
+from app import clock
 from app.extensions import db
 from app.models import AllocationRound, Booking, BookingRequest, Case, Location, OpeningHours, Space
-from app.services import bookings, transitions
-from app.services.occupancy import insert_bookings
+from app.services.premises import bookings
+from app.services.cases import transitions
+from app.services.premises.occupancy import insert_bookings
 from tests.premises.helpers import next_weekday, slot
 
 
@@ -102,7 +104,8 @@ def test_every_tuesday_with_two_collisions_then_take_the_rest(client, auth, worl
     ({"start_time": "12:00", "end_time": "14:00"}, "uden for åbningstiden om tirsdage (16:00–22:00)"),
     ({"participants": "500"}, "Lokalet har plads til 20 personer"),
     ({"participants": "mange"}, "Skriv et helt tal"),
-    ({"first_day": "32-13-2026"}, "Skriv en dato som dd-mm-åååå"),
+    ({"first_day": "6. oktober"}, "Skriv en dato som dd-mm-åååå"),
+    ({"first_day": "31-02-2027"}, "Datoen findes ikke"),
     ({"start_time": "25:99"}, "Skriv et klokkeslæt som tt:mm"),
     ({"until": ""}, "Skriv, hvornår en gentagen booking skal slutte"),
     ({"exceptions": "i morgen"}, "Disse datoer kan ikke læses"),
@@ -233,8 +236,8 @@ def test_season_pages_from_wish_to_published(client, auth, world):
     auth.login("mette@kommune.dk")
     start = next_weekday(0, 4)
     client.post("/lokaler/fordeling/", data={
-        "name": "Vintersæson", "opens_on": date.today().isoformat(),
-        "closes_on": (date.today() + timedelta(days=7)).isoformat(), "season_start": start.isoformat(),
+        "name": "Vintersæson", "opens_on": clock.today().isoformat(),
+        "closes_on": (clock.today() + timedelta(days=7)).isoformat(), "season_start": start.isoformat(),
         "season_end": (start + timedelta(weeks=4, days=-1)).isoformat()})
     rnd = db.session.scalar(sa.select(AllocationRound))
     auth.logout()
@@ -285,9 +288,9 @@ STAFF_AND_MEMBER_PAGES = [
 
 @pytest.fixture
 def season_round(world):
-    from app.services import allocation
+    from app.services.premises import allocation
     start = next_weekday(0, 4)
-    return allocation.create_round("Vinter", date.today(), date.today() + timedelta(days=7), start,
+    return allocation.create_round("Vinter", clock.today(), clock.today() + timedelta(days=7), start,
                                    start + timedelta(weeks=4))
 
 
@@ -317,3 +320,32 @@ def test_staff_cancel_needs_a_reason(client, auth, world):
     client.post(f"/lokaler/sagsbehandling/bookinger/{booking.id}/aflys", data={"reason": "Valg"})
     assert db.session.get(Booking, booking.id).status == "cancelled"
     assert client.post("/lokaler/sagsbehandling/bookinger/999999/aflys", data={"reason": "x"}).status_code == 404
+
+
+def test_my_bookings_link_to_the_danish_week_of_a_booking_just_after_midnight(client, auth, world):
+    """00:30 on a Monday in Copenhagen is still Sunday in UTC: the link goes to the Monday's week."""
+    monday = next_weekday(0, 2)
+    _book(world, monday, "00:30", "01:30", who="club")
+    auth.login("karen@example.dk")
+    body = client.get("/lokaler/mine").get_data(as_text=True)
+    year, week, _ = monday.isocalendar()
+    assert f"uge={year}-W{week:02d}" in body, body
+
+
+def test_lost_race_on_the_review_page_says_who_did_what(client, auth, world, factory):
+    """Two caseworkers on one request: the slower one is told what the other did, and nothing is decided."""
+    case = bookings.request_booking(world["member"], bookings.RequestInput(
+        space_id=world["room"].id, association_id=world["club"].id, purpose="Møde", participants=5,
+        age_group="adults", first_day=next_weekday(1), start_time=time(18), end_time=time(19)))
+    colleague = factory.user("caseworker", email="lone@kommune.dk", name="Lone Lund")
+    db.session.commit()
+    auth.login("mette@kommune.dk")
+    page = client.get(f"/lokaler/sagsbehandling/{case.id}").get_data(as_text=True)
+    seen = int(page.split('name="seen" value="')[1].split('"')[0])
+    version = db.session.get(Case, case.id).version
+    bookings.confirm_hearing(case.id, colleague, version)  # the colleague acts first
+    body = client.post(f"/lokaler/sagsbehandling/{case.id}", data={"action": "approve", "version": version, "seen": seen},
+                       follow_redirects=True).get_data(as_text=True)
+    assert "ændret af en anden" in body and "Lone Lund" in body and "Partshøring er gennemført" in body
+    assert db.session.get(Case, case.id).state == case.state
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(Booking)) == 0

@@ -5,7 +5,9 @@ import pytest
 
 from app.extensions import db
 from app.models import Case
-from app.services import case_notes
+from app.services.cases import notes as case_notes
+from tests.factories import (AdministratorFactory, AssociationFactory, CaseworkerFactory, CommitteeFactory,
+                             CommitteeUserFactory, DocumentFactory, PoolFactory, UserFactory)
 
 TITLE = "<script>alert('x')</script> Sommerlejr & <b>fed</b>"
 ATTACHMENT = b"%PDF-1.4\n% budget for sommerlejren\n" + bytes(range(256)) * 40
@@ -18,23 +20,23 @@ class World:
 
     def __init__(self, factory) -> None:
         self.factory = factory
-        self.member = factory.user(email="karen@example.dk", name="Karen Holm")
-        self.other_member = factory.user(email="ole@example.dk", name="Ole Berg")
-        self.caseworker = factory.user(role="caseworker", email="mette@kommune.dk", name="Mette Sørensen")
-        self.admin = factory.user(role="administrator", email="admin@kommune.dk", name="Anne Admin")
-        self.seated = factory.user(role="committee_member", email="lise@kommune.dk", name="Lise Dahl")
-        self.unseated = factory.user(role="committee_member", email="per@kommune.dk", name="Per Uden")
-        self.committee = factory.committee(chair=self.seated)
-        self.pool = factory.pool(committee=self.committee, delegation_limit=50_000,
-                                 appeal_text="Du kan klage til kommunen inden 4 uger.")
-        self.association = factory.association(name="Boldklubben Nordstjernen", members=(self.member,))
-        self.other = factory.association(name="Skakklubben Løberen", members=(self.other_member,))
+        self.member = UserFactory(email="karen@example.dk", full_name="Karen Holm")
+        self.other_member = UserFactory(email="ole@example.dk", full_name="Ole Berg")
+        self.caseworker = CaseworkerFactory(email="mette@kommune.dk", full_name="Mette Sørensen")
+        self.admin = AdministratorFactory(email="admin@kommune.dk", full_name="Anne Admin")
+        self.seated = CommitteeUserFactory(email="lise@kommune.dk", full_name="Lise Dahl")
+        self.unseated = CommitteeUserFactory(email="per@kommune.dk", full_name="Per Uden")
+        self.committee = CommitteeFactory(chair=self.seated)
+        self.pool = PoolFactory(committee=self.committee, delegation_limit=50_000,
+                                appeal_text="I kan klage til kommunen inden 4 uger.")
+        self.association = AssociationFactory(name="Boldklubben Nordstjernen", members=(self.member,))
+        self.other = AssociationFactory(name="Skakklubben Løberen", members=(self.other_member,))
         db.session.commit()
         self.case = factory.decided_case(self.pool, self.association, self.member, self.caseworker, title=TITLE)
-        self.attachment = factory.document(case=self.case, data=ATTACHMENT, filename="Budget 2026.pdf",
-                                           uploaded_by=self.member)
-        self.internal = factory.document(case=self.case, direction="internal", data=INTERNAL,
-                                         filename="intern vurdering.pdf", uploaded_by=self.caseworker)
+        self.attachment = DocumentFactory(case=self.case, data=ATTACHMENT, filename="Budget 2026.pdf",
+                                          uploaded_by=self.member)
+        self.internal = DocumentFactory(case=self.case, direction="internal", data=INTERNAL,
+                                        filename="intern vurdering.pdf", uploaded_by=self.caseworker)
         db.session.commit()
         case_notes.add_note(self.case.id, self.caseworker, NOTE)
         db.session.expire_all()

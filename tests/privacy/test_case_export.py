@@ -10,7 +10,8 @@ from pypdf import PdfReader
 
 from app.extensions import db
 from app.models import CaseEvent, Decision, Document, ReadEvent
-from app.services import case_export, files
+from app.services.cases import export as case_export
+from app.services.files import storage as files
 from tests.privacy.conftest import ATTACHMENT, INTERNAL, NOTE, TITLE
 
 
@@ -160,7 +161,7 @@ def test_the_zip_is_built_on_disk_and_streamed(world, app):
 def test_a_long_comment_runs_over_pages_in_the_journal_pdf(app):
     from datetime import datetime, timezone
     from app.pdf.case_journal import CaseJournal, JournalLine, render_case_journal
-    from app.services.letters import sender
+    from app.services.delivery.letterhead import sender
     long = "\n\n".join(f"Afsnit {i}: " + "begrundelse " * 80 for i in range(40))
     data = CaseJournal(sender=sender(), case_number="2026-000009", title="Lang sag", association="Forening",
                        pool="Pulje", state="Modtaget", printed_at="01.12.2026 10:00", scope="Udskrift til parten",

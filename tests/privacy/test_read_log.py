@@ -6,7 +6,8 @@ import sqlalchemy as sa
 
 from app.extensions import db
 from app.models import Decision, ReadEvent
-from app.services import attachments, read_log
+from app.services.files import attachments
+from app.services.journals import read_log
 
 
 def rows() -> list[ReadEvent]:

@@ -7,7 +7,11 @@ import pytest
 
 from app.extensions import db
 from app.models import Case, Document
-from app.services import files, transitions
+from app.services.files import storage as files
+from app.services.cases import transitions
+from tests.factories import (AdministratorFactory, AssociationFactory, CaseworkerFactory, CommitteeFactory,
+                             CommitteeUserFactory, DocumentFactory, FormVersionFactory, MembershipFactory,
+                             PoolFactory, UserFactory)
 
 ANSWERS = {"kontakt_email": "jens@example.dk", "telefon": "22 33 44 55", "kontaktperson": "Jens Hansen",
            "beskrivelse": "Sommerlejr for 30 børn. Ring til Jens på 22334455, CPR 010190-1234.", "antal": 30}
@@ -36,11 +40,10 @@ class World:
         """A decided case with application answers and an attachment uploaded by the chair."""
         case = self.factory.decided_case(self.pool, self.association, self.chair, self.caseworker, 10_000, title,
                                          decision=decision)
-        version = self.factory.form_version(self.pool, FIELDS)
+        version = FormVersionFactory(pool=self.pool, steps=FIELDS)
         case.form_version_id = version.id
         case.data = {"answers": dict(ANSWERS), "step": 1}
-        doc = self.factory.document(case=case, filename="Budget Jens Hansen.pdf", data=ATTACHMENT,
-                                    uploaded_by=self.chair)
+        doc = DocumentFactory(case=case, filename="Budget Jens Hansen.pdf", data=ATTACHMENT, uploaded_by=self.chair)
         db.session.commit()
         return case, doc.id
 
@@ -54,17 +57,17 @@ class World:
 
 @pytest.fixture
 def world(factory) -> World:
-    chair = factory.user(email="formand@example.dk", name="Jens Hansen", phone="22334455")
-    treasurer = factory.user(email="kasserer@example.dk", name="Karen Kasserer")
-    outsider = factory.user(email="anden@example.dk", name="Anden Forening")
-    association = factory.association(members=(chair, treasurer), name="Boldklubben Øst")
-    db.session.get(type(association.memberships[1]), association.memberships[1].id).role = "treasurer"
-    other = factory.association(members=(outsider,), name="Andeby Skakklub")
-    caseworker = factory.user("caseworker", email="sb@example.dk", name="Sara Sagsbehandler")
-    admin = factory.user("administrator", email="admin@example.dk", name="Ada Admin")
-    committee_member = factory.user("committee_member", email="udvalg@example.dk", name="Ulla Udvalg")
-    committee = factory.committee(members=(committee_member,))
-    pool = factory.pool(committee=committee)
+    chair = UserFactory(email="formand@example.dk", full_name="Jens Hansen", phone="22334455")
+    treasurer = UserFactory(email="kasserer@example.dk", full_name="Karen Kasserer")
+    outsider = UserFactory(email="anden@example.dk", full_name="Anden Forening")
+    association = AssociationFactory(members=(chair,), name="Boldklubben Øst")
+    MembershipFactory(association=association, user=treasurer, role="treasurer")
+    other = AssociationFactory(members=(outsider,), name="Andeby Skakklub")
+    caseworker = CaseworkerFactory(email="sb@example.dk", full_name="Sara Sagsbehandler")
+    admin = AdministratorFactory(email="admin@example.dk", full_name="Ada Admin")
+    committee_member = CommitteeUserFactory(email="udvalg@example.dk", full_name="Ulla Udvalg")
+    committee = CommitteeFactory(members=(committee_member,))
+    pool = PoolFactory(committee=committee)
     db.session.commit()
     return World(factory, chair, treasurer, outsider, caseworker, admin, committee_member, association, other, pool)
 

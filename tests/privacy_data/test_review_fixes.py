@@ -2,17 +2,18 @@
 the association look-up's hostile input, and an administrator's export in the person's read log."""
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import timedelta
 
 import pytest
 import sqlalchemy as sa
 
+from app import clock
 from app.extensions import db
 from app.models import (AdminEvent, AgendaItem, Assessment, Association, AssociationListing, CriterionScore,
                         Invitation, Meeting, Membership, OutboxMessage, ReadEvent, RepaymentClaim)
-from app.models.base import utcnow
-from app.services import outbox, retention
-from app.services.account_deletion import delete_own_account
+from app.services.delivery import outbox
+from app.services.privacy import retention
+from app.services.privacy.account_deletion import delete_own_account
 from tests.privacy_data.conftest import ATTACHMENT
 from tests.privacy_data.test_export_and_deletion import _zip
 from tests.privacy_data.test_retention import years_later
@@ -56,10 +57,10 @@ def test_association_export_has_no_board_phone_numbers(world, client, auth):
 def test_retention_scrubs_claims_assessments_and_agendas(world):
     case, _doc = world.case("decide_grant")
     world.close_grant(case)
-    claim = RepaymentClaim(case_id=case.id, amount=100, reason=PERSONAL, due_on=date.today(), status="paid")
+    claim = RepaymentClaim(case_id=case.id, amount=100, reason=PERSONAL, due_on=clock.today(), status="paid")
     assessment = Assessment(case_id=case.id, recommendation=PERSONAL)
     assessment.scores.append(CriterionScore(criterion_name="Børn", weight=1, score=3, comment=PERSONAL))
-    meeting = Meeting(committee_id=world.pool.committee_id, meeting_date=date.today(), title="Møde")
+    meeting = Meeting(committee_id=world.pool.committee_id, meeting_date=clock.today(), title="Møde")
     db.session.add_all([claim, assessment, meeting])
     db.session.flush()
     item = AgendaItem(meeting_id=meeting.id, case_id=case.id, is_open=False, reason=PERSONAL, comment=PERSONAL)
@@ -79,15 +80,15 @@ def test_retention_scrubs_claims_assessments_and_agendas(world):
 
 def test_an_expired_invitation_forgets_the_e_mail_sent_to_it(world):
     invitation = Invitation(association_id=world.association.id, email="ny@example.dk", role="member",
-                            expires_at=utcnow() - timedelta(days=3 * 366))
+                            expires_at=clock.now() - timedelta(days=3 * 366))
     db.session.add(invitation)
     message = outbox.enqueue("association_invite", "ny@example.dk", {"name": "Ny Person"})
     message.status = "delivered"
     kept = outbox.enqueue("association_invite", "formand@example.dk", {"name": "Jens"})
     db.session.add(Invitation(association_id=world.association.id, email="formand@example.dk", role="member",
-                              expires_at=utcnow() - timedelta(days=3 * 366)))
+                              expires_at=clock.now() - timedelta(days=3 * 366)))
     db.session.commit()
-    retention.anonymise_expired(utcnow())
+    retention.anonymise_expired(clock.now())
     db.session.expire_all()
     message = db.session.get(OutboxMessage, message.id)
     assert message.recipient == f"message-{message.id}@slettet.invalid" and message.payload == {}
@@ -159,5 +160,5 @@ def test_the_database_still_refuses_to_change_a_user_read(world, client, auth):
     with pytest.raises(sa.exc.IntegrityError):
         db.session.execute(sa.text("INSERT INTO read_events (reader_id, reader_role, object_type, object_id, "
                                    "created_at) VALUES (:r, 'administrator', 'nonsense', 1, :t)"),
-                           {"r": world.admin.id, "t": utcnow()})
+                           {"r": world.admin.id, "t": clock.now()})
     db.session.rollback()

@@ -7,9 +7,9 @@ from datetime import timedelta
 
 import pytest
 
+from app import clock
 from app.extensions import db
 from app.models import Invitation
-from app.models.base import utcnow
 from tests.tasks.conftest import ROOT, broker_app, private_redis, smtp_sink, start_celery, wait_for, worker  # noqa: F401
 
 pytestmark = [pytest.mark.postgres, pytest.mark.redis]
@@ -20,12 +20,13 @@ def celery_env(app, database_template: str, private_redis, smtp_sink) -> dict[st
     """Production config on the test database, this test's Redis and upload folder."""
     return {**os.environ, "PYTHONPATH": str(ROOT), "FLASK_CONFIG": "production", "DATABASE_URL": database_template,
             "REDIS_URL": private_redis.url, "SECRET_KEY": uuid.uuid4().hex, "MAIL_BACKEND": "smtp",
+            "PUBLIC_BASE_URL": "https://stoette.kommune.example",
             "MAIL_SERVER": "127.0.0.1", "MAIL_PORT": str(smtp_sink.port), "UPLOAD_FOLDER": app.config["UPLOAD_FOLDER"]}
 
 
 def test_worker_runs_the_retention_job(world, worker, broker_app):  # noqa: F811
     invitation = Invitation(association_id=world.association.id, email="gammel@example.dk", role="member",
-                            expires_at=utcnow() - timedelta(days=3 * 366))
+                            expires_at=clock.now() - timedelta(days=3 * 366))
     db.session.add(invitation)
     db.session.commit()
     broker_app.extensions["celery"].send_task("app.tasks.retention.anonymise_expired")

@@ -1,13 +1,12 @@
 """Cases paid through a real batch and asked for their report."""
 from __future__ import annotations
 
-from datetime import date
-
 import pytest
 
+from app import clock
 from app.extensions import db
 from app.models import Case
-from app.services import payouts, reporting
+from app.services.money import payouts, reporting
 from tests.payouts.conftest import World
 
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
@@ -17,7 +16,8 @@ class ReportWorld(World):
     def report_due(self, amount: int = 10_000, **kw) -> Case:
         """A granted case, paid in a batch, asked for its report."""
         case = self.granted(amount, **kw)
-        batch = payouts.create_batch(self.caseworker, date.today())
+        batch = payouts.create_batch(self.caseworker, clock.today())
+        self.approve(batch)
         payouts.mark_sent(batch.id, self.caseworker)
         payouts.mark_paid(batch.id, self.caseworker)
         reporting.review(case.id, "request_report", self.caseworker)

@@ -2,16 +2,18 @@
 from __future__ import annotations
 
 import io
-from datetime import date, timedelta
+from datetime import timedelta
 
 import pytest
 import sqlalchemy as sa
 from pypdf import PdfReader
 from werkzeug.datastructures import FileStorage
 
+from app import clock
 from app.extensions import db
 from app.models import Case, CaseEvent, CaseReport, Document, OutboxMessage, RepaymentClaim
-from app.services import files, repayment, reporting
+from app.services.files import storage as files
+from app.services.money import repayment, reporting
 from tests.reporting.conftest import PDF
 from workflows import TransitionNotAllowed
 
@@ -96,7 +98,7 @@ def test_story_without_consent_stays_private(world):
 def test_repayment_claim_with_letter_journal_and_notice(world):
     case = world.report_due(10_000)
     reporting.submit_report(case.id, world.member, _input(unused_amount=2_500), _pdf())
-    due = date.today() + timedelta(days=30)
+    due = clock.today() + timedelta(days=30)
     claim = repayment.create_claim(case.id, world.caseworker, 2_500, "Pengene til bussen blev ikke brugt.", due)
     db.session.expire_all()
     claim = db.session.get(RepaymentClaim, claim.id)
@@ -123,10 +125,35 @@ def test_repayment_claim_with_letter_journal_and_notice(world):
 def test_no_claim_before_payment_or_in_the_past(world):
     granted = world.granted(3_000)
     with pytest.raises(repayment.ClaimError) as err:
-        repayment.create_claim(granted.id, world.caseworker, 1_000, "x", date.today())
+        repayment.create_claim(granted.id, world.caseworker, 1_000, "x", clock.today())
     assert err.value.code == "state"
     paid = world.report_due(3_000, title="Betalt")
     with pytest.raises(repayment.ClaimError) as err:
-        repayment.create_claim(paid.id, world.caseworker, 1_000, "x", date.today() - timedelta(days=1))
+        repayment.create_claim(paid.id, world.caseworker, 1_000, "x", clock.today() - timedelta(days=1))
     assert err.value.code == "due_past"
     assert db.session.scalar(sa.select(sa.func.count(RepaymentClaim.id))) == 0
+
+
+def test_a_claim_is_one_commit_and_a_failure_before_the_end_leaves_no_claim_letter_or_journal(world, monkeypatch):
+    case = world.report_due(10_000)
+    due = clock.today() + timedelta(days=30)
+    seen: list[int] = []
+    listener = lambda session: seen.append(1)  # noqa: E731
+    sa.event.listen(db.session(), "after_commit", listener)
+    try:
+        repayment.create_claim(case.id, world.caseworker, 1_000, "Ubrugt tilskud.", due)
+    finally:
+        sa.event.remove(db.session(), "after_commit", listener)
+    assert seen == [1]
+
+    def outbox_down(*args, **kwargs):
+        raise RuntimeError("outbox down")
+    monkeypatch.setattr(repayment.outbox, "enqueue", outbox_down)
+    with pytest.raises(RuntimeError):
+        repayment.create_claim(case.id, world.caseworker, 2_000, "Mere ubrugt tilskud.", due)
+    db.session.expire_all()
+    assert db.session.scalar(sa.select(sa.func.count(RepaymentClaim.id))) == 1
+    assert db.session.scalar(sa.select(sa.func.count(CaseEvent.id)).where(
+        CaseEvent.action == "repayment_claimed")) == 1
+    letters = sa.select(sa.func.count(Document.id)).where(Document.description == "Krav om tilbagebetaling")
+    assert db.session.scalar(letters) == 1

@@ -2,13 +2,14 @@
 from __future__ import annotations
 
 import io
-from datetime import date, timedelta
+from datetime import timedelta
 
 import pytest
 
+from app import clock
 from app.extensions import db
 from app.models import Case, RepaymentClaim
-from app.services import repayment
+from app.services.money import reporting, repayment
 from tests.reporting.conftest import PDF
 
 
@@ -54,7 +55,7 @@ def test_bad_input_gets_danish_messages_and_keeps_what_was_typed(world, client, 
 
 def test_another_associations_member_gets_404(world, client, auth):
     case = world.report_due()
-    claim = repayment.create_claim(case.id, world.caseworker, 1_000, "Ikke brugt", date.today() + timedelta(days=30))
+    claim = repayment.create_claim(case.id, world.caseworker, 1_000, "Ikke brugt", clock.today() + timedelta(days=30))
     auth.login("ole@example.dk")
     assert client.get(f"/forening/sager/{case.id}/afrapportering").status_code == 404
     assert client.post(f"/forening/sager/{case.id}/afrapportering", data=_form(),
@@ -93,5 +94,26 @@ def test_caseworker_reviews_asks_for_more_and_claims_money_back(world, client, a
                 data={"amount": "1.500", "reason": "Ubrugt", "due_on": "01.01.2099"})
     assert db.session.scalars(db.select(RepaymentClaim)).one().amount == 1_500
     client.post(f"/afrapporteringer/sager/{case.id}/handling", data={"action": "approve_report", "version": version})
+    db.session.expire_all()
+    assert db.session.get(Case, case.id).state == "closed"
+
+
+def test_a_lost_race_on_the_report_says_what_the_colleague_did(world, client, auth, factory):
+    """Two caseworkers review one report: the slower one sees who approved it, and nothing more happens."""
+    case = world.report_due()
+    auth.login("karen@example.dk")
+    client.post(f"/forening/sager/{case.id}/afrapportering", data=_form(), content_type="multipart/form-data")
+    auth.logout()
+    colleague = factory.user("caseworker", email="lone@kommune.dk", name="Lone Lund")
+    db.session.commit()
+    auth.login("mette@kommune.dk")
+    page = client.get(f"/afrapporteringer/sager/{case.id}").get_data(as_text=True)
+    seen = int(page.split('name="seen" value="')[1].split('"')[0])
+    version = db.session.get(Case, case.id).version
+    reporting.review(case.id, "approve_report", colleague, expected_version=version)
+    body = client.post(f"/afrapporteringer/sager/{case.id}/handling", follow_redirects=True,
+                       data={"action": "request_more_report", "version": version, "seen": seen,
+                             "comment": "Send kvitteringerne"}).get_data(as_text=True)
+    assert "ændret af en anden" in body and "Lone Lund" in body and "Godkend afrapportering" in body
     db.session.expire_all()
     assert db.session.get(Case, case.id).state == "closed"

@@ -1,4 +1,4 @@
-"""Read the POST forms out of a rendered page, the way a browser (or an attacker) sees them."""
+"""Read the POST (and GET) forms out of a rendered page, the way a browser (or an attacker) sees them."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
@@ -23,16 +23,17 @@ class Form:
 
 
 class _Parser(HTMLParser):
-    def __init__(self, page_url: str) -> None:
+    def __init__(self, page_url: str, method: str = "post") -> None:
         super().__init__(convert_charrefs=True)
         self.page_url = page_url
+        self.method = method
         self.forms: list[Form] = []
         self._form: Form | None = None
         self._select: Field | None = None
 
     def handle_starttag(self, tag: str, attrs: list) -> None:
         a = {k: (v or "") for k, v in attrs}
-        if tag == "form" and a.get("method", "get").lower() == "post":
+        if tag == "form" and a.get("method", "get").lower() == self.method:
             self._form = Form(action=a.get("action") or self.page_url)
         if self._form is None or not a.get("name"):
             if tag == "option" and self._select is not None:
@@ -59,5 +60,12 @@ class _Parser(HTMLParser):
 def post_forms(html: str, page_url: str) -> list[Form]:
     """Every <form method="post"> on the page with its named fields."""
     parser = _Parser(page_url)
+    parser.feed(html)
+    return parser.forms
+
+
+def get_forms(html: str, page_url: str) -> list[Form]:
+    """Every <form method="get"> (search and filter forms) on the page with its named fields."""
+    parser = _Parser(page_url, "get")
     parser.feed(html)
     return parser.forms

@@ -40,11 +40,12 @@ def with_embedded_file() -> bytes:
     return _written(writer)
 
 
-def object_stream_pdf(action: bytes | None) -> bytes:
+def object_stream_pdf(action: bytes | None, padding: int = 0) -> bytes:
     """A PDF 1.5 whose every dictionary sits in a Flate-compressed object stream, found by an xref stream.
 
     With `action` (a dictionary's source), the catalog's /OpenAction points at it; nothing of it is
-    visible in the raw bytes.
+    visible in the raw bytes. With `padding`, the object stream inflates to that many more bytes of
+    spaces (harmless to a reader, a decompression bomb for one that inflates it all).
     """
     open_action = b" /OpenAction 4 0 R" if action else b""
     inner = [b"<< /Type /Catalog /Pages 2 0 R" + open_action + b" >>",
@@ -56,7 +57,11 @@ def object_stream_pdf(action: bytes | None) -> bytes:
         header += b"%d %d " % (number, offset)
         body += obj + b"\n"
         offset += len(obj) + 1
-    packed = zlib.compress(header + body)
+    packer = zlib.compressobj(9)
+    packed = packer.compress(header + body)
+    for _ in range(padding // (1 << 20)):
+        packed += packer.compress(b" " * (1 << 20))
+    packed += packer.flush()
     out = bytearray(b"%PDF-1.5\n%\xe2\xe3\xcf\xd3\n")
     objstm_at = len(out)
     out += (b"5 0 obj\n<< /Type /ObjStm /N 4 /First %d /Filter /FlateDecode /Length %d >>\nstream\n"

@@ -60,14 +60,15 @@ RULES: dict[str, dict] = {
     # a logged-in user is sent home, or may switch two-factor on. The security page is everyone's own.
     "auth.two_factor": rule(visitor=LOGIN), "auth.two_factor_setup": rule(visitor=LOGIN),
     "auth.security": LOGGED_IN, "auth.security_recovery_codes": LOGGED_IN, "auth.security_disable": LOGGED_IN,
+    "auth.security_log_out_everywhere": LOGGED_IN, "auth.two_factor_enrol": TOKEN,
     # The association's portal
     "portal.home": MEMBERS, "portal.register": MEMBERS, "portal.invitation": TOKEN,
     # Accepting an invitation meant for someone else's e-mail is refused inside the view with a message.
     "portal.accept_invitation": MEMBERS,
     "portal.association": OWN, "portal.board_page": OWN, "portal.declaration": OWN, "portal.leave": OWN,
-    "portal.request_approval": OWN, "portal.cancel_invitation": OWN, "portal.invite": OWN,
+    "portal.request_approval": OWN, "portal.cancel_invitation": OWN, "portal.answer_claim": OWN, "portal.invite": OWN,
     "portal.remove_member": OWN, "portal.change_role": OWN, "portal.document": OWN, "portal.case": OWN,
-    "portal.case_action": OWN, "portal.case_reply": OWN,
+    "portal.case_action": OWN, "portal.case_reply": OWN, "portal.letter": OWN,
     "applying.start": MEMBERS, "applying.resume": OWN, "applying.submit": OWN, "applying.receipt": OWN,
     "applying.receipt_pdf": OWN, "applying.summary": OWN, "applying.step": OWN,
     "reporting.member_list": MEMBERS, "reporting.member_report": OWN, "reporting.member_letter": OWN,
@@ -77,6 +78,7 @@ RULES: dict[str, dict] = {
     "premises.wishes": OWN, "premises.submit_wishes": OWN,
     # The caseworker's workspace
     "staff.home": CASEWORK, "staff.document": ALL_STAFF, "staff.case": ALL_STAFF, "staff.case_action": ALL_STAFF,
+    "staff.decision_preview": ALL_STAFF, "staff.decision_preview_pdf": ALL_STAFF,
     "staff.declare_conflict": ALL_STAFF, "staff.add_note": CASEWORK, "staff.request_information": CASEWORK,
     "staff.confirm_hearing": CASEWORK, "staff.assign": CASEWORK, "staff.save_assessment": CASEWORK,
     "staff.committee_home": staff("committee_member", "administrator"),
@@ -85,7 +87,7 @@ RULES: dict[str, dict] = {
     "reporting.staff_action": CASEWORK, "reporting.create_claim": CASEWORK,
     "payouts.home": CASEWORK, "payouts.create_batch": CASEWORK, "payouts.batch": CASEWORK,
     "payouts.change_batch": CASEWORK, "payouts.manual_file": CASEWORK, "payouts.payment_file": CASEWORK,
-    "payouts.create_plans": CASEWORK,
+    "payouts.create_plans": CASEWORK, "payouts.answer_batch": CASEWORK,
     "indicators.dashboard": ALL_STAFF, "indicators.export": ALL_STAFF,
     "premises.rounds": CASEWORK, "premises.round_page": MEETINGS, "premises.allocate": CASEWORK,
     "premises.publish": CASEWORK, "premises.to_committee": CASEWORK, "premises.requests": CASEWORK,
@@ -93,17 +95,17 @@ RULES: dict[str, dict] = {
     # The committee
     "committee.meetings_index": MEETINGS, "committee.meeting": MEETINGS, "committee.minutes": MEETINGS,
     "committee.create_meeting": CASEWORK, "committee.add_cases": CASEWORK, "committee.remove_case": CASEWORK,
-    "committee.correct_decision": CASEWORK, "committee.case_decisions": CASEWORK,
+    "committee.correct_decision": CASEWORK, "committee.case_decisions": CASEWORK, "committee.answer_correction": CASEWORK,
     "committee.close": COMMITTEE, "committee.record": COMMITTEE, "committee.declare_conflict": COMMITTEE,
     # Read log and the case file (partsaktindsigt)
     "privacy.association_reads": OWN, "privacy.my_reads": LOGGED_IN, "privacy.case_reads": CASEWORK,
     "privacy.staff_export": CASEWORK, "privacy.member_export": OWN,
     # Personal data (GDPR): own data for everyone; an association's export for its chair and caseworkers
-    "personal_data.mine": LOGGED_IN, "personal_data.export_mine": LOGGED_IN,
-    "personal_data.export_association": rule(LOGIN, OK, NOT_FOUND, OK, FORBIDDEN, OK),
-    "personal_data.export_association_lookup": CASEWORK, "personal_data.export_user_lookup": ADMIN,
-    "personal_data.delete_account": MEMBERS, "personal_data.retention_rules": ADMIN,
-    "personal_data.run_retention": ADMIN,
+    "privacy.mine": LOGGED_IN, "privacy.export_mine": LOGGED_IN,
+    "privacy.export_association": rule(LOGIN, OK, NOT_FOUND, OK, FORBIDDEN, OK),
+    "privacy.export_association_lookup": CASEWORK, "privacy.export_user_lookup": ADMIN,
+    "privacy.delete_account": MEMBERS, "privacy.retention_rules": ADMIN,
+    "privacy.run_retention": ADMIN,
     # Administration
     "notices_admin.index": ADMIN, "notices_admin.retry": ADMIN, "admin.user_reset_two_factor": ADMIN,
     "premises.admin_home": ADMIN, "premises.space_form": ADMIN, "premises.space_hours": ADMIN,
@@ -116,19 +118,22 @@ RULES.update({endpoint: ADMIN for endpoint in (
     "admin.pool_publish", "admin.form_builder", "admin.form_version_action", "admin.form_add_field",
     "admin.form_edit_field", "admin.form_field_action", "admin.form_preview", "admin.form_start_draft",
     "admin.form_add_step", "admin.form_edit_step", "admin.form_step_action", "admin.questions", "admin.pool_new",
-    "admin.committees", "admin.committee_edit")})
+    "admin.committees", "admin.committee_edit", "admin.legal_bases", "admin.legal_basis_edit")})
 
 # Which of A's objects a route's <case_id> means, where the decided case is not the natural one.
 CASE_FOR = {"applying.resume": "draft_case_id", "applying.submit": "draft_case_id", "applying.summary": "draft_case_id",
             "applying.step": "draft_case_id", "premises.review": "booking_case_id",
             "premises.confirm_hearing": "booking_case_id"}
 # Which token a route's <token> is: each route gets a valid one of its own kind.
-TOKEN_FOR = {"auth.confirm": "confirm_token", "auth.reset": "reset_token", "premises.feed": "feed_token",
+TOKEN_FOR = {"auth.confirm": "confirm_token", "auth.reset": "reset_token", "auth.two_factor_enrol": "enrol_token",
+             "premises.feed": "feed_token",
              "portal.invitation": "token", "portal.accept_invitation": "token"}
 # Requests that change who the user is to A run last in a role's round, in this order. Accepting an
-# invitation is open to whoever holds the link (it was sent to the invitee's inbox; people often log in with
-# another address than the board used), so B's member joins A there: nothing after it tests B against A.
-RUN_LAST = ("admin.criterion_delete", "portal.remove_member", "portal.change_role", "admin.user_active", "portal.leave",
+# invitation with another address than the invited one only asks A's chair to confirm (B's member does not
+# join A by holding the link); it still runs late, as it changes the invitation.
+# Using an enrolment link opens set-up in the session for the link's user, so it runs after the set-up page.
+RUN_LAST = ("auth.two_factor_enrol", "admin.criterion_delete", "portal.remove_member", "portal.change_role",
+            "admin.user_active", "portal.leave",
             "portal.accept_invitation", "auth.logout")
 CHOICE = {"what": None, "step": None, "fmt": None}  # <any(...)> arguments: the first choice
 
@@ -198,6 +203,11 @@ def test_rules_agree_with_the_views_declared_roles(app):
 
 @pytest.mark.parametrize("role", ROLES)
 def test_access_matrix(app, client, auth, role):
+    check_access_matrix(app, client, auth, role)
+
+
+def check_access_matrix(app: Flask, client, auth, role: str) -> None:
+    """Visit every route as `role` in a new demo world; fail listing every answer that breaks its rule."""
     world = build_world()
     world["booking_case_id"] = _booking_case(world["booking_id"])
     if role != "visitor":
@@ -219,3 +229,64 @@ def _booking_case(booking_id: int) -> int:
     from app.extensions import db
     from app.models.premises import Booking
     return db.session.get(Booking, booking_id).case_id
+
+
+# Paths no route can mean, aimed at the database: a NUL byte (PostgreSQL refuses it in text), an id no
+# integer column holds, bytes that are not UTF-8, a control character. Every one is 404 for every role,
+# on SQLite and on PostgreSQL (this file runs in both passes).
+HOSTILE_SEGMENTS = {"nul": "a%00", "nul_only": "%00", "not_utf8": "%ff%fe", "control": "a%0d%0ab"}
+HOSTILE_IDS = {"overlong_id": "9" * 30, "int_overflow": str(2 ** 31), "bigint_overflow": str(2 ** 63)}
+
+
+def _hostile_url(r, world: dict, name: str, segment: str) -> str:
+    """The route's URL for A's objects, with argument `name` replaced by `segment` (already percent-encoded)."""
+    url = _url(r, world)
+    good = _url_value(r, world, name)
+    head, _, tail = r.rule.partition(f"<{_spec(r, name)}>")
+    before = _url_text(head, r, world)
+    return before + segment + url[len(before) + len(str(good)):] if url.startswith(before) else url
+
+
+def _url_value(r, world: dict, name: str) -> object:
+    converter = r._converters[name]
+    if getattr(converter, "items", None):
+        return sorted(converter.items)[0]
+    if name == "token":
+        return world[TOKEN_FOR[r.endpoint]]
+    if name == "meeting_id" and r.endpoint == "committee.minutes":
+        return world["minutes_meeting_id"]
+    if name == "case_id":
+        return world[CASE_FOR.get(r.endpoint, "case_id")]
+    return world[name]
+
+
+def _url_text(part: str, r, world: dict) -> str:
+    for other in r._converters:
+        part = part.replace(f"<{_spec(r, other)}>", str(_url_value(r, world, other)))
+    return part
+
+
+@pytest.mark.parametrize("role", ["visitor", "member_a", "administrator"])
+def test_hostile_paths_are_not_found_for_every_route(app, client, auth, role):
+    world = build_world()
+    world["booking_case_id"] = _booking_case(world["booking_id"])
+    if role != "visitor":
+        auth.login(LOGINS[role], PASSWORD)
+    wrong = []
+    for endpoint, method, r in _requests(app):
+        if method != "GET" or endpoint in RUN_LAST or not r._converters:
+            continue
+        for name in r._converters:
+            numeric = type(r._converters[name]).__name__.endswith("IntegerConverter")
+            for kind, segment in (HOSTILE_SEGMENTS | HOSTILE_IDS if numeric else HOSTILE_SEGMENTS).items():
+                url = _hostile_url(r, world, name, segment)
+                resp = client.get(url)
+                if resp.status_code != 404:
+                    wrong.append(f"GET {url} ({endpoint}, {kind}): {resp.status_code}")
+    assert not wrong, "\n".join(wrong)
+
+
+@pytest.mark.parametrize("url", ["/puljer/a%00", "/puljer/%00", "/%00", "/konto/log-ind%00", "/puljer/%ff",
+                                 "/static/app.js%00", "/static/%ff"])
+def test_a_nul_byte_or_broken_utf8_in_a_path_is_not_found(client, url):
+    assert client.get(url).status_code == 404

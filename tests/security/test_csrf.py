@@ -5,10 +5,10 @@ The routes come from the URL map, so a route added later is covered without touc
 from __future__ import annotations
 
 import re
-import shutil
 
 import pytest
 import sqlalchemy as sa
+from werkzeug.routing import FloatConverter, IntegerConverter
 
 from config import TestingConfig
 
@@ -25,12 +25,8 @@ def csrf_app(database_template, tmp_path):
     from app import create_app
     from app.demo import seed
     from app.extensions import db
-    from tests.conftest import PG_URL, _truncate_all
-    uri = database_template
-    if not PG_URL:
-        shutil.copyfile(database_template, tmp_path / "csrf.sqlite")
-        uri = f"sqlite:///{tmp_path / 'csrf.sqlite'}"
-    app = create_app(TestingConfig, SQLALCHEMY_DATABASE_URI=uri, WTF_CSRF_ENABLED=True,
+    from tests.conftest import own_database, release_database
+    app = create_app(TestingConfig, SQLALCHEMY_DATABASE_URI=own_database(database_template, tmp_path, "csrf"), WTF_CSRF_ENABLED=True,
                      RATELIMIT_ENABLED=False, TWO_FACTOR_REQUIRED=False, MAIL_LOG_PATH=str(tmp_path / "mail.log"),
                      UPLOAD_FOLDER=str(tmp_path / "files"))
     with app.app_context():
@@ -38,10 +34,7 @@ def csrf_app(database_template, tmp_path):
     # No app context is held while the clients make requests: each request gets its own `g` (and user).
     yield app
     with app.app_context():
-        if PG_URL:
-            _truncate_all(db)
-        db.session.remove()
-        db.engine.dispose()
+        release_database(db)
 
 
 def _token(client, path: str = "/konto/log-ind") -> str:
@@ -67,7 +60,7 @@ def _row_counts(app) -> dict[str, int]:
 def _sample_value(converter) -> object:
     if hasattr(converter, "items"):  # any(a, b): the first allowed word
         return sorted(converter.items)[0]
-    return 1 if type(converter).__name__ in ("IntegerConverter", "FloatConverter") else "x"
+    return 1 if isinstance(converter, (IntegerConverter, FloatConverter)) else "x"
 
 
 def _sample_url(rule) -> str:

@@ -12,7 +12,9 @@ import pytest
 from hypothesis import HealthCheck, Phase, given, settings, strategies as st
 
 from app.extensions import db
-from tests.security.html_forms import Form, post_forms
+from urllib.parse import urlencode
+
+from tests.security.html_forms import Form, get_forms, post_forms
 from tests.security.test_access_matrix import OK, RULES, RUN_LAST, _requests, _url
 from tests.security.world import LOGINS, PASSWORD, build_world
 
@@ -136,3 +138,37 @@ def test_the_parser_reads_fields(app):
                                                        ("body", "textarea"), ("pool", "select"),
                                                        ("file", "file"), ("go", "button")]
     assert form.fields[3].options == ["1"]
+
+
+# Query values aimed at the database: a NUL byte (PostgreSQL refuses it in text), numbers no integer column
+# holds, and text that was not UTF-8. Sent to every search and filter form and to every page.
+HOSTILE_QUERY = ["a\x00b", "9" * 30, str(2 ** 31), str(2 ** 63), "-" + "9" * 30]
+
+
+@pytest.mark.parametrize("role", ["visitor", "member_a", "caseworker", "administrator"])
+def test_hostile_query_strings_on_every_page(app, client, auth, role):
+    world = build_world()
+    from tests.security.test_access_matrix import _booking_case
+    world["booking_case_id"] = _booking_case(world["booking_id"])
+    if role != "visitor":
+        auth.login(LOGINS[role], PASSWORD)
+    wrong, filters = [], 0
+    for url in _pages(app, role, world):
+        resp = client.get(url + "?q=a%00b")
+        if resp.status_code != 400:
+            wrong.append(f"GET {url}?q=a%00b: {resp.status_code}")
+        resp = client.get(url + "?q=%ff%fe")
+        if resp.status_code >= 500:
+            wrong.append(f"GET {url}?q=%ff%fe: {resp.status_code}")
+        page = client.get(url)
+        if page.status_code != 200 or not page.content_type.startswith("text/html"):
+            continue
+        for form in get_forms(page.get_data(as_text=True), url):
+            filters += 1
+            for value in HOSTILE_QUERY:
+                query = urlencode({f.name: value for f in form.fields if f.kind != "button"})
+                resp = client.get(f"{form.action.split('?')[0]}?{query}")
+                if resp.status_code >= 500:
+                    wrong.append(f"GET {form.action}?{query}: {resp.status_code}")
+    assert not wrong, "\n".join(wrong)
+    assert filters or role == "visitor"

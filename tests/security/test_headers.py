@@ -86,3 +86,41 @@ def test_templates_have_no_inline_code(path):
     text = path.read_text(encoding="utf-8")
     found = [what for pattern, what in INLINE if pattern.search(text)]
     assert not found, f"{path.name}: {found} (the Content Security Policy blocks it; use app/static/)"
+
+
+def _no_store(resp) -> bool:
+    return "no-store" in resp.headers.get("Cache-Control", "")
+
+
+def test_pages_with_personal_data_are_not_stored_by_any_cache(app, auth, factory):
+    from app.extensions import db
+    member = factory.user(email="m@example.dk")
+    association = factory.association(members=(member,))
+    doc = factory.document(association=association, data=b"%PDF-1.4\n%%EOF\n", content_type="application/pdf",
+                           filename="a.pdf")
+    db.session.commit()
+    client = auth._client
+    assert _no_store(client.get("/konto/log-ind"))  # sets the session cookie (the form's CSRF token)
+    assert not _no_store(client.get("/static/app.js"))
+    auth.login(member.email)
+    for path in ("/", "/forening/", f"/forening/dokumenter/{doc.id}", "/findes-ikke", "/privatliv/"):
+        resp = client.get(path)
+        assert "no-store" in resp.headers["Cache-Control"], (path, resp.status_code, resp.headers.get("Cache-Control"))
+    static = client.get("/static/app.js")  # static files keep caching, also for a logged-in user
+    assert static.status_code == 200 and not _no_store(static)
+
+
+def test_a_token_link_is_not_stored(client):
+    assert _no_store(client.get("/konto/ny-adgangskode/not-a-valid-token"))
+
+
+def test_csv_downloads_name_their_charset_once(client, auth):
+    from tests.security.world import LOGINS, PASSWORD, build_world
+    world = build_world()
+    auth.login(LOGINS["caseworker"], PASSWORD)
+    for path in ("/indikatorer/eksport.csv", f"/udbetalinger/bunker/{world['batch_id']}/udbetaling.csv",
+                 f"/udbetalinger/bunker/{world['batch_id']}/manuel.csv"):
+        resp = client.get(path)
+        assert resp.status_code == 200, path
+        assert resp.headers["Content-Type"] == "text/csv; charset=utf-8", path
+        assert "no-store" in resp.headers["Cache-Control"], path

@@ -5,7 +5,7 @@ import pytest
 
 from app.extensions import db
 from app.models import User
-from app.services.password_policy import problem
+from app.services.accounts.password_policy import problem
 
 GOOD = "en-god-adgangskode-42"
 
@@ -66,8 +66,8 @@ def test_signup_form_shows_the_message_next_to_the_field(client, password, messa
 
 
 def test_reset_form_checks_against_the_accounts_own_name(client, factory):
-    from app.services.tokens import make_token
-    from app.services.accounts import password_fingerprint
+    from app.services.accounts.tokens import make_token
+    from app.services.accounts.accounts import password_fingerprint
     user = factory.user(email="ole.berg@example.dk", name="Ole Berg")
     db.session.commit()
     token = make_token("reset", {"uid": user.id, "fp": password_fingerprint(user)})

@@ -1,12 +1,11 @@
 """Session time-outs through real requests: idle log-out, activity refresh, absolute lifetime, cookie flags."""
 from __future__ import annotations
 
-import time
 from datetime import timedelta
 
 import pytest
 
-from app import create_app
+from app import clock, create_app
 from app.extensions import db
 from app.security import LOGIN_AT, SEEN_AT
 from config import ProductionConfig, TestingConfig, settings_from_env
@@ -21,7 +20,7 @@ def member(factory):
 
 def _age(client, key: str, seconds: int) -> None:
     with client.session_transaction() as session:
-        session[key] = int(time.time()) - seconds
+        session[key] = int(clock.timestamp()) - seconds
 
 
 def _logged_in(client, member) -> None:
@@ -46,7 +45,7 @@ def test_activity_keeps_the_session_alive(client, member):
     _age(client, SEEN_AT, 29 * 60)
     assert client.get("/forening/").status_code == 200
     with client.session_transaction() as session:
-        assert int(time.time()) - session[SEEN_AT] < 5  # the request counted as activity
+        assert int(clock.timestamp()) - session[SEEN_AT] < 5  # the request counted as activity
     _age(client, SEEN_AT, 29 * 60)  # 29 more minutes: 58 since log-in, but never 30 idle
     assert client.get("/forening/").status_code == 200
 

@@ -2,6 +2,9 @@
 from __future__ import annotations
 
 import io
+import struct
+import tracemalloc
+import zipfile
 import zlib
 
 import pytest
@@ -10,7 +13,7 @@ from werkzeug.datastructures import FileStorage
 
 from app.extensions import db
 from app.models import Document
-from app.services import antivirus, attachments, files, pdf_safety
+from app.services.files import antivirus, attachments, storage as files, pdf_safety
 from tests.portal.conftest import asking_case, world  # noqa: F401  (fixtures)
 from tests.security import pdfs
 
@@ -218,7 +221,7 @@ def test_default_scanner_is_noop_and_a_wrong_setting_is_a_clear_error(app):
     assert isinstance(antivirus.configured_scanner(), antivirus.NoopScanner)
     assert antivirus.problem(EICAR, "x.txt") is None
     with pytest.raises(RuntimeError, match="ANTIVIRUS_SCANNER"):
-        antivirus.load("app.services.antivirus:FindesIkke")
+        antivirus.load("app.services.files.antivirus:FindesIkke")
 
 
 def test_dangerous_pdf_through_the_reply_form_shows_the_message(app, client, auth, world, asking_case):
@@ -233,5 +236,101 @@ def test_dangerous_pdf_through_the_reply_form_shows_the_message(app, client, aut
 
 def test_inflating_is_capped():
     bomb = zlib.compress(b"\x00" * (pdf_safety.MAX_INFLATED + 10))
-    with pytest.raises(pdf_safety._Unreadable):
+    with pytest.raises(pdf_safety._TooLarge):
         pdf_safety._inflate(bomb)
+
+
+# --- decompression bombs: every inflation has a hard limit --------------------------------------------
+
+DOCX_TYPES = (b'<?xml version="1.0"?><Types><Override PartName="/word/document.xml" ContentType="application/'
+              b'vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml"/></Types>')
+
+
+def _zip(members: dict[str, bytes | int]) -> bytes:
+    """A ZIP written as a stream; an int member is that many zero bytes (never held in memory)."""
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED, compresslevel=9) as archive:
+        for name, content in members.items():
+            with archive.open(name, "w", force_zip64=True) as member:
+                if isinstance(content, bytes):
+                    member.write(content)
+                    continue
+                block = b"\x00" * (1 << 20)
+                for _ in range(content // len(block)):
+                    member.write(block)
+    return out.getvalue()
+
+
+@pytest.fixture(scope="module")
+def docx_bomb() -> bytes:
+    """The finding: a 400 KB upload whose [Content_Types].xml inflates to 400 MB."""
+    return _zip({"[Content_Types].xml": 400 * (1 << 20), "word/document.xml": b"<w/>"})
+
+
+def test_a_zip_bomb_is_refused_without_inflating_it(app, docx_bomb):
+    assert len(docx_bomb) < 1_000_000
+    tracemalloc.start()
+    try:
+        with pytest.raises(attachments.AttachmentRejected) as info:
+            attachments.check(_upload(docx_bomb, "ansøgning.docx"))
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    assert "fylder alt for meget, når den pakkes ud" in str(info.value.message)
+    assert peak < 16 * 1024 * 1024  # it was 800 MB
+
+
+@pytest.mark.parametrize("members", [
+    {"[Content_Types].xml": DOCX_TYPES, "word/media/big.bin": 70 * (1 << 20)},  # a member beyond the limit
+    {"[Content_Types].xml": DOCX_TYPES, **{f"word/part{i}.xml": 20 * (1 << 20) for i in range(7)}},  # in all
+    {"[Content_Types].xml": DOCX_TYPES, **{f"word/{i}.xml": b"<w/>" for i in range(5_001)}},  # members
+], ids=["member", "total", "count"])
+def test_every_zip_limit_holds(app, members):
+    with pytest.raises(attachments.AttachmentRejected) as info:
+        attachments.check(_upload(_zip(members), "ansøgning.docx"))
+    assert "fylder alt for meget" in str(info.value.message)
+
+
+def test_a_real_office_file_passes_the_limits(app):
+    checked = attachments.check(_upload(_zip({"[Content_Types].xml": DOCX_TYPES,
+                                              "word/document.xml": b"<w:p>tekst</w:p>" * 5000}), "a.docx"))
+    assert checked.content_type.endswith("wordprocessingml.document") and checked.filename == "a.docx"
+
+
+def test_a_zip_bomb_through_the_reply_form_shows_the_message(app, client, auth, world, asking_case, docx_bomb):
+    auth.login("karen@example.dk")
+    resp = client.post(f"/forening/sager/{asking_case.id}/svar", content_type="multipart/form-data", data={
+        "text": "Budget vedhæftet.", "version": str(asking_case.version),
+        "files": [(io.BytesIO(docx_bomb), "budget.docx")]})
+    body = resp.get_data(as_text=True)
+    assert resp.status_code == 200 and "fylder alt for meget, når den pakkes ud" in body and "Budget vedhæftet." in body
+    assert _documents() == 0
+
+
+def test_a_pdf_bomb_is_refused(app):
+    bomb = pdfs.object_stream_pdf(None, padding=pdf_safety.MAX_INFLATED + (1 << 20))
+    assert len(bomb) < 1_000_000
+    with pytest.raises(attachments.AttachmentRejected) as info:
+        attachments.check(_upload(bomb, "regnskab.pdf"))
+    assert "PDF-filen fylder alt for meget" in str(info.value.message)
+
+
+def test_pdf_object_streams_share_one_inflation_budget():
+    stream = zlib.compress(b" " * (40 * (1 << 20)))
+    one = b"1 0 obj\n<< /Type /ObjStm /Filter /FlateDecode >>\nstream\n" + stream + b"\nendstream\nendobj\n"
+    pdf_safety.raw_names(b"%PDF-1.5\n" + one)  # 40 MB: within the limit
+    with pytest.raises(pdf_safety._TooLarge):
+        pdf_safety.raw_names(b"%PDF-1.5\n" + one * 3)  # 120 MB in all
+
+
+def _png_header_only(width: int, height: int) -> bytes:
+    def chunk(kind: bytes, body: bytes) -> bytes:
+        return struct.pack(">I", len(body)) + kind + body + struct.pack(">I", zlib.crc32(kind + body))
+    return (b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", struct.pack(">IIBBBBB", width, height, 8, 0, 0, 0, 0))
+            + chunk(b"IDAT", zlib.compress(b"\x00" * 1000)) + chunk(b"IEND", b""))
+
+
+def test_an_image_of_too_many_pixels_is_refused_before_it_is_decoded(app):
+    with pytest.raises(attachments.AttachmentRejected) as info:
+        attachments.check(_upload(_png_header_only(30_000, 30_000), "kort.png"))  # 900 megapixels, 100 bytes
+    assert "Billedet kan ikke læses" in str(info.value.message)

@@ -5,12 +5,13 @@ A is Boldklubben Nordstjernen (forening@demo.dk is its chair), B the demo's seco
 """
 from __future__ import annotations
 
-from datetime import date, datetime, time, timedelta
+from datetime import date, time, timedelta
 
+from app import clock
 from app.extensions import db
-from app.models import (Association, Case, Decision, Document, Membership, Pool,
+from app.models import (Association, Case, Decision, Document, LegalBasis, Membership, Pool,
                         User)
-from app.services.unit_of_work import commit
+
 
 PASSWORD = "demo-adgangskode"
 LOGINS = {
@@ -31,13 +32,14 @@ def _one(stmt):
 def _a_case_at_meeting(a: Association, caseworker: User):
     """A's 'Pigefodbold' case, taken to the committee and put on the demo meeting's agenda."""
     from app.models.meeting import AgendaItem, Meeting
-    from app.services import assessment as assessment_service
-    from app.services import hearing, meetings, transitions
+    from app.services.cases import assessment as assessment_service
+    from app.services.cases import hearing, transitions
+    from app.services.committee import meetings
     case = _one(db.select(Case).where(Case.association_id == a.id, Case.title == "Pigefodbold for 10-12-årige"))
     pool = db.session.get(Pool, case.pool_id)
     case.assignee_id = caseworker.id
     pool.delegation_limit = 1_000  # above the delegation: the committee decides
-    commit()
+    db.session.commit()  # test set-up, outside any use case
     transitions.perform(case.id, "start_assessment", caseworker)
     scores = {c.id: assessment_service.ScoreInput(3, "") for c in pool.criteria}
     assessment_service.save_assessment(case.id, caseworker, scores, 4_000, "Vi indstiller det ansøgte beløb.")
@@ -53,14 +55,14 @@ def _a_case_at_meeting(a: Association, caseworker: User):
 def _closed_meeting(committee_id: int, caseworker: User) -> int:
     """A closed meeting with minutes: the demo's two other committee cases moved onto it and granted."""
     from app.models.meeting import AgendaItem, Meeting
-    from app.services import decisions, meetings
+    from app.services.committee import decisions, meetings
     chair = _one(db.select(User).where(User.email == "formand.kfu@demo.dk"))
-    demo_meeting = _one(db.select(Meeting).where(Meeting.committee_id == committee_id))
+    demo_meeting = _one(db.select(Meeting).where(Meeting.committee_id == committee_id, Meeting.status == "planned"))
     others = db.session.scalars(db.select(AgendaItem).where(AgendaItem.meeting_id == demo_meeting.id)).all()
     case_ids = [item.case_id for item in others]
     for item in others:
         meetings.remove_from_agenda(demo_meeting.id, item.id, caseworker)
-    meeting = meetings.create_meeting(committee_id, date.today() - timedelta(days=1), "Ekstraordinært møde",
+    meeting = meetings.create_meeting(committee_id, clock.today() - timedelta(days=1), "Ekstraordinært møde",
                                       "Rådhuset", caseworker)
     meetings.add_to_agenda(meeting.id, case_ids, caseworker)
     for item in db.session.scalars(db.select(AgendaItem).where(AgendaItem.meeting_id == meeting.id)).all():
@@ -70,13 +72,18 @@ def _closed_meeting(committee_id: int, caseworker: User) -> int:
 
 
 def _a_booking(a: Association, chair: User, caseworker: User):
-    """An approved booking by A for the first bookable room, three weeks from now."""
+    """An approved booking by A for the first bookable room, on the first open Wednesday three weeks or more
+    from now (the room closes for Christmas; from eight weeks on the seasonal round has the dates)."""
     from app.models.premises import Booking, Space
-    from app.services import bookings, transitions
+    from app.services.premises import bookings
+    from app.services.cases import transitions
     space = _one(db.select(Space).where(Space.name.like("%Mødelokale%")).order_by(Space.id))
-    data = bookings.RequestInput(space_id=space.id, association_id=a.id, purpose="Bestyrelsesmøde", participants=8,
-                                 age_group="children_youth", first_day=_wednesday(weeks_ahead=3),
-                                 start_time=time(17, 0), end_time=time(18, 0), take_free=True)
+    for weeks in range(3, 8):
+        data = bookings.RequestInput(space_id=space.id, association_id=a.id, purpose="Bestyrelsesmøde", participants=8,
+                                     age_group="children_youth", first_day=_wednesday(weeks_ahead=weeks),
+                                     start_time=time(17, 0), end_time=time(18, 0), take_free=True)
+        if not bookings.check_request(space, a, data).problems:
+            break
     case = bookings.request_booking(chair, data)
     if case.state == "requested":
         transitions.perform(case.id, "approve", caseworker)
@@ -85,20 +92,33 @@ def _a_booking(a: Association, chair: User, caseworker: User):
 
 
 def _wednesday(weeks_ahead: int) -> date:
-    today = date.today()
+    today = clock.today()
     return today + timedelta(days=(2 - today.weekday()) % 7 + 7 * weeks_ahead)
 
 
 def _a_wish(a: Association, chair: User) -> int:
     """A pending wish of A in the demo's open seasonal round."""
     from app.models.premises import AllocationRound, AllocationWish, Space
-    from app.services import allocation
-    rnd = _one(db.select(AllocationRound).order_by(AllocationRound.id))
+    from app.services.premises import allocation
+    today = clock.today()
+    rnd = _one(db.select(AllocationRound).where(AllocationRound.status == "open", AllocationRound.opens_on <= today,
+                                                AllocationRound.closes_on >= today))
     space = _one(db.select(Space).where(Space.name.like("%Mødelokale%")).order_by(Space.id))
     allocation.add_wish(rnd, a, chair, allocation.WishInput(
         space_id=space.id, weekday=4, start_time=time(17, 0), end_time=time(18, 0), participants=8,
         age_group="children_youth", for_disabled=False))
     return _one(db.select(AllocationWish.id).where(AllocationWish.association_id == a.id))
+
+
+def _a_proposed_correction(case: Case, caseworker: User) -> int:
+    """A correction of the decided case's amount waiting for a second caseworker (to-mandsregel)."""
+    from app.models import MoneyApproval
+    decision_id = _one(db.select(Decision.id).where(Decision.case_id == case.id))
+    proposal = MoneyApproval(kind="correction", case_id=case.id, decision_id=decision_id, amount=1_000,
+                             note="Beløbet var skrevet forkert.", proposed_by_id=caseworker.id)
+    db.session.add(proposal)
+    db.session.commit()
+    return proposal.id
 
 
 def build_world() -> dict:
@@ -112,9 +132,11 @@ def build_world() -> dict:
     from app.models.form import FormField, FormStep, FormVersion
     from app.models.pool import PoolCriterion
     from app.models.report import RepaymentClaim
-    from app.services import invitations, premises, repayment
-    from app.services.accounts import password_fingerprint
-    from app.services.tokens import make_token
+    from app.services.associations import board as invitations
+    from app.services.premises import catalogue as premises
+    from app.services.money import repayment
+    from app.services.accounts.accounts import password_fingerprint
+    from app.services.accounts.tokens import make_token
     seed()
     a = _one(db.select(Association).order_by(Association.id))
     chair = _one(db.select(User).where(User.email == LOGINS["member_a"]))
@@ -124,7 +146,7 @@ def build_world() -> dict:
     invitation = invitations.invite(a, chair, "ny.i.bestyrelsen@example.dk")
     decided = _one(db.select(Case).where(Case.association_id == a.id, Case.title == "Fodboldskole i sommerferien"))
     claim = repayment.create_claim(decided.id, caseworker, 1_000, "Aktiviteten blev mindre end planlagt.",
-                                   date.today() + timedelta(days=30))
+                                   clock.today() + timedelta(days=30))
     minutes_meeting_id = _closed_meeting(pool_committee_of(decided), caseworker)
     meeting_id, item_id = _a_case_at_meeting(a, caseworker)
     space, booking = _a_booking(a, chair, caseworker)
@@ -138,6 +160,9 @@ def build_world() -> dict:
         "draft_case_id": _draft(a, chair),
         "document_id": _one(db.select(Document.id).where(Document.case_id == decided.id)),
         "decision_id": _one(db.select(Decision.id).where(Decision.case_id == decided.id)),
+        "letter_id": _one(db.select(Decision.letter_document_id).where(Decision.case_id == decided.id)),
+        "entry_id": _one(db.select(LegalBasis.id).order_by(LegalBasis.id)),
+        "approval_id": _a_proposed_correction(decided, caseworker),
         "claim_id": claim.id,
         "membership_id": treasurer_seat.id,
         "invitation_id": invitation.id,
@@ -166,6 +191,7 @@ def build_world() -> dict:
         "name": "subsidy",
         "confirm_token": make_token("confirm", {"uid": chair.id, "email": chair.email}),
         "reset_token": make_token("reset", {"uid": chair.id, "fp": password_fingerprint(chair)}),
+        "enrol_token": _enrol_token(),
         "feed_token": premises.feed_for(association_id=a.id).token,
         "number": 1,
         "filename": "app.js",
@@ -179,16 +205,22 @@ def pool_committee_of(case: Case) -> int:
 
 
 def _draft(a: Association, chair: User) -> int:
-    from app.services import cases as case_service
+    from app.services.cases import core as case_service
     pool = _one(db.select(Pool).where(Pool.slug.like("frivillighedspulje-%")))
     case = case_service.create_draft(pool, a, chair, "Kladde til adgangstest", 1_000, {"description": "Kladde"})
     return case.id
 
 
 def _closure(space) -> int:
-    from app.models.premises import Closure
-    closure = Closure(space_id=space.id, starts_on=date.today() + timedelta(days=60),
-                      ends_on=date.today() + timedelta(days=61), reason="Rengøring")
-    db.session.add(closure)
-    commit()
+    from tests.factories import ClosureFactory
+    closure = ClosureFactory(space_id=space.id, starts_on=clock.today() + timedelta(days=60),
+                             ends_on=clock.today() + timedelta(days=61), reason="Rengøring")
+    db.session.commit()  # test set-up, outside any use case
     return closure.id
+
+
+def _enrol_token() -> str:
+    """An enrolment link's token for a new caseworker who has no app yet (each role's round spends it)."""
+    from app.services.accounts import accounts, two_factor
+    user = accounts.create_staff("ny.medarbejder@kommune.example", "Ny Medarbejder", "caseworker")
+    return two_factor.enrolment_token(user)

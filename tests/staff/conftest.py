@@ -5,23 +5,24 @@ import pytest
 
 from app.extensions import db
 from app.models import Case
-from app.services import cases as case_service
-from app.services import transitions
+from app.services.cases import core as case_service
+from app.services.cases import transitions
+from tests.factories import (AssociationFactory, CaseworkerFactory, CommitteeFactory, CommitteeUserFactory,
+                             PoolFactory, UserFactory)
 
 
 class World:
     """People, a pool with two criteria (weights 2 and 1) and helpers that make cases."""
 
-    def __init__(self, factory) -> None:
-        self.member = factory.user(email="karen@example.dk", name="Karen Holm")
-        self.caseworker = factory.user(role="caseworker", email="mette@kommune.dk", name="Mette Sørensen")
-        self.colleague = factory.user(role="caseworker", email="jonas@kommune.dk", name="Jonas Bæk")
-        self.chair = factory.user(role="committee_member", email="chair@kommune.dk", name="Lise Dahl")
-        self.committee = factory.committee(chair=self.chair)
-        self.pool = factory.pool(committee=self.committee, delegation_limit=20_000, reply_days=14,
-                                 appeal_text="Du kan klage til kommunen inden 4 uger.")
-        self.association = factory.association(name="Boldklubben Nordstjernen", cvr="12345674",
-                                               members=(self.member,))
+    def __init__(self) -> None:
+        self.member = UserFactory(email="karen@example.dk", full_name="Karen Holm")
+        self.caseworker = CaseworkerFactory(email="mette@kommune.dk", full_name="Mette Sørensen")
+        self.colleague = CaseworkerFactory(email="jonas@kommune.dk", full_name="Jonas Bæk")
+        self.chair = CommitteeUserFactory(email="chair@kommune.dk", full_name="Lise Dahl")
+        self.committee = CommitteeFactory(chair=self.chair)
+        self.pool = PoolFactory(committee=self.committee, delegation_limit=20_000, reply_days=14,
+                                appeal_text="I kan klage til kommunen inden 4 uger.")
+        self.association = AssociationFactory(name="Boldklubben Nordstjernen", cvr="12345674", members=(self.member,))
         db.session.commit()
 
     def draft(self, title: str = "Sommerlejr", amount: int | None = 10_000, association=None, pool=None,
@@ -41,8 +42,8 @@ class World:
 
 
 @pytest.fixture
-def world(factory) -> World:
-    return World(factory)
+def world(app) -> World:
+    return World()
 
 
 def fresh(case: Case) -> Case:

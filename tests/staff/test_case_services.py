@@ -1,15 +1,16 @@
 """Assignment, notes, information requests, hearings, assessment and conflicts: rows, journal and outbox."""
-from datetime import date, timedelta
+from datetime import timedelta
 
 import pytest
 import sqlalchemy as sa
 
+from app import clock
 from app.extensions import db
 from app.models import Assessment, CaseEvent, ConflictDeclaration, CriterionScore, OutboxMessage
-from app.services import assessment as assessment_service
-from app.services import assignment, case_notes, hearing, transitions
-from app.services.assessment import ScoreInput
-from app.services.case_guard import NotAllowed
+from app.services.cases import assessment as assessment_service
+from app.services.cases import assignment, notes as case_notes, hearing, transitions
+from app.services.cases.assessment import ScoreInput
+from app.services.cases.guard import NotAllowed
 from tests.staff.conftest import fresh
 from workflows import TransitionNotAllowed
 
@@ -80,7 +81,7 @@ def test_notes_are_internal_and_need_text(world):
 
 def test_information_request_round_trip_with_notices(world):
     case = world.submitted("start_screening")
-    case_id, deadline = case.id, date.today() + timedelta(days=5)
+    case_id, deadline = case.id, clock.today() + timedelta(days=5)
     assignment.assign(case_id, world.caseworker.id, world.caseworker)
     before = len(outbox())
     hearing.request_information(case_id, world.caseworker, "Send jeres budget, tak.", deadline,
@@ -103,9 +104,9 @@ def test_information_request_round_trip_with_notices(world):
 def test_information_request_refuses_past_deadline_and_empty_question(world):
     case = world.submitted("start_screening")
     with pytest.raises(NotAllowed, match="før i dag"):
-        hearing.request_information(case.id, world.caseworker, "Budget?", date.today() - timedelta(days=1))
+        hearing.request_information(case.id, world.caseworker, "Budget?", clock.today() - timedelta(days=1))
     with pytest.raises(NotAllowed):
-        hearing.request_information(case.id, world.caseworker, "  ", date.today())
+        hearing.request_information(case.id, world.caseworker, "  ", clock.today())
     assert fresh(case).state == "screening" and outbox("case_update")[-1].payload["state_public"] != \
         "Vi mangler oplysninger fra jer"
 
@@ -113,7 +114,7 @@ def test_information_request_refuses_past_deadline_and_empty_question(world):
 def test_default_reply_deadline_comes_from_the_pool(world):
     case = world.submitted("start_screening")
     hearing.request_information(case.id, world.caseworker, "Budget?")
-    assert fresh(case).reply_deadline == date.today() + timedelta(days=world.pool.reply_days)
+    assert fresh(case).reply_deadline == clock.today() + timedelta(days=world.pool.reply_days)
 
 
 def test_hearing_confirmation_is_required_for_rejection_and_journalised(world):

@@ -4,11 +4,12 @@ from datetime import date, timedelta
 import pytest
 import sqlalchemy as sa
 
+from app import clock
 from app.extensions import db
 from app.models import Case
-from app.services import queue, queue_search
-from app.services.queue import QueueFilter
-from app.services.transitions import ActionInput, perform
+from app.services.cases import queue, queue_search
+from app.services.cases.queue import QueueFilter
+from app.services.cases.transitions import ActionInput, perform
 
 
 def ids(f, user, **kw):
@@ -53,7 +54,7 @@ def test_filters(world, factory):
     assert ids(QueueFilter(association="29403473"), me) == [swim.id]
     assert ids(QueueFilter(amount_min=5_000, amount_max=10_000), me) == [swim.id]
     assert ids(QueueFilter(workflow="premises_loan"), me) == []
-    today = date.today()
+    today = clock.today()
     assert ids(QueueFilter(submitted_from=today, submitted_to=today), me) == [small.id, big.id, swim.id]
     assert ids(QueueFilter(submitted_to=today - timedelta(days=1)), me) == []
 
@@ -66,7 +67,7 @@ def test_sorts(world, factory):
     b = world.submitted(amount=None)
     c = world.submitted(amount=9_000, association=other, applicant=other_member)
     d = world.submitted("start_screening", amount=5_000)
-    perform(d.id, "request_information", world.caseworker, given=ActionInput(comment="?", reply_deadline=date.today()))
+    perform(d.id, "request_information", world.caseworker, given=ActionInput(comment="?", reply_deadline=clock.today()))
     assert ids(QueueFilter(sort="amount"), world.caseworker) == [c.id, d.id, a.id, b.id]
     assert ids(QueueFilter(sort="deadline"), world.caseworker) == [d.id, a.id, b.id, c.id]
     assert ids(QueueFilter(sort="association"), world.caseworker) == [c.id, a.id, b.id, d.id]
@@ -94,8 +95,8 @@ def test_counts_per_state_and_overdue(world):
     world.submitted()
     asked = world.submitted("start_screening")
     perform(asked.id, "request_information", world.caseworker,
-            given=ActionInput(comment="Budget?", reply_deadline=date.today()))
-    db.session.execute(sa.update(Case).where(Case.id == asked.id).values(reply_deadline=date.today() - timedelta(days=2)))
+            given=ActionInput(comment="Budget?", reply_deadline=clock.today()))
+    db.session.execute(sa.update(Case).where(Case.id == asked.id).values(reply_deadline=clock.today() - timedelta(days=2)))
     db.session.commit()
     counts = queue.counts(QueueFilter(), world.caseworker)
     by_state = dict(counts.by_state)
@@ -104,6 +105,22 @@ def test_counts_per_state_and_overdue(world):
     assert ids(QueueFilter(overdue=True), world.caseworker) == [asked.id]
     [case] = queue.page(QueueFilter(overdue=True), world.caseworker).cases
     assert queue.due_status(case) == "overdue"
+
+
+def test_dates_are_danish_on_new_years_night(new_years_night, world):
+    """00:30 on 1 January 2031 in Copenhagen, 23:30 on 31 December in UTC: the queue's days are Denmark's."""
+    world.pool.deadline = date(2031, 1, 31)
+    db.session.commit()
+    case = world.submitted("start_screening")
+    assert case.submitted_at.date() == date(2030, 12, 31)  # stored in UTC
+    me = world.caseworker
+    assert ids(QueueFilter(submitted_from=date(2031, 1, 1), submitted_to=date(2031, 1, 1)), me) == [case.id]
+    assert ids(QueueFilter(submitted_to=date(2030, 12, 31)), me) == []
+    perform(case.id, "request_information", me, given=ActionInput(comment="?", reply_deadline=date(2031, 1, 1)))
+    db.session.execute(sa.update(Case).where(Case.id == case.id).values(reply_deadline=date(2030, 12, 31)))
+    db.session.commit()
+    assert ids(QueueFilter(overdue=True), me) == [case.id] and queue.counts(QueueFilter(), me).overdue == 1
+    assert queue.due_status(db.session.get(Case, case.id)) == "overdue"  # yesterday's deadline, in Denmark
 
 
 def test_due_status():

@@ -1,14 +1,16 @@
 """The caseworker's pages through the real views: access, the queue, the case page and bad input."""
 import re
-from datetime import date, timedelta
+from datetime import timedelta
 
 import pytest
 import sqlalchemy as sa
 
+from app import clock
 from app.extensions import db
 from app.models import Case, CaseEvent, Document
-from app.services import assessment as assessment_service
-from app.services import case_notes, files, transitions
+from app.services.cases import assessment as assessment_service
+from app.services.cases import notes as case_notes, transitions
+from app.services.files import storage as files
 from tests.staff.conftest import fresh
 
 STAFF_RULES = [
@@ -18,6 +20,7 @@ STAFF_RULES = [
     ("POST", "/sagsbehandling/sager/{id}/oplysninger"), ("POST", "/sagsbehandling/sager/{id}/partshoering"),
     ("POST", "/sagsbehandling/sager/{id}/vurdering"), ("POST", "/sagsbehandling/sager/{id}/inhabilitet"),
     ("GET", "/sagsbehandling/dokumenter/{doc}"),
+    ("POST", "/sagsbehandling/sager/{id}/afgoerelse"), ("POST", "/sagsbehandling/sager/{id}/afgoerelse/brev.pdf"),
 ]
 
 
@@ -99,15 +102,15 @@ def test_queue_bad_input_is_a_danish_message_and_kept(client, auth, world):
                           "&status=<script>&pulje=x&tildelt=99999999999999999999&sortering=zz")
     body = response.get_data(as_text=True)
     assert response.status_code == 200
-    assert "Skriv en gyldig dato" in body and "Skriv et beløb i hele kroner" in body
+    assert "Datoen findes ikke" in body and "Skriv et beløb i hele kroner" in body
     assert 'value="31.02.2026"' in body and 'value="mange"' in body
 
 
 def test_overdue_case_stands_out_with_text(client, auth, world):
     case = world.submitted("start_screening")
     transitions.perform(case.id, "request_information", world.caseworker,
-                        given=transitions.ActionInput(comment="Budget?", reply_deadline=date.today()))
-    db.session.execute(sa.update(Case).where(Case.id == case.id).values(reply_deadline=date.today() - timedelta(days=1)))
+                        given=transitions.ActionInput(comment="Budget?", reply_deadline=clock.today()))
+    db.session.execute(sa.update(Case).where(Case.id == case.id).values(reply_deadline=clock.today() - timedelta(days=1)))
     db.session.commit()
     auth.login("mette@kommune.dk")
     body = client.get("/sagsbehandling/?overskredet=y").get_data(as_text=True)
@@ -169,9 +172,9 @@ def test_information_request_through_the_page(client, auth, world):
     case = world.submitted("start_screening")
     auth.login("mette@kommune.dk")
     page = client.get(f"/sagsbehandling/sager/{case.id}").get_data(as_text=True)
-    default = (date.today() + timedelta(days=14)).isoformat()
+    default = (clock.today() + timedelta(days=14)).isoformat()
     assert f'value="{default}"' in page
-    past = (date.today() - timedelta(days=1)).isoformat()
+    past = (clock.today() - timedelta(days=1)).isoformat()
     response = client.post(f"/sagsbehandling/sager/{case.id}/oplysninger", data={
         "info-question": "Hvor mange børn deltager?", "info-reply_deadline": past, "info-version": case.version})
     body = response.get_data(as_text=True)
@@ -205,14 +208,16 @@ def test_assessment_through_the_page(client, auth, world):
     assert "3,0" in body and fresh(case).recommended_amount == 8_000
 
 
-def test_recommendation_prefills_the_reason_and_appeal_text_is_shown(client, auth, world):
+def test_reason_is_drafted_to_the_association_and_appeal_text_is_shown(client, auth, world):
     case = world.submitted("start_screening", "start_assessment")
     assessment_service.save_assessment(case.id, world.caseworker, {}, 6_000, "Aktiviteten er lille, men god.")
     transitions.perform(case.id, "recommend", world.caseworker)
     auth.login("mette@kommune.dk")
     body = client.get(f"/sagsbehandling/sager/{case.id}").get_data(as_text=True)
-    assert re.search(r'name="reason"[^>]*>Aktiviteten er lille, men god.</textarea>', body)
-    assert 'value="6000"' in body and "Du kan klage til kommunen inden 4 uger." in body
+    draft = re.search(r'name="reason"[^>]*>([^<]*)</textarea>', body).group(1)
+    assert draft.startswith("I får 6.000 kr. af de 10.000 kr., I har søgt om til »Sommerlejr«.")
+    assert "Aktiviteten er lille" not in draft  # the internal recommendation stays in the journal
+    assert 'value="6000"' in body and "I kan klage til kommunen inden 4 uger." in body
     assert 'value="decide_grant"' in body and 'value="send_to_committee"' not in body
 
 

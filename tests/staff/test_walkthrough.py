@@ -1,7 +1,8 @@
 """The caseworker's day through the pages: filter, open, ask, get the answer, score, recommend, decide."""
 import re
-from datetime import date, timedelta
+from datetime import timedelta
 
+from app import clock
 from app.extensions import db
 from app.models import Case, Decision, OutboxMessage
 from tests.staff.conftest import fresh
@@ -29,11 +30,12 @@ def test_from_queue_to_decision_and_to_committee(client, auth, world):
     _ok(client.post(f"{url}/tildeling", data={"take": "1", "assign-assignee": "none",
                                               "assign-version": _version(small)}))
     _ok(client.post(f"{url}/handling", data={"action": "start_screening", "version": _version(small)}))
-    deadline = (date.today() + timedelta(days=10)).isoformat()
+    deadline = (clock.today() + timedelta(days=10)).isoformat()
     _ok(client.post(f"{url}/oplysninger", data={"info-question": "Hvor mange børn deltager?",
                                                 "info-reply_deadline": deadline, "info-version": _version(small)}))
     assert fresh(small).state == "needs_information"
-    asked = db.session.scalars(db.select(OutboxMessage).where(OutboxMessage.template == "case_update")).all()[-1]
+    asked = db.session.scalars(db.select(OutboxMessage).where(OutboxMessage.template == "case_update")
+                               .order_by(OutboxMessage.id)).all()[-1]
     assert asked.recipient == world.association.contact_email
 
     auth.logout()
@@ -42,7 +44,8 @@ def test_from_queue_to_decision_and_to_committee(client, auth, world):
     assert "Hvor mange børn deltager?" in page
     _ok(client.post(f"/forening/sager/{small.id}/handling", data={
         "action": "answer_information", "version": _version(small), "comment": "Vi er 32 børn."}))
-    told = db.session.scalars(db.select(OutboxMessage).where(OutboxMessage.template == "case_update_staff")).all()[-1]
+    told = db.session.scalars(db.select(OutboxMessage).where(OutboxMessage.template == "case_update_staff")
+                          .order_by(OutboxMessage.id)).all()[-1]
     assert told.recipient == staff.email
 
     auth.logout()
@@ -56,9 +59,12 @@ def test_from_queue_to_decision_and_to_committee(client, auth, world):
         "assessment-recommended_amount": "12.000", "assessment-recommendation": "God aktivitet for mange børn."}))
     _ok(client.post(f"{url}/handling", data={"action": "recommend", "version": _version(small)}))
     page = client.get(url).get_data(as_text=True)
-    assert "4,0" in page and re.search(r">God aktivitet for mange børn.</textarea>", page)
-    _ok(client.post(f"{url}/handling", data={"action": "decide_grant", "version": _version(small),
-                                             "reason": "God aktivitet for mange børn."}))
+    # The reason is drafted to the association; the recommendation's internal words stay in the journal.
+    assert "4,0" in page and re.search(r'name="reason"[^>]*>I får 12.000 kr. af de 15.000 kr., I har søgt om til »Sommerlejr ved søen«.', page)
+    form = {"action": "decide_grant", "version": _version(small), "reason": "God aktivitet for mange børn."}
+    preview = client.post(f"{url}/afgoerelse", data=form).get_data(as_text=True)
+    assert f"Bevilg 12.000 kr. til {world.association.name} og send brevet" in preview
+    _ok(client.post(f"{url}/handling", data=form))
     decided = fresh(small)
     assert decided.state == "granted" and decided.granted_amount == 12_000
     decision = db.session.scalar(db.select(Decision).where(Decision.case_id == small.id))

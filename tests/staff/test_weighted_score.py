@@ -3,7 +3,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from app.services.assessment import score_label, weighted_score
+from app.services.cases.assessment import score_label, weighted_score
 
 
 def test_weighted_score_examples():

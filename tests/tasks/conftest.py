@@ -93,8 +93,18 @@ class RedisServer:
             self.proc = subprocess.Popen(args, stdout=log, stderr=subprocess.STDOUT)
         wait_for(self.is_up, f"redis-server on port {self.port}", timeout=10)
 
+    def pause(self) -> None:
+        """SIGSTOP the server: connections stay open and nothing answers (a hung, not a down, broker)."""
+        self.proc.send_signal(signal.SIGSTOP)
+
+    def resume(self) -> None:
+        """SIGCONT the server; it answers what waited."""
+        if self.proc and self.proc.poll() is None:
+            self.proc.send_signal(signal.SIGCONT)
+
     def stop(self) -> None:
         """Stop the server (no data is kept)."""
+        self.resume()  # a stopped process would not act on SIGTERM
         if self.proc and self.proc.poll() is None:
             self.proc.terminate()
             try:
@@ -200,6 +210,7 @@ def celery_env(database_template: str, private_redis: RedisServer, smtp_sink: Sm
         "DATABASE_URL": database_template,
         "REDIS_URL": private_redis.url,
         "SECRET_KEY": uuid.uuid4().hex,
+        "PUBLIC_BASE_URL": "https://stoette.kommune.example",
         "MAIL_BACKEND": "smtp",
         "MAIL_SERVER": "127.0.0.1",
         "MAIL_PORT": str(smtp_sink.port),

@@ -9,7 +9,7 @@ import pytest
 
 from app.extensions import db
 from app.models import OutboxMessage
-from app.services.accounts import sign_up
+from app.services.accounts.accounts import sign_up
 from tests.tasks.conftest import CeleryProcess, RedisServer, SmtpSink, wait_for
 
 pytestmark = [pytest.mark.postgres, pytest.mark.redis]
@@ -109,3 +109,33 @@ def test_killed_worker_loses_and_duplicates_nothing(worker, start_celery, smtp_s
              detail=_progress(smtp_sink, worker, restarted))
     _wait_until_drained(private_redis)
     _assert_each_mailed_once(smtp_sink, ids)
+
+
+PAUSED = 8
+
+
+def test_paused_broker_holds_no_request_and_loses_nothing(worker, start_celery, smtp_sink, private_redis, client):
+    assert client.get("/konto/opret").status_code == 200  # the page's first render is not the broker's time
+    private_redis.pause()  # hung, not down: a publish waits on an open socket that never answers
+    durations = []
+    try:
+        for n in range(PAUSED):
+            started = time.monotonic()
+            response = client.post("/konto/opret", data={
+                "full_name": f"Person {n}", "email": f"paused{n}@example.dk",
+                "password": "en-god-adgangskode-42", "password_again": "en-god-adgangskode-42"})
+            durations.append(time.monotonic() - started)
+            assert response.status_code == 302
+            client.post("/konto/log-ud")
+    finally:
+        private_redis.resume()
+    assert max(durations) < 2.0, f"sign-ups took {[round(d, 1) for d in durations]}s with the broker paused"
+    ids = list(_statuses())
+    assert len(ids) == PAUSED and set(_statuses().values()) == {"pending"} and smtp_sink.messages == []
+
+    beat = start_celery("beat")  # the sweep sends what the pause left pending
+    wait_for(lambda: len(_delivered()) == PAUSED, f"{PAUSED} e-mails after the broker came back",
+             detail=_progress(smtp_sink, worker, beat))
+    beat.stop()
+    _wait_until_drained(private_redis)
+    assert sorted(smtp_sink.outbox_ids()) == sorted(ids)  # each exactly once

@@ -3,8 +3,8 @@ import pytest
 
 from app.extensions import db
 from app.models import Case
-from app.services import cases as case_service
-from app.services import transitions
+from app.services.cases import core as case_service
+from app.services.cases import transitions
 from workflows import registry
 
 

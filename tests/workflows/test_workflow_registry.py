@@ -29,7 +29,7 @@ BASE = Workflow(
     states=(
         State("draft", "Kladde", "Kladde", frozenset({"draft"})),
         State("open", "Åben", "Modtaget", frozenset({"open"})),
-        State("done", "Færdig", "Færdig", frozenset({"terminal"})),
+        State("done", "Færdig", "Færdig", frozenset({"terminal", "finished"})),
     ),
     transitions=(
         Transition("submit", ("draft",), "open", APPLICANT, "Indsend"),
@@ -54,7 +54,7 @@ def test_the_base_fixture_is_valid():
     (with_transitions(Transition("jump", ("open",), "nowhere", STAFF, "Hop")), "unknown target 'nowhere'"),
     (with_transitions(Transition("jump", ("limbo",), "done", STAFF, "Hop")), "unknown source 'limbo'"),
     (with_transitions(Transition("jump", (), "done", STAFF, "Hop")), "no source state"),
-    (with_states(State("orphan", "Forældreløs", "Forældreløs", frozenset({"terminal"}))), "'orphan' is unreachable"),
+    (with_states(State("orphan", "Forældreløs", "Forældreløs", frozenset({"terminal", "finished"}))), "'orphan' is unreachable"),
     (replace(with_transitions(Transition("park", ("open",), "parked", STAFF, "Parkér")),
              states=BASE.states + (State("parked", "Parkeret", "Parkeret"),)),
      "non-terminal state 'parked' is a dead end"),

@@ -18,28 +18,42 @@ COMMITTEE_DECISION_EFFECTS = DECISION_EFFECTS + ("notify_caseworker",)
 ASK_EFFECTS = ("notify_applicant", "start_reply_deadline")
 
 DRAFT = State("draft", N_("Kladde"), N_("Kladde – ikke sendt endnu"), frozenset({"draft"}))
-SUBMITTED = State("submitted", N_("Modtaget"), N_("Modtaget"), frozenset({"open"}))
-SCREENING = State("screening", N_("Visitation"), N_("Under behandling"), frozenset({"open"}))
+SUBMITTED = State("submitted", N_("Modtaget"), N_("Modtaget"), frozenset({"open", "awaiting_caseworker"}))
+SCREENING = State(
+    "screening", N_("Visitation"), N_("Under behandling"), frozenset({"open", "awaiting_caseworker", "assessable"}))
 NEEDS_INFORMATION = State(
     "needs_information", N_("Afventer oplysninger"), N_("Vi mangler oplysninger fra jer"),
-    frozenset({"open", "awaiting_applicant"}))
-ASSESSMENT = State("assessment", N_("Under vurdering"), N_("Under behandling"), frozenset({"open"}))
-RECOMMENDED = State("recommended", N_("Indstillet"), N_("Under behandling"), frozenset({"open"}))
+    frozenset({"open", "awaiting_applicant", "information_requested"}))
+ASSESSMENT = State(
+    "assessment", N_("Under vurdering"), N_("Under behandling"),
+    frozenset({"open", "awaiting_caseworker", "assessable"}))
+RECOMMENDED = State("recommended", N_("Indstillet"), N_("Under behandling"), frozenset({"open", "awaiting_caseworker"}))
 COMMITTEE = State(
-    "committee", N_("Til behandling i udvalget"), N_("Behandles af det politiske udvalg"), frozenset({"open"}))
-GRANTED = State("granted", N_("Bevilget"), N_("Bevilget"), frozenset({"decided"}))
-PARTLY_GRANTED = State("partly_granted", N_("Delvist bevilget"), N_("Delvist bevilget"), frozenset({"decided"}))
-REJECTED = State("rejected", N_("Afslag"), N_("Afslag"), frozenset({"decided"}))
-PAID = State("paid", N_("Udbetalt"), N_("Pengene er udbetalt"), frozenset({"decided"}))
+    "committee", N_("Til behandling i udvalget"), N_("Behandles af det politiske udvalg"),
+    frozenset({"open", "awaiting_committee"}))
+GRANTED = State("granted", N_("Bevilget"), N_("Bevilget"), frozenset({"decided", "granted_in_full", "payable"}))
+PARTLY_GRANTED = State(
+    "partly_granted", N_("Delvist bevilget"), N_("Delvist bevilget"),
+    frozenset({"decided", "granted_in_part", "payable"}))
+# A rejection is finished although the caseworker may still file it as closed.
+REJECTED = State("rejected", N_("Afslag"), N_("Afslag"), frozenset({"decided", "refused", "finished"}))
+PAID = State(
+    "paid", N_("Udbetalt"), N_("Pengene er udbetalt"), frozenset({"decided", "awaiting_report", "repayable"}))
 REPORT_DUE = State(
     "report_due", N_("Afventer afrapportering"), N_("Vi venter på jeres afrapportering"),
-    frozenset({"decided", "awaiting_applicant"}))
-REPORTED = State("reported", N_("Afrapporteret"), N_("Afrapportering modtaget"), frozenset({"decided"}))
-CLOSED = State("closed", N_("Afsluttet"), N_("Afsluttet"), frozenset({"terminal", "decided"}))
-WITHDRAWN = State("withdrawn", N_("Trukket tilbage"), N_("Trukket tilbage"), frozenset({"terminal"}))
+    frozenset({"decided", "awaiting_applicant", "awaiting_report", "report_requested", "repayable"}))
+REPORTED = State(
+    "reported", N_("Afrapporteret"), N_("Afrapportering modtaget"),
+    frozenset({"decided", "report_received", "repayable"}))
+# Closed also follows a rejection or a premises loan; the repayment claim then finds nothing paid to claim.
+CLOSED = State(
+    "closed", N_("Afsluttet"), N_("Afsluttet"), frozenset({"terminal", "finished", "decided", "repayable"}))
+WITHDRAWN = State(
+    "withdrawn", N_("Trukket tilbage"), N_("Trukket tilbage"), frozenset({"terminal", "finished", "abandoned"}))
 # A draft that never reached the municipality is not a withdrawn case (no case number,
 # no processing time), so it gets its own terminal state for the indicators.
-DISCARDED = State("discarded", N_("Kladde slettet"), N_("Slettet"), frozenset({"terminal"}))
+DISCARDED = State(
+    "discarded", N_("Kladde slettet"), N_("Slettet"), frozenset({"terminal", "finished", "abandoned", "discarded"}))
 
 # States in which the applicant may still withdraw (before any decision).
 UNDECIDED = ("submitted", "screening", "assessment", "recommended", "committee")

@@ -46,9 +46,11 @@ WORKFLOW = Workflow(
             "submit_report", ("report_due",), "reported", APPLICANT, N_("Indsend jeres historie"),
             effects=("notify_caseworker",), style="primary"),
         REQUEST_MORE_REPORT,
+        # Approving is what publishes the story: the public page lists the stories of approved
+        # reports (reporting.published_stories reads the journal), so no effect is needed.
         Transition(
             "approve_report", ("reported",), "closed", STAFF, N_("Godkend og offentliggør historien"),
-            effects=("publish_story", "notify_applicant"), style="primary"),
+            effects=("notify_applicant",), style="primary"),
         CLOSE,
         WITHDRAW,
         WITHDRAW_WHILE_ASKED,

@@ -7,15 +7,17 @@ from workflows.definitions._common import (
 from workflows.engine import State, Transition, Workflow
 from workflows.i18n import N_
 
-REQUESTED = State("requested", N_("Ny anmodning"), N_("Modtaget"), frozenset({"open"}))
+REQUESTED = State("requested", N_("Ny anmodning"), N_("Modtaget"), frozenset({"open", "awaiting_caseworker"}))
 COMMITTEE = State(
     "committee", N_("Til sæsonfordeling i udvalget"),
-    N_("Behandles sammen med sæsonens andre ansøgninger"), frozenset({"open"}))
-APPROVED = State("approved", N_("Godkendt"), N_("Godkendt – lokalet er reserveret til jer"), frozenset({"decided"}))
+    N_("Behandles sammen med sæsonens andre ansøgninger"), frozenset({"open", "awaiting_committee"}))
+APPROVED = State(
+    "approved", N_("Godkendt"), N_("Godkendt – lokalet er reserveret til jer"),
+    frozenset({"decided", "granted_in_full", "booked"}))
 PARTLY_APPROVED = State(
     "partly_approved", N_("Delvist godkendt"), N_("Delvist godkendt – se hvilke tider I har fået"),
-    frozenset({"decided"}))
-CANCELLED = State("cancelled", N_("Aflyst"), N_("Aflyst"), frozenset({"terminal", "decided"}))
+    frozenset({"decided", "granted_in_part", "booked"}))
+CANCELLED = State("cancelled", N_("Aflyst"), N_("Aflyst"), frozenset({"terminal", "finished", "decided"}))
 
 APPROVE_EFFECTS = DECISION_EFFECTS + ("create_bookings",)
 GRANTED = ("approved", "partly_approved")

@@ -1,0 +1,1 @@
+"""Applying for a grant: drafts, the form's rules, eligibility and the receipt."""

@@ -1,0 +1,1 @@
+"""Associations: registration and approval, the board and its invitations, the public directory."""

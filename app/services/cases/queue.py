@@ -1,0 +1,283 @@
+"""The caseworker's queue: filters, full-text search, counts per state and keyset pagination.
+
+Ordered pages are read with one ordered index scan per state, merged (see `_phase_keys`): PostgreSQL
+cannot return `state IN (...) ORDER BY submitted_at` in order from one index, and sorting every open
+case for each page does not stay fast at a million cases.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from datetime import date, datetime, time, timedelta, timezone
+from functools import lru_cache
+
+from sqlalchemy import Date, func, literal, tuple_, union_all
+
+from app import clock, keyset
+from app.extensions import db
+from app.models import Association, Case, User
+from app.services.cases import queue_search
+from workflows import registry
+
+SOON_DAYS = 3
+PAGE_SIZE = 50
+FAR_FUTURE = date(9999, 12, 31)
+
+DUE = func.coalesce(Case.reply_deadline, Case.report_due_on)
+DEADLINE_KEY = func.coalesce(Case.reply_deadline, Case.report_due_on, literal(FAR_FUTURE, Date))
+
+
+@dataclass(frozen=True)
+class QueueFilter:
+    """What the caseworker asked for; every field comes from the URL."""
+
+    status: str = "open"  # "open", "all" or a state name
+    pool_id: int | None = None
+    workflow: str | None = None
+    assignee: str = "any"  # "any", "me", "none" or a user id
+    association: str = ""  # a CVR number or part of a name
+    submitted_from: date | None = None
+    submitted_to: date | None = None
+    amount_min: int | None = None
+    amount_max: int | None = None
+    overdue: bool = False
+    due_from: date | None = None  # the applicant's deadline, from and to (both days included)
+    due_to: date | None = None
+    q: str = ""
+    sort: str = "oldest"
+
+
+@dataclass(frozen=True)
+class Phase:
+    """One ordered run of the list; a sort is one or more phases read one after the other."""
+
+    keys: tuple  # SQL expressions; the last is Case.id, so the order is total
+    descending: bool = False
+    scope: str = "all"  # which selected states: all, awaiting (the applicant must act) or other
+    where: tuple = ()
+    per_state: bool = True
+    join_association: bool = False
+
+
+SORTS: dict[str, tuple[Phase, ...]] = {
+    "oldest": (Phase((Case.submitted_at, Case.id)),),
+    "newest": (Phase((Case.submitted_at, Case.id), descending=True),),
+    "deadline": (Phase((DEADLINE_KEY, Case.id), scope="awaiting", per_state=False),
+                 Phase((Case.submitted_at, Case.id), scope="other")),
+    "amount": (Phase((Case.amount_applied, Case.id), descending=True, where=(Case.amount_applied.is_not(None),)),
+               Phase((Case.id,), descending=True, where=(Case.amount_applied.is_(None),))),
+    "association": (Phase((Association.name, Association.id, Case.id), per_state=False, join_association=True),),
+}
+
+
+@dataclass(frozen=True)
+class QueuePage:
+    """One page of cases and the cursor of the next page (None on the last)."""
+
+    cases: list[Case]
+    next_cursor: str | None
+
+
+@dataclass(frozen=True)
+class QueueCounts:
+    """Cases per state and overdue cases under the current filters (the state filter aside)."""
+
+    by_state: list[tuple[str, int]]
+    overdue: int
+
+
+def open_states() -> tuple[str, ...]:
+    """States in which a case still needs the municipality or the applicant."""
+    return registry.states_tagged("open", "awaiting_applicant")
+
+
+def awaiting_states() -> tuple[str, ...]:
+    """States in which the applicant must act before a deadline."""
+    return registry.states_tagged("awaiting_applicant")
+
+
+@lru_cache(maxsize=None)
+def queue_states() -> tuple[str, ...]:
+    """Every state a submitted case can be in (a draft, kept or discarded, never reached the municipality)."""
+    unsent = registry.states_tagged("draft", "discarded")
+    return tuple(dict.fromkeys(s.name for wf in registry.all() for s in wf.states if s.name not in unsent))
+
+
+def committee_states() -> tuple[str, ...]:
+    """States in which a case waits for the political committee (and so for a meeting's agenda)."""
+    return registry.states_tagged("awaiting_committee")
+
+
+def selected_states(f: QueueFilter) -> tuple[str, ...]:
+    """The states the filter asks for (a deadline filter: only those with an applicant deadline)."""
+    if f.status == "all":
+        states = queue_states()
+    elif f.status in queue_states():
+        states = (f.status,)
+    else:
+        states = open_states()
+    return tuple(s for s in states if s in awaiting_states()) if _asks_for_deadline(f) else states
+
+
+def _asks_for_deadline(f: QueueFilter) -> bool:
+    # Only a case waiting for the applicant has a deadline the queue shows, so only those can match.
+    return f.overdue or f.due_from is not None or f.due_to is not None
+
+
+def week_of(day: date) -> tuple[date, date]:
+    """Monday and Sunday of the Danish (ISO) week that holds `day`."""
+    monday = day - timedelta(days=day.weekday())
+    return monday, monday + timedelta(days=6)
+
+
+def due_date(case: Case) -> date | None:
+    """The deadline the applicant must meet now (reply or report), if any."""
+    if case.state not in awaiting_states():
+        return None
+    return case.reply_deadline or case.report_due_on
+
+
+def due_status(case: Case, today: date | None = None) -> str | None:
+    """'overdue', 'soon' (within SOON_DAYS) or None."""
+    due, today = due_date(case), today or clock.today()
+    if due is None:
+        return None
+    if due < today:
+        return "overdue"
+    return "soon" if due <= today + timedelta(days=SOON_DAYS) else None
+
+
+def page(f: QueueFilter, user: User, cursor: str | None = None, limit: int = PAGE_SIZE,
+         today: date | None = None) -> QueuePage:
+    """One page of the queue after `cursor`; new cases never make a later page skip or repeat one."""
+    phases, today = SORTS.get(f.sort, SORTS["oldest"]), today or clock.today()
+    start, after = decode_cursor(f.sort, cursor) or (0, None)
+    base = _conditions(f, user, today)
+    rows: list[tuple[int, tuple]] = []
+    for index in range(start, len(phases)):
+        states = _phase_states(phases[index], selected_states(f))
+        if states:
+            keys = _phase_keys(base, phases[index], states, after if index == start else None,
+                               limit + 1 - len(rows))
+            rows += [(index, key) for key in keys]
+        if len(rows) > limit:
+            break
+    more, rows = len(rows) > limit, rows[:limit]
+    next_cursor = keyset.encode(f.sort, *rows[-1]) if more else None
+    return QueuePage(cases=_load([key[-1] for _, key in rows]), next_cursor=next_cursor)
+
+
+def counts(f: QueueFilter, user: User, today: date | None = None) -> QueueCounts:
+    """Counts per open state (plus a chosen single state) and the number of overdue cases."""
+    today = today or clock.today()
+    # Counting every case of "all states" would read the whole table; the open ones are what needs work.
+    extra = selected_states(f) if f.status != "all" else ()
+    states = selected_states(f) if _asks_for_deadline(f) else tuple(dict.fromkeys(open_states() + extra))
+    no_overdue = _conditions(replace(f, overdue=False), user, today)
+    base = no_overdue + ([DUE < today] if f.overdue else [])
+    found = dict(db.session.execute(db.select(Case.state, func.count()).where(*base, Case.state.in_(states))
+                                    .group_by(Case.state)).all())
+    late_states = [s for s in selected_states(f) if s in awaiting_states()]
+    overdue = 0
+    if late_states:
+        overdue = db.session.scalar(db.select(func.count()).select_from(Case).where(
+            *no_overdue, Case.state.in_(late_states), DUE < today)) or 0
+    return QueueCounts(by_state=[(s, found.get(s, 0)) for s in states], overdue=overdue)
+
+
+def _phase_states(phase: Phase, states: tuple[str, ...]) -> tuple[str, ...]:
+    if phase.scope == "awaiting":
+        return tuple(s for s in states if s in awaiting_states())
+    if phase.scope == "other":
+        return tuple(s for s in states if s not in awaiting_states())
+    return states
+
+
+def _phase_keys(base: list, phase: Phase, states: tuple[str, ...], after: tuple | None,
+                limit: int) -> list[tuple]:
+    conditions = [*base, *phase.where]
+    if after is not None:
+        conditions.append(_after(phase.keys, after, phase.descending))
+    labelled = [key.label(f"k{i}") for i, key in enumerate(phase.keys)]
+
+    def branch(state_condition):
+        stmt = db.select(*labelled).select_from(Case)
+        if phase.join_association:
+            stmt = stmt.join(Association, Association.id == Case.association_id)
+        return stmt.where(*conditions, state_condition).order_by(*_order(phase.keys, phase.descending)).limit(limit)
+
+    if not phase.per_state or len(states) == 1:
+        stmt = branch(Case.state.in_(states) if len(states) > 1 else Case.state == states[0])
+        return [tuple(row) for row in db.session.execute(stmt)]
+    parts = [db.select(*sub.c) for sub in (branch(Case.state == s).subquery() for s in states)]
+    merged = union_all(*parts).subquery()
+    columns = [merged.c[f"k{i}"] for i in range(len(phase.keys))]
+    stmt = db.select(*columns).order_by(*_order(columns, phase.descending)).limit(limit)
+    return [tuple(row) for row in db.session.execute(stmt)]
+
+
+def _order(keys, descending: bool) -> list:
+    return [key.desc() if descending else key.asc() for key in keys]
+
+
+def _after(keys: tuple, values: tuple, descending: bool):
+    typed = [literal(value, type_=key.type) for key, value in zip(keys, values)]
+    left, right = (keys[0], typed[0]) if len(keys) == 1 else (tuple_(*keys), tuple_(*typed))
+    return left < right if descending else left > right
+
+
+def _conditions(f: QueueFilter, user: User, today: date) -> list:
+    out = []
+    if f.pool_id is not None:
+        out.append(Case.pool_id == f.pool_id)
+    if f.workflow:
+        out.append(Case.workflow == f.workflow)
+    out += _assignee_conditions(f.assignee, user)
+    if f.association.strip():
+        out.append(queue_search.among(Case.association_id, queue_search.association_ids(f.association)))
+    if f.submitted_from is not None:
+        out.append(Case.submitted_at >= _start_of(f.submitted_from))
+    if f.submitted_to is not None:
+        out.append(Case.submitted_at < _start_of(f.submitted_to + timedelta(days=1)))
+    if f.amount_min is not None:
+        out.append(Case.amount_applied >= f.amount_min)
+    if f.amount_max is not None:
+        out.append(Case.amount_applied <= f.amount_max)
+    if f.overdue:
+        out.append(DUE < today)
+    if f.due_from is not None:
+        out.append(DUE >= f.due_from)
+    if f.due_to is not None:
+        out.append(DUE <= f.due_to)
+    if f.q.strip():
+        out.append(queue_search.search(f.q.strip()))
+    return out
+
+
+def _assignee_conditions(assignee: str, user: User) -> list:
+    if assignee == "me":
+        return [Case.assignee_id == user.id]
+    if assignee == "none":
+        return [Case.assignee_id.is_(None)]
+    if assignee.isdigit():
+        return [Case.assignee_id == int(assignee)]
+    return []
+
+
+def _start_of(day: date) -> datetime:
+    """Midnight of a Danish calendar day, in UTC (dates typed by people are local)."""
+    return datetime.combine(day, time.min, tzinfo=clock.TZ).astimezone(timezone.utc)
+
+
+def _load(ids: list[int]) -> list[Case]:
+    if not ids:
+        return []
+    found = db.session.scalars(db.select(Case).where(Case.id.in_(ids)).options(
+        db.joinedload(Case.association), db.joinedload(Case.pool), db.joinedload(Case.assignee))).unique()
+    by_id = {case.id: case for case in found}
+    return [by_id[i] for i in ids if i in by_id]
+
+
+def decode_cursor(sort: str, token: str | None) -> tuple[int, tuple] | None:
+    """(phase, key values) of a page cursor made for `sort`; None when missing, foreign or tampered with."""
+    phases = SORTS.get(sort)
+    return keyset.decode(token, sort, [p.keys for p in phases]) if phases else None

@@ -1,0 +1,1 @@
+"""The committee: meetings and agendas, final decisions, decision letters, reminders."""

@@ -1,0 +1,156 @@
+"""Decision letters: requested in the decision's commit, rendered and published by the outbox's letter channel."""
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import date
+
+from app import clock
+from app.extensions import db
+from app.models import Case, Decision, Document, Meeting, OutboxMessage, Pool, User
+from app.pdf.content import Letter
+from app.pdf.letter import (CANCEL, GRANT, PARTLY, REJECT, Correction, LetterData, compose,
+                            render_decision_letter)
+from app.services.delivery import outbox
+from app.services.delivery.letterhead import locale_for, sender
+from app.services.delivery.links import public_base_url
+from app.services.files import storage as files
+from workflows import registry
+
+
+def request_decision_letter(case: Case, user: User, given: object) -> None:
+    """Workflow effect: the decision just recorded gets a letter, written by the outbox after this commit."""
+    decision = next((o for o in db.session.new if isinstance(o, Decision) and o.case_id == case.id), None)
+    db.session.flush()
+    if decision is None:
+        decision = db.session.scalar(db.select(Decision).where(Decision.case_id == case.id)
+                                     .order_by(Decision.id.desc()).limit(1))
+    enqueue_letter(decision, case)
+
+
+def enqueue_letter(decision: Decision, case: Case) -> OutboxMessage:
+    """An outbox row on the letter channel for `decision` (one per decision, whatever happens)."""
+    # The letter's e-mail is written later, perhaps by a worker outside any request: keep the link base now.
+    return outbox.enqueue("decision_letter", case.association.contact_email,
+                          {"decision_id": decision.id, "base_url": public_base_url()},
+                          channel="letter", dedup_key=f"decision-letter:{decision.id}")
+
+
+def local_date(moment) -> date:
+    """The calendar date in the municipality's time zone."""
+    return clock.local(moment).date()
+
+
+def _caseworker(case: Case, decision: Decision) -> User | None:
+    if case.assignee is not None:
+        return case.assignee
+    decider = decision.decided_by
+    return decider if decider is not None and decider.role in ("caseworker", "administrator") else None
+
+
+def _load_for_letter(decision_id: int) -> None:
+    """Everything the letter reads, in one query (the rows land in the session's identity map)."""
+    db.session.execute(db.select(Decision).where(Decision.id == decision_id).options(
+        db.joinedload(Decision.case).joinedload(Case.pool).joinedload(Pool.committee),
+        db.joinedload(Decision.case).joinedload(Case.association), db.joinedload(Decision.case).joinedload(Case.assignee),
+        db.joinedload(Decision.meeting).joinedload(Meeting.committee), db.joinedload(Decision.decided_by))).unique().all()
+
+
+def letter_outcome(workflow: str, state: str) -> str:
+    """The letter's word for the state a decision led to."""
+    for tag, outcome in (("granted_in_full", GRANT), ("granted_in_part", PARTLY), ("refused", REJECT)):
+        if registry.has_tag(workflow, state, tag):
+            return outcome
+    return CANCEL  # the one other decision: the municipality cancels a booking it approved
+
+
+def letter_data(decision: Decision) -> LetterData:
+    """What the letter for `decision` says, from the decision, its case, pool and meeting."""
+    case, previous = decision.case, None
+    pool, association = case.pool, case.association
+    if decision.corrects_id:
+        previous = db.session.get(Decision, decision.corrects_id)
+    person = _caseworker(case, decision)
+    committee = decision.meeting.committee.name if decision.meeting else (
+        None if decision.delegated else pool.committee.name)
+    postal = " ".join(p for p in (association.postcode, association.city) if p)
+    return LetterData(
+        sender=sender(), addressee=association.name, address_lines=(association.street or "", postal),
+        cvr=association.cvr, contact_person=association.contact_person, case_number=case.number or str(case.id),
+        case_title=case.title, pool_name=pool.name, premises=not case.is_grant,
+        outcome=letter_outcome(case.workflow, decision.outcome),
+        decided_on=local_date(decision.decided_at), amount_applied=case.amount_applied,
+        amount_granted=decision.amount, reason=decision.reason, appeal_text=decision.appeal_text,
+        legal_basis=decision.legal_basis, committee=committee,
+        meeting_on=decision.meeting.meeting_date if decision.meeting else None,
+        payment_instalments=pool.instalment_count if pool.payment_mode == "instalments" else 1,
+        advance_allowed=pool.advance_allowed, report_due_days=pool.report_due_days,
+        caseworker_name=person.full_name if person else None, caseworker_email=person.email if person else None,
+        caseworker_phone=person.phone if person else None,
+        correction=Correction(local_date(previous.decided_at), decision.correction_note) if previous else None,
+        report_due_on=case.report_due_on if decision.amount else None)
+
+
+def letter_content(document_id: int) -> Letter | None:
+    """The content of the sent decision letter stored as `document_id`, for its HTML version: composed from
+    the same decision as the PDF (None: not a decision letter, or not sent yet)."""
+    decision = db.session.scalar(db.select(Decision).where(Decision.letter_document_id == document_id,
+                                                           Decision.letter_available_at.is_not(None)))
+    if decision is None:
+        return None
+    _load_for_letter(decision.id)
+    return compose(letter_data(decision))
+
+
+def store_pdf(data: bytes, filename: str, description: str, case_id: int | None = None) -> Document:
+    """Keep a PDF we send (a letter, the minutes) as a Document."""
+    key, sha = files.store_bytes(data)
+    document = Document(case_id=case_id, kind="letter", direction="out", filename=filename,
+                        content_type="application/pdf", size_bytes=len(data), sha256=sha, storage_key=key,
+                        description=description)
+    db.session.add(document)
+    db.session.flush()
+    return document
+
+
+def issue_decision_letter(msg: OutboxMessage) -> None:
+    """Render, store and publish the letter, and write its e-mail notice; nothing if it is there already."""
+    decision = db.session.get(Decision, msg.payload["decision_id"], with_for_update=True)
+    if decision is None:
+        raise LookupError(f"decision {msg.payload['decision_id']} does not exist")
+    if decision.letter_document_id is not None:
+        return
+    _load_for_letter(decision.id)
+    now = clock.now()
+    pdf = render_decision_letter(letter_data(decision), created=now)
+    case = decision.case
+    document = store_pdf(pdf, f"afgoerelse-{case.number or case.id}-{decision.id}.pdf",
+                         f"Afgørelsesbrev ({decision.outcome})", case_id=case.id)
+    decision.letter_document_id, decision.letter_sha256, decision.letter_available_at = document.id, document.sha256, now
+    _enqueue_notice(decision, case, msg.payload.get("base_url") or public_base_url())
+
+
+def _enqueue_notice(decision: Decision, case: Case, base: str) -> None:
+    payload = {"case_number": case.number or "", "title": case.title, "association": case.association.name,
+               "link": f"{base}/forening/sager/{case.id}"}
+    outbox.enqueue("decision_notice", case.association.contact_email, payload,
+                   locale=locale_for(case.association.contact_email), dedup_key=f"decision-notice:{decision.id}")
+
+
+# What the letter channel renders per template. The meeting minutes are rendered by the decisions module,
+# which uses this one; app/wiring.py binds that renderer here, so this module does not import it.
+RENDERERS: dict[str, Callable[[OutboxMessage], None]] = {
+    "decision_letter": issue_decision_letter,
+}
+
+
+def bind_renderers(renderers: dict[str, Callable[[OutboxMessage], None]]) -> None:
+    """Add the other modules' letter renderers (app/wiring.py)."""
+    RENDERERS.update(renderers)
+
+
+class LetterAdapter:
+    """The outbox's "letter" channel: a letter is delivered when it is stored and available."""
+
+    def deliver(self, msg: OutboxMessage, on_accepted: Callable[[], None]) -> None:
+        RENDERERS[msg.template](msg)
+        on_accepted()

@@ -1,0 +1,243 @@
+"""Write notices in the same commit as the change; deliver them idempotently through a channel adapter.
+
+A row's `channel` picks its delivery adapter, an object bound by app/wiring.py: "email" sends an e-mail
+(app.services.delivery.mail), "letter" renders a PDF letter, stores it, makes it available in the portal
+and writes the e-mail that tells the applicant (app.services.committee.letters). An adapter has
+`deliver(msg, on_accepted) -> None` and calls `on_accepted()` once the message is out; that marks the
+row delivered and commits, together with whatever the adapter changed. Delivering one message is one
+unit of work of its own, on purpose (see `deliver`): never one unit across many messages.
+
+Digital Post (decisions in production) would be one more adapter bound in the wiring, e.g. "digital_post",
+that hands the stored letter to the provider and calls `on_accepted()` when the provider has accepted it.
+Committed rows are handed to the task bound as `deliver` (a Celery task) by `dispatch`.
+
+Retrying is the row's business, not Celery's: a failed attempt stores when the next one is due (1, 2,
+4, ... minutes, capped at OUTBOX_RETRY_MAX_SECONDS, with jitter), and the beat sweep hands out what
+is due. Attempts go on until OUTBOX_RETRY_HOURS have passed; only then is the row failed, and the
+administrators hear of it (app/services/delivery/failures.py). "Send igen" on the notices page starts a new window.
+"""
+from __future__ import annotations
+
+import random
+from collections.abc import Callable
+from datetime import datetime, timedelta
+from typing import Protocol
+
+from flask import current_app
+
+from app import clock
+from app.extensions import db
+from app.models.outbox import OutboxMessage
+from app.services.unit_of_work import in_unit_of_work, use_case
+
+
+class Adapter(Protocol):
+    """Delivers one message on a channel and calls `on_accepted()` when it is out."""
+
+    def deliver(self, msg: OutboxMessage, on_accepted: Callable[[], None]) -> None: ...
+
+
+class DeliveryTask(Protocol):
+    """The task that delivers one message by id (app.tasks.notices.deliver_notice)."""
+
+    def delay(self, message_id: int) -> object: ...
+
+
+class UnknownChannel(LookupError):
+    """An outbox row names a channel without an adapter."""
+
+
+ADAPTERS: dict[str, Adapter] = {}
+delivery_task: DeliveryTask | None = None
+
+
+def bind(adapters: dict[str, Adapter], task: DeliveryTask) -> None:
+    """Bind the channels' adapters and the delivery task (app/wiring.py, once per app)."""
+    global delivery_task
+    ADAPTERS.clear()
+    ADAPTERS.update(adapters)
+    delivery_task = task
+
+
+def adapter_for(channel: str) -> Adapter:
+    """The delivery adapter of `channel`."""
+    try:
+        return ADAPTERS[channel]
+    except KeyError:
+        raise UnknownChannel(channel) from None
+
+
+def enqueue(template: str, recipient: str, payload: dict, *, locale: str | None = None,
+            dedup_key: str | None = None, channel: str = "email") -> OutboxMessage:
+    """Add a notice to the current unit of work (committed by the caller)."""
+    msg = OutboxMessage(channel=channel, template=template, recipient=recipient, payload=payload,
+                        locale=locale or current_app.config["BABEL_DEFAULT_LOCALE"], dedup_key=dedup_key)
+    db.session.add(msg)
+    return msg
+
+
+def _task_of_this_app() -> DeliveryTask:
+    """The delivery task as registered on the current Flask app's Celery app.
+
+    A shared task's `delay` goes to Celery's default app, which is the app created last in the process. In
+    production there is one; where several live in one process (the browser tests' demo servers beside the
+    tests' own apps) a message must be delivered by the app whose database holds it.
+    """
+    celery = current_app.extensions.get("celery")
+    name = getattr(delivery_task, "name", None)
+    return celery.tasks[name] if celery is not None and name in celery.tasks else delivery_task
+
+
+def dispatch(ids: list[int]) -> None:
+    """Hand committed outbox ids to Celery; a broker outage is left to the sweep."""
+    task = _task_of_this_app()
+    for position, message_id in enumerate(ids):
+        try:
+            task.delay(message_id)
+        except Exception as exc:  # broker down: the rows stay pending and the sweep re-sends them
+            # The rest would fail the same way; stop so the request is not held once per message.
+            current_app.logger.warning("outbox %s not dispatched: %s", ids[position:], exc)
+            return
+
+
+def deliver(message_id: int) -> str:
+    """Deliver one message if it is pending and due; returns the resulting status ("not_due": left alone).
+
+    One message is one unit of work, on purpose, and never part of a bigger one (each task delivers one
+    id, so one bad message does not hold up the others): the row is claimed with a lock, the adapter
+    sends it, and `on_accepted` commits the claim, the adapter's changes and the mark together the
+    moment the channel has accepted it (for SMTP before QUIT: the gap in which a crash sends it twice).
+    That commit cannot wait for a use case to return, so this function is not one and rolls back itself:
+    what failed before acceptance is undone, and the error and the next attempt are recorded on the row.
+    The lock is held until then, so a re-send racing this attempt waits and finds the row not due.
+    """
+    if in_unit_of_work():
+        raise RuntimeError("outbox.deliver is a unit of work of its own; call it from a task, not a use case")
+    msg = db.session.get(OutboxMessage, message_id, with_for_update=True, populate_existing=True)
+    readiness = _readiness(msg)
+    if readiness != "due":
+        db.session.rollback()  # nothing changed: let go of the claim
+        return readiness
+    savepoint = db.session.get_bind().dialect.name == "postgresql"
+    msg.attempts += 1
+    try:
+        _send(msg, savepoint)
+    except Exception as exc:
+        status = _record_failure(message_id, exc, counted=savepoint)
+        if status == "pending":
+            raise  # the task logs it; the sweep tries again when the row says so
+        return status
+    return "delivered"
+
+
+def _send(msg: OutboxMessage, savepoint: bool) -> None:
+    """Hand `msg` to its adapter; a failure undoes the adapter's work, and without a savepoint the claim too.
+
+    On PostgreSQL the adapter works inside a savepoint, so its failure keeps the claim and the row
+    lock for `_record_failure`. SQLite has no row locks to keep (and pysqlite's savepoints are
+    unreliable): everything is rolled back, and the attempt is counted when it is recorded.
+    """
+    nested = db.session.begin_nested() if savepoint else None
+    try:
+        adapter_for(msg.channel).deliver(msg, _marker(msg))
+    except Exception:
+        if nested is None:
+            db.session.rollback()
+        elif nested.is_active:  # once accepted, on_accepted's commit has ended the savepoint too
+            nested.rollback()
+        raise
+
+
+def _readiness(msg: OutboxMessage | None) -> str:
+    if msg is None:
+        return "missing"
+    if msg.status != "pending":
+        return msg.status
+    return "due" if is_due(msg, clock.now()) else "not_due"
+
+
+def _marker(msg: OutboxMessage) -> Callable[[], None]:
+    def mark_delivered() -> None:
+        _mark_delivered(msg)
+    return mark_delivered
+
+
+@use_case
+def _mark_delivered(msg: OutboxMessage) -> None:
+    """Outermost (deliver runs in no use case): commits with the adapter's changes; new rows are dispatched after."""
+    msg.status, msg.delivered_at, msg.last_error = "delivered", clock.now(), None
+
+
+@use_case
+def _record_failure(message_id: int, exc: Exception, counted: bool) -> str:
+    """Keep the error on the row and when to try next; after the retry window the row is failed."""
+    msg = db.session.get(OutboxMessage, message_id, with_for_update=True, populate_existing=True)
+    if msg is None or msg.status != "pending":
+        return "missing" if msg is None else msg.status
+    if not counted:
+        msg.attempts += 1
+    now, until = clock.now(), retry_until(msg)
+    msg.last_error = f"{type(exc).__name__}: {exc}"[:2000]
+    if now >= until:
+        msg.status, msg.failed_at, msg.next_attempt_at = "failed", now, None
+        current_app.logger.error("outbox %s failed after %s attempts: %s", msg.id, msg.attempts, exc)
+    else:
+        config = current_app.config
+        delay = retry_delay(msg.attempts, config["OUTBOX_RETRY_FIRST_SECONDS"], config["OUTBOX_RETRY_MAX_SECONDS"])
+        msg.next_attempt_at = min(until, now + delay)  # the last attempt falls on the window's end
+    return msg.status
+
+
+JITTER = 0.2
+
+
+def retry_delay(attempts: int, first_seconds: float, max_seconds: float,
+                rand: Callable[[], float] = random.random) -> timedelta:
+    """Wait after the `attempts`-th failure: first·2^(attempts-1), at most max, up to a fifth less at random.
+
+    The jitter spreads the retries of notices that failed together in one outage.
+    """
+    seconds = min(max_seconds, first_seconds * 2 ** min(max(attempts, 1) - 1, 32))
+    return timedelta(seconds=seconds * (1 - JITTER * rand()))
+
+
+def retry_until(msg: OutboxMessage) -> datetime:
+    """When attempts stop: the row's own window (after "Send igen"), else OUTBOX_RETRY_HOURS after creation."""
+    return msg.retry_until or msg.created_at + timedelta(hours=current_app.config["OUTBOX_RETRY_HOURS"])
+
+
+def is_due(msg: OutboxMessage, now: datetime) -> bool:
+    """Whether an attempt may be made now (a row without a next attempt is due)."""
+    return msg.next_attempt_at is None or msg.next_attempt_at <= now
+
+
+def retry(message_id: int) -> OutboxMessage | None:
+    """Put a failed message back to pending with a new retry window (committed), then dispatch it."""
+    msg = _reopen(message_id)
+    if msg is not None:
+        dispatch([message_id])  # after the commit: the task must find the row pending
+    return msg
+
+
+@use_case
+def _reopen(message_id: int) -> OutboxMessage | None:
+    msg = db.session.get(OutboxMessage, message_id, with_for_update=True)
+    if msg is None or msg.status != "failed":
+        return None
+    # A fresh window of OUTBOX_RETRY_HOURS from now, and a new failure is reported again.
+    msg.status, msg.attempts, msg.next_attempt_at = "pending", 0, None
+    msg.failed_at = msg.failure_reported_at = None
+    msg.retry_until = clock.now() + timedelta(hours=current_app.config["OUTBOX_RETRY_HOURS"])
+    return msg
+
+
+def due_ids(handoff_seconds: int) -> list[int]:
+    """Pending messages to send now (for the beat sweep): their next attempt has come, or they were never
+    attempted and are older than `handoff_seconds` (the hand-off to Celery was lost)."""
+    now = clock.now()
+    due = OutboxMessage.next_attempt_at <= now
+    lost = db.and_(OutboxMessage.next_attempt_at.is_(None),
+                   OutboxMessage.created_at < now - timedelta(seconds=handoff_seconds))
+    stmt = (db.select(OutboxMessage.id).where(OutboxMessage.status == "pending", db.or_(due, lost))
+            .order_by(OutboxMessage.id).limit(1000))
+    return list(db.session.scalars(stmt))

@@ -1,0 +1,1 @@
+"""Pools as administrators set them up (criteria, forms) and as the public sees them (pages, status)."""

@@ -1,0 +1,1 @@
+"""Premises: the catalogue, bookings, occupancy, seasonal allocation, and the pure booking rules."""

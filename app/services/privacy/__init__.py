@@ -1,0 +1,1 @@
+"""Personal data: the read log, exports, retention and anonymisation, account deletion."""

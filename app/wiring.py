@@ -1,0 +1,47 @@
+"""The one place where the app's parts are bound together; create_app calls `wire(app)`.
+
+Services do not import the areas they hand work to: a transition does not know who sends its notices or
+renders its letter, the outbox does not know its channels' adapters or the task that delivers, the unit of
+work does not know the outbox. They expose a `bind`/`install` seam and this module binds them, once per
+app, with objects (no strings to import). Reading this file tells what happens when a case changes state.
+"""
+from __future__ import annotations
+
+from flask import Flask
+
+from app.services import unit_of_work
+from app.services.cases import transitions
+from app.services.committee import decisions, letters
+from app.services.delivery import mail, notices, outbox
+from app.services.premises import booking_effects
+from app.tasks import notices as notice_tasks, schedule
+
+# Workflow effects handled outside the case itself (transitions handles its own; see workflows.EFFECTS).
+EFFECT_HANDLERS = {
+    "notify_applicant": notices.notify_applicant,
+    "notify_caseworker": notices.notify_caseworker,
+    "notify_committee": notices.notify_committee,
+    "render_decision_letter": letters.request_decision_letter,
+    "create_bookings": booking_effects.create_bookings,
+    "release_bookings": booking_effects.release_bookings,
+}
+# Letters the letter channel renders beyond decision letters.
+LETTER_RENDERERS = {"meeting_minutes": decisions.render_minutes_letter}
+
+
+def channels() -> dict[str, outbox.Adapter]:
+    """The outbox's delivery channels."""
+    return {"email": mail.EmailAdapter(), "letter": letters.LetterAdapter()}
+
+
+def _dispatch(ids: list[int]) -> None:
+    outbox.dispatch(ids)  # looked up per call, so a test can replace outbox.dispatch
+
+
+def wire(app: Flask) -> None:
+    """Bind effects, letter renderers, outbox channels, the after-commit dispatch and the beat schedule."""
+    transitions.bind_effects(EFFECT_HANDLERS)  # refuses to start if an effect has no handler
+    letters.bind_renderers(LETTER_RENDERERS)
+    outbox.bind(channels(), notice_tasks.deliver_notice)
+    unit_of_work.install(after_commit=_dispatch)
+    schedule.install(app)

@@ -1,0 +1,85 @@
+"""Every day of the year: the demo seeds through the real services and the app answers, with the clock set to
+each of the days in tests/calendar_days.py; and a demo seeded on one day still works as its deadlines pass."""
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+
+from app import clock
+from app.extensions import db
+from app.models import AllocationRound, Meeting, Pool, Space
+from app.services.cases.core import accepts_applications
+from tests.calendar_days import DAYS, DAYS_AFTER_SEED
+from tests.security.test_access_matrix import ROLES, check_access_matrix
+
+PUBLIC_PAGES = ("/", "/puljer", "/lokaler/", "/foreninger", "/stoette-givet", "/aabne-data", "/sagsgange",
+                "/tilgaengelighed")
+
+
+def _ok(client, path: str) -> str:
+    resp = client.get(path)
+    assert resp.status_code == 200, f"{path}: {resp.status_code}"
+    return resp.get_data(as_text=True)
+
+
+def _public_pages_answer(client) -> None:
+    for path in PUBLIC_PAGES:
+        _ok(client, path)
+    for slug in db.session.scalars(db.select(Pool.slug).where(Pool.is_published)):
+        resp = client.get(f"/puljer/{slug}", follow_redirects=True)  # the premises pool's page leads to /lokaler/
+        assert resp.status_code == 200, f"/puljer/{slug}: {resp.status_code}"
+    for space_id in db.session.scalars(db.select(Space.id)):
+        for path in (f"/lokaler/{space_id}", f"/lokaler/{space_id}/uge", f"/lokaler/{space_id}/maaned"):
+            _ok(client, path)
+
+
+def _assert_demo_shape(today) -> None:
+    """On any day: a pool open for weeks, one closing within days, one closed, one opening later; a meeting
+    ahead and one held; a seasonal round open, one being allocated, one opening later."""
+    pools = db.session.scalars(db.select(Pool).where(Pool.is_published, Pool.is_rolling.is_(False))).all()
+    open_ = [p for p in pools if accepts_applications(p, today)]
+    assert any(p.deadline - today > timedelta(days=14) for p in open_)
+    assert any(p.deadline - today <= timedelta(days=7) for p in open_)
+    assert any(p.deadline < today for p in pools)
+    assert any(p.opens_on > today for p in pools)
+    meetings = db.session.scalars(db.select(Meeting)).all()
+    assert any(m.meeting_date > today and m.status != "closed" for m in meetings)
+    assert any(m.meeting_date < today and m.status == "closed" for m in meetings)
+    rounds = db.session.scalars(db.select(AllocationRound)).all()
+    assert any(r.status == "open" and r.opens_on <= today <= r.closes_on for r in rounds)
+    assert any(r.status == "open" and r.opens_on > today for r in rounds)
+    assert any(r.status == "allocated" and r.closes_on < today for r in rounds)
+
+
+@pytest.mark.parametrize("moment", DAYS.values(), ids=DAYS.keys())
+def test_the_demo_seeds_and_the_public_pages_answer(app, client, moment):
+    from app.demo import seed
+    clock.move_to(moment)
+    seed()
+    _assert_demo_shape(clock.today())
+    _public_pages_answer(client)
+
+
+@pytest.mark.parametrize("days", DAYS_AFTER_SEED)
+def test_a_demo_seeded_earlier_still_works_as_its_deadlines_pass(app, client, auth, days):
+    from app.demo import seed
+    seeded = DAYS["day-after-1-december"]
+    clock.move_to(seeded)
+    seed()
+    clock.move_to(seeded + timedelta(days=days))
+    _public_pages_answer(client)
+    auth.login("forening@demo.dk")
+    for path in ("/forening/", "/lokaler/mine", "/lokaler/saesoner"):
+        _ok(client, path)
+    auth.logout()
+    auth.login("sagsbehandler@demo.dk")
+    for path in ("/sagsbehandling/", "/udvalg/moeder", "/lokaler/fordeling/", "/udbetalinger/"):
+        _ok(client, path)
+
+
+@pytest.mark.parametrize("role", ROLES)
+@pytest.mark.parametrize("moment", DAYS.values(), ids=DAYS.keys())
+def test_the_access_matrix_holds_on(app, client, auth, moment, role):
+    clock.move_to(moment)
+    check_access_matrix(app, client, auth, role)
