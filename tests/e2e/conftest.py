@@ -20,7 +20,8 @@ CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--disable-b
                  "--disable-component-update", "--disable-sync", "--no-first-run"]
 
 
-# Two-factor: staff log-ins enrol on first use. The secrets shown on the enrolment page are kept per
+# Two-factor: staff log-ins enrol on first use, through the link the log-in e-mails (read from the live
+# app's outbox, as the mail would carry it). The secrets shown on the enrolment page are kept per
 # (server, e-mail), and the last step used, since the server refuses a code's step twice. A wider
 # window than production's lets a journey log the same person in several times a minute.
 TOTP_WINDOW = 10
@@ -35,15 +36,13 @@ def _free_port() -> int:
         return s.getsockname()[1]
 
 
-@pytest.fixture(scope="session")
-def live_server(tmp_path_factory):
-    """The demo app served on 127.0.0.1:<free port>; yields its base URL."""
+def serve_demo(tmp: Path):
+    """Seed the demo into a new SQLite database under `tmp` and serve it on a free port: (base URL, server)."""
     from flask_migrate import upgrade
     from werkzeug.serving import make_server
     from app import create_app
     from app.demo import seed
     from config import TestingConfig
-    tmp = tmp_path_factory.mktemp("e2e")
     port = _free_port()
     app = create_app(TestingConfig, SQLALCHEMY_DATABASE_URI=f"sqlite:///{tmp / 'e2e.sqlite'}", SERVER_NAME=None,
                      WTF_CSRF_ENABLED=True, RATELIMIT_LOGIN="1000 per minute", MAIL_LOG_PATH=str(tmp / "mail.log"),
@@ -52,11 +51,18 @@ def live_server(tmp_path_factory):
     with app.app_context():
         upgrade(revision="heads")
         seed()
-    LIVE_APPS[f"http://127.0.0.1:{port}"] = app
+    base = f"http://127.0.0.1:{port}"
+    LIVE_APPS[base] = app
     server = make_server("127.0.0.1", port, app, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{port}"
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    return base, server
+
+
+@pytest.fixture(scope="session")
+def live_server(tmp_path_factory):
+    """The demo app served on 127.0.0.1:<free port>; yields its base URL."""
+    base, server = serve_demo(tmp_path_factory.mktemp("e2e"))
+    yield base
     server.shutdown()
 
 
@@ -91,6 +97,7 @@ def phone(browser):
 
 def check_a11y(page, context: str = "") -> None:
     """Run axe-core on the page; fail on any serious or critical violation, naming rule and element."""
+    page.wait_for_load_state("load")
     # Evaluated through DevTools, not as an inline <script>: the site's CSP (rightly) blocks those.
     page.evaluate(AXE.read_text(encoding="utf-8") + "\n;undefined")
     result = page.evaluate("async () => await axe.run(document, {resultTypes: ['violations']})")
@@ -111,7 +118,8 @@ def shot(page, name: str) -> Path:
 
 
 def login(page, base: str, email: str, password: str = "demo-adgangskode") -> None:
-    """Log in through the real form; for staff also the second step (enrolment on first log-in, else a code)."""
+    """Log in through the real form; for staff also the second step (enrolment by the e-mailed link on first
+    log-in, else a code)."""
     page.goto(f"{base}/konto/log-ind")
     page.get_by_label("E-mail").fill(email)
     page.get_by_label("Adgangskode").fill(password)
@@ -119,13 +127,37 @@ def login(page, base: str, email: str, password: str = "demo-adgangskode") -> No
         page.get_by_role("button", name="Log ind").click()
     page.wait_for_load_state()
     path = page.url.split("?")[0].removeprefix(base)
-    if path == "/konto/to-faktor/opsaet":
+    if path == "/konto/to-faktor" and page.get_by_role("heading", name="Tjek din e-mail").count():
+        open_enrolment_link(page, base, email)
         enrol(page, base, email)
     elif path == "/konto/to-faktor":
         page.get_by_label("Kode", exact=True).fill(totp_code(base, email))
         with page.expect_navigation():
             page.get_by_role("button", name="Log ind").click()
         page.wait_for_load_state()
+
+
+def enrolment_link(base: str, email: str) -> str:
+    """The newest enrolment link the live app e-mailed to `email`."""
+    import sqlalchemy as sa
+
+    from app.extensions import db
+    from app.models.outbox import OutboxMessage
+    with LIVE_APPS[base].app_context():
+        msg = db.session.scalar(sa.select(OutboxMessage).where(OutboxMessage.template == "two_factor_enrol",
+                                                               OutboxMessage.recipient == email)
+                                .order_by(OutboxMessage.id.desc()).limit(1))
+        link = msg.payload["link"]
+        db.session.remove()
+    return link
+
+
+def open_enrolment_link(page, base: str, email: str) -> None:
+    """Open the link from the e-mail and use it: the set-up page with the QR code follows."""
+    page.goto(enrolment_link(base, email))
+    with page.expect_navigation():
+        page.get_by_role("button", name="Fortsæt").click()
+    page.wait_for_url("**/konto/to-faktor/opsaet")
 
 
 def enrol(page, base: str, email: str) -> None:
@@ -142,12 +174,14 @@ def totp_code(base: str, email: str) -> str:
     import time
 
     import pyotp
+
+    from app import clock
     key = (base, email)
     totp = pyotp.TOTP(TOTP_SECRETS[key])
     while True:
-        now = totp.timecode(time.time())
+        now = totp.timecode(clock.timestamp())
         step = max(now, _TOTP_LAST_STEP.get(key, -1) + 1)
         if step <= now + TOTP_WINDOW:
             _TOTP_LAST_STEP[key] = step
             return totp.generate_otp(step)
-        time.sleep(totp.interval - time.time() % totp.interval + 0.1)  # what a person would do: wait
+        time.sleep(totp.interval - clock.timestamp() % totp.interval + 0.1)  # what a person would do: wait

@@ -8,15 +8,16 @@ from __future__ import annotations
 
 import re
 from contextlib import contextmanager
-from datetime import date, timedelta
+from datetime import timedelta
 from urllib.parse import urlencode
 
 from playwright.sync_api import expect
 
+from app import clock
 from tests.e2e.conftest import check_a11y, login, shot
 
-POOL = f"nye-initiativer-{date.today().year}"  # rolling, so open whatever the date
-POOL_NAME = f"Puljen til nye initiativer {date.today().year}"
+POOL = "nye-initiativer"  # the demo's rolling pool: open whatever the date
+POOL_NAME = "Puljen til nye initiativer"
 DESKTOP = {"width": 1280, "height": 900}
 PHONE = {"width": 360, "height": 740}
 
@@ -79,12 +80,14 @@ def flash(page, text: str) -> None:
 def apply_for(page, base: str, amount: int) -> str:
     """Make and submit an application to the rolling pool as the logged-in chair; returns the case number."""
     page.goto(f"{base}/puljer/{POOL}")
-    page.get_by_role("link", name="Søg nu").click()
+    with page.expect_navigation():
+        page.get_by_role("link", name="Søg nu").click()
     look(page)
     page.get_by_role("button", name="Start ansøgningen").click()
     page.wait_for_url("**/trin/1")
+    page.get_by_label("Projektets titel").fill("Begynderhold om onsdagen")
     page.get_by_label("Hvad vil I lave?").fill("Et nyt hold for begyndere hver onsdag.")
-    page.get_by_label("Hvornår begynder aktiviteten?").fill((date.today() + timedelta(days=40)).strftime("%d.%m.%Y"))
+    page.get_by_label("Hvornår begynder aktiviteten?").fill((clock.today() + timedelta(days=40)).strftime("%d.%m.%Y"))
     page.get_by_label("Hvor mange deltager?").fill("15")
     page.get_by_label("Voksne").check()
     page.get_by_role("group", name="Samarbejder I med andre?").get_by_label("Nej").check()

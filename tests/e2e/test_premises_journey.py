@@ -51,7 +51,8 @@ def _request_hall(page, base: str, purpose: str) -> str:
 def _approve(page, base: str, number: str) -> None:
     page.goto(f"{base}/lokaler/sagsbehandling/")
     look(page, "premises-staff-requests")
-    page.get_by_role("link", name=number, exact=True).click()
+    with page.expect_navigation():
+        page.get_by_role("link", name=number, exact=True).click()
     look(page, "premises-staff-review")
     page.get_by_role("button", name="Godkend", exact=True).click()
     expect(page.get_by_text("Afgørelsen er registreret, og foreningen har fået besked.")).to_be_visible()
