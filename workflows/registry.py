@@ -7,7 +7,7 @@ from collections.abc import Iterator
 from functools import lru_cache
 from types import MappingProxyType
 
-from workflows.definitions import new_initiative, premises_loan, subsidy
+from workflows.definitions import new_initiative, premises_loan, subsidy, yearly_subsidy
 from workflows.engine import EFFECTS, GUARDS, ROLES, STYLES, TAG_IMPLIES, TAGS, Transition, Workflow
 
 _SNAKE = re.compile(r"^[a-z][a-z0-9]*(_[a-z0-9]+)*$")
@@ -150,14 +150,15 @@ def build(workflows: tuple[Workflow, ...]) -> MappingProxyType[str, Workflow]:
 
 
 # Validated at import on purpose: a broken definition must stop the app from starting.
-REGISTRY = build((subsidy.WORKFLOW, new_initiative.WORKFLOW, premises_loan.WORKFLOW))
+REGISTRY = build((subsidy.WORKFLOW, new_initiative.WORKFLOW, premises_loan.WORKFLOW, yearly_subsidy.WORKFLOW))
 
 # The names the app needs to pick a workflow (a pool's kind) or to tell money from premises.
 SUBSIDY = subsidy.WORKFLOW.name
 NEW_INITIATIVE = new_initiative.WORKFLOW.name
 PREMISES_LOAN = premises_loan.WORKFLOW.name
+YEARLY_SUBSIDY = yearly_subsidy.WORKFLOW.name
 # Grant workflows deal in money (amounts, payments, reports); a premises loan lends rooms instead.
-GRANT_WORKFLOWS = (SUBSIDY, NEW_INITIATIVE)
+GRANT_WORKFLOWS = (SUBSIDY, NEW_INITIATIVE, YEARLY_SUBSIDY)
 
 
 def get(name: str) -> Workflow:
@@ -171,6 +172,12 @@ def get(name: str) -> Workflow:
 def names() -> tuple[str, ...]:
     """Return the registered workflow names."""
     return tuple(REGISTRY)
+
+
+def applied_for(name: str) -> bool:
+    """Tell whether cases of workflow ``name`` begin as an application (a draft the applicant sends)."""
+    workflow = get(name)
+    return workflow.has_tag(workflow.start, "draft")
 
 
 def all() -> tuple[Workflow, ...]:  # noqa: A001 - the requested name; shadows the builtin here only

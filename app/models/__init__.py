@@ -25,6 +25,7 @@ from app.models.meeting import AgendaItem, Meeting
 from app.models.two_factor import RecoveryCode
 from app.models.read_log import ReadEvent
 from app.models.approval import MoneyApproval
+from app.models.yearly import AnnualReport, ReportingCampaign, SubsidyBatch, SubsidyBatchLine, SubsidyScheme
 
 __all__ = [
     "Association", "AssociationApproval", "Case", "CaseEvent", "CaseNumberCounter", "Committee",
@@ -38,6 +39,7 @@ __all__ = [
     "AssociationListing", "ListingActivity",
     "AgendaItem", "Meeting",
     "RecoveryCode",
+    "AnnualReport", "ReportingCampaign", "SubsidyBatch", "SubsidyBatchLine", "SubsidyScheme",
     "ReadEvent",
     "MoneyApproval",
 ]

@@ -112,8 +112,10 @@ def machine_for(wf: Workflow) -> type[RuleBasedStateMachine]:
 TestSubsidyMachine = machine_for(registry.get("subsidy")).TestCase
 TestNewInitiativeMachine = machine_for(registry.get("new_initiative")).TestCase
 TestPremisesLoanMachine = machine_for(registry.get("premises_loan")).TestCase
+TestYearlySubsidyMachine = machine_for(registry.get("yearly_subsidy")).TestCase
 TestSubsidyMachine.settings = TestNewInitiativeMachine.settings = TestPremisesLoanMachine.settings = SETTINGS
+TestYearlySubsidyMachine.settings = SETTINGS
 
 
 def test_a_machine_exists_for_every_registered_workflow():
-    assert set(registry.names()) == {"subsidy", "new_initiative", "premises_loan"}
+    assert set(registry.names()) == {"subsidy", "new_initiative", "premises_loan", "yearly_subsidy"}

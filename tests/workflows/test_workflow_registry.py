@@ -117,7 +117,7 @@ def test_build_stops_at_a_broken_definition():
 
 
 def test_registered_workflows():
-    assert set(registry.names()) == {"subsidy", "new_initiative", "premises_loan"}
+    assert set(registry.names()) == {"subsidy", "new_initiative", "premises_loan", "yearly_subsidy"}
     assert [wf.name for wf in registry.all()] == list(registry.names())
     for wf in registry.all():
         validate(wf)

@@ -73,7 +73,9 @@ def test_every_tag_has_a_meaning():
 
 
 def test_workflow_names():
-    assert set(registry.names()) == {registry.SUBSIDY, registry.NEW_INITIATIVE, registry.PREMISES_LOAN}
+    assert set(registry.names()) == {registry.SUBSIDY, registry.NEW_INITIATIVE, registry.PREMISES_LOAN,
+                                     registry.YEARLY_SUBSIDY}
+    assert not registry.applied_for(registry.YEARLY_SUBSIDY) and registry.applied_for(registry.SUBSIDY)
     assert registry.PREMISES_LOAN not in registry.GRANT_WORKFLOWS
 
 

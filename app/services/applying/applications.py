@@ -118,6 +118,8 @@ def start(pool_id: int, association_id: int, user: User, today: date) -> Started
         return Started(existing, False)
     problems = eligibility_problems(association, pool, today)
     version = form_setup.latest_published(pool.id)
+    if not registry.applied_for(pool.workflow):  # a calculated subsidy begins granted: never by application
+        raise NoForm()
     if problems or version is None:
         raise NotEligible(problems) if problems else NoForm()
     workflow = registry.get(pool.workflow)

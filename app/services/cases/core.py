@@ -18,6 +18,8 @@ def create_draft(pool: Pool, association: Association, user: User, title: str,
                  amount_applied: int | None = None, data: dict | None = None) -> Case:
     """Start a draft application in the pool's workflow."""
     workflow = registry.get(pool.workflow)
+    if not registry.applied_for(workflow.name):
+        raise ValueError(f"pool {pool.id}: a {workflow.name} case is never an application")
     case = Case(pool_id=pool.id, association_id=association.id, workflow=workflow.name, state=workflow.start,
                 title=title, amount_applied=amount_applied, data=data or {}, created_by_id=user.id)
     db.session.add(case)

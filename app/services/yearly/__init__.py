@@ -1,0 +1,1 @@
+"""The yearly cycle of folkeoplysning: reporting campaigns, annual reports, subsidy schemes and batches."""
