@@ -54,6 +54,8 @@ class PoolForm(FlaskForm):
     payment_mode = RadioField(_l("Udbetaling"), default="single", **ONE_OF, choices=[
         SelectChoice("single", _l("Én udbetaling")), SelectChoice("instalments", _l("I rater"))])
     instalment_count = DanishIntegerField(_l("Antal rater"), validators=[Optional()])
+    instalment_interval = DanishIntegerField(_l("Måneder mellem raterne"), default=1, validators=[
+        Optional(), _range(1, 12, _l("Skriv et antal måneder fra 1 til 12."))])
     advance_allowed = BooleanField(_l("Tilskuddet kan udbetales forud"))
     rules_text = TextAreaField(_l("Regler og vejledning"), validators=[_max(20000)])
     legal_basis_id = SelectField(_l("Lovgrundlag og klagevejledning"), coerce=optional_int, **ONE_OF,

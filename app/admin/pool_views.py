@@ -40,6 +40,7 @@ def _values(form: PoolForm) -> pools.PoolValues:
         late_reduction_per_month=d["late_reduction_per_month"] or 0, delegation_limit=d["delegation_limit"],
         fast_track_limit=d["fast_track_limit"], reply_days=d["reply_days"], report_due_days=d["report_due_days"],
         payment_mode=d["payment_mode"], instalment_count=d["instalment_count"] or 1,
+        instalment_interval=d["instalment_interval"] or 1,
         advance_allowed=d["advance_allowed"], rules_text=d["rules_text"] or "",
         legal_basis_id=d["legal_basis_id"], requires_approval=d["requires_approval"],
         requires_child_certificate=d["requires_child_certificate"])

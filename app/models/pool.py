@@ -30,6 +30,7 @@ class Pool(db.Model):
         CheckConstraint("reply_days > 0", name="reply_days_positive"),
         CheckConstraint("payment_mode IN ('single','instalments')", name="payment_mode"),
         CheckConstraint("instalment_count BETWEEN 1 AND 24", name="instalment_count_range"),
+        CheckConstraint("instalment_interval BETWEEN 1 AND 12", name="instalment_interval_range"),
         Index("ix_pools_published_year", "is_published", "year"),
         Index("ix_pools_committee", "committee_id"),
         Index("ix_pools_legal_basis", "legal_basis_id"),
@@ -61,6 +62,8 @@ class Pool(db.Model):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=clock.now)
     payment_mode: Mapped[str] = mapped_column(String(16), default="single", server_default="single")
     instalment_count: Mapped[int] = mapped_column(default=1, server_default="1")
+    # Months between instalments: 1 monthly, 3 quarterly (lokaletilskud is usually paid as quarterly advances).
+    instalment_interval: Mapped[int] = mapped_column(default=1, server_default="1")
     advance_allowed: Mapped[bool] = mapped_column(default=False, server_default=false())
     copied_from_id: Mapped[int | None] = mapped_column(ForeignKey("pools.id", ondelete="SET NULL"))
 

@@ -57,6 +57,7 @@ class LetterData:
     committee: str | None = None  # None: decided by the administration under delegation
     meeting_on: date | None = None
     payment_instalments: int = 1
+    payment_interval_months: int = 1  # months between instalments: 3 is quarterly
     advance_allowed: bool = False
     report_due_days: int | None = None
     caseworker_name: str | None = None
@@ -130,11 +131,24 @@ def report_deadline(data: LetterData) -> str:
     return f"{danish_date(data.report_due_on)} ({days})" if data.report_due_on else days
 
 
+INTERVAL_WORDS = {3: "én hvert kvartal", 6: "én hvert halve år", 12: "én om året"}
+
+
+def instalments_text(count: int, interval: int) -> str:
+    """'i 2 rater', 'i 4 rater, én hvert kvartal,', 'i 3 rater med 2 måneders mellemrum' (monthly says no more)."""
+    if interval <= 1:
+        return f"i {count} rater"
+    if interval in INTERVAL_WORDS:
+        return f"i {count} rater, {INTERVAL_WORDS[interval]},"
+    return f"i {count} rater med {interval} måneders mellemrum"
+
+
 def _payment(data: LetterData) -> tuple[Block, ...]:
     if data.outcome not in (GRANT, PARTLY) or not data.amount_granted:
         return ()
     account = (f"foreningens NemKonto (CVR-nr. {data.cvr})" if data.cvr else "kontaktpersonens NemKonto")
-    how = (f"Vi udbetaler tilskuddet i {data.payment_instalments} rater til {account}."
+    how = (f"Vi udbetaler tilskuddet {instalments_text(data.payment_instalments, data.payment_interval_months)} "
+           f"til {account}."
            if data.payment_instalments > 1 else f"Vi udbetaler tilskuddet til {account}.")
     advance = " Tilskuddet kan udbetales forud." if data.advance_allowed else ""
     texts = [how + advance + " I skal ikke sende kontonummer eller gøre andet for at få pengene."]

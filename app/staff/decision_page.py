@@ -136,7 +136,7 @@ def next_steps(case: Case) -> NextSteps | None:
         planned = bool(rows)
         payments = [(r.due_on, r.amount) for r in rows] or payouts.plan_for(
             decision.amount, pool.payment_mode, pool.instalment_count, pool.advance_allowed,
-            max(clock.local(decision.decided_at).date(), clock.today()))
+            max(clock.local(decision.decided_at).date(), clock.today()), pool.instalment_interval)
     report_due = None
     if payments and case.report_due_on:
         report_due = _("Afrapportering senest %(day)s.", day=day_in_words(case.report_due_on))

@@ -83,6 +83,7 @@ def letter_data(decision: Decision) -> LetterData:
         legal_basis=decision.legal_basis, committee=committee,
         meeting_on=decision.meeting.meeting_date if decision.meeting else None,
         payment_instalments=pool.instalment_count if pool.payment_mode == "instalments" else 1,
+        payment_interval_months=pool.instalment_interval if pool.payment_mode == "instalments" else 1,
         advance_allowed=pool.advance_allowed, report_due_days=pool.report_due_days,
         caseworker_name=person.full_name if person else None, caseworker_email=person.email if person else None,
         caseworker_phone=person.phone if person else None,

@@ -46,20 +46,22 @@ def add_months(day: date, months: int) -> date:
     return date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
 
 
-def plan_for(amount: int, payment_mode: str, count: int, advance_allowed: bool, start: date) -> list[tuple[date, int]]:
-    """(due date, amount) pairs: one payment at once, or `count` monthly instalments.
+def plan_for(amount: int, payment_mode: str, count: int, advance_allowed: bool, start: date,
+             interval: int = 1) -> list[tuple[date, int]]:
+    """(due date, amount) pairs: one payment at once, or `count` instalments `interval` months apart.
 
     Instalments are paid in advance (the first at once) when the pool allows it, else at the end of each
-    month. Whole kroner: the remainder of the even split goes on the first instalment.
+    period (a quarter when `interval` is 3). Whole kroner: the remainder of the even split goes on the first.
     """
     if amount <= 0:
         return []
     if payment_mode != "instalments" or count <= 1:
         return [(start, amount)]
     count = min(count, amount)
+    interval = max(interval, 1)
     share, rest = divmod(amount, count)
     first = 0 if advance_allowed else 1
-    return [(add_months(start, first + i), share + (rest if i == 0 else 0)) for i in range(count)]
+    return [(add_months(start, (first + i) * interval), share + (rest if i == 0 else 0)) for i in range(count)]
 
 
 def _cases_without_plan(limit: int = 500) -> list[Case]:
@@ -80,7 +82,7 @@ def _add_plan(case: Case, user: User, today: date) -> int:
     pool = case.pool
     start = clock.local(case.decided_at).date() if case.decided_at else today  # the Danish date, not UTC's
     rows = plan_for(case.granted_amount or 0, pool.payment_mode, pool.instalment_count, pool.advance_allowed,
-                    max(start, today))
+                    max(start, today), pool.instalment_interval)
     limits.check_plan(case, sum(amount for _due, amount in rows))  # instalments never above the grant
     for position, (due_on, amount) in enumerate(rows, start=1):
         db.session.add(PaymentInstalment(case_id=case.id, position=position, due_on=due_on, amount=amount,
@@ -91,8 +93,9 @@ def _add_plan(case: Case, user: User, today: date) -> int:
 def replan_open_instalments(case: Case, user: User) -> None:
     """After the grant changed: the instalments not yet in a batch carry what remains of the new amount.
 
-    They keep their due dates (the last ones go when fewer are needed); with none left open, the rest is due at
-    once. A case without any plan stays without one (it is planned as usual). Part of the caller's unit of work.
+    They keep their due dates, so a quarterly plan stays quarterly (the last ones go when fewer are needed); with
+    none left open, the rest is due at once. A case without any plan stays without one (it is planned as usual).
+    Part of the caller's unit of work.
     """
     rows = plan(case.id)
     if not rows:

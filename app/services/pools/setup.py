@@ -20,7 +20,7 @@ from workflows import registry
 POOL_FIELDS = ("slug", "name", "purpose", "committee_id", "workflow", "applicants", "year", "budget", "opens_on",
                "deadline", "is_rolling", "accepts_late", "late_reduction_per_month", "delegation_limit",
                "fast_track_limit", "reply_days", "report_due_days", "payment_mode", "instalment_count",
-               "advance_allowed", "rules_text", "legal_basis_id", "requires_approval",
+               "instalment_interval", "advance_allowed", "rules_text", "legal_basis_id", "requires_approval",
                "requires_child_certificate", "is_published")
 SLUG = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
 
@@ -48,6 +48,7 @@ class PoolValues:
     report_due_days: int | None = None
     payment_mode: str = "single"
     instalment_count: int = 1
+    instalment_interval: int = 1  # months between instalments: 3 is quarterly
     advance_allowed: bool = False
     rules_text: str = ""
     legal_basis_id: int | None = None  # an entry of the library: the basis and its appeal guidance together
@@ -97,11 +98,27 @@ def _check(values: PoolValues, pool: Pool | None) -> None:
     _check_deadlines(values)
     if values.payment_mode == "instalments" and not 2 <= values.instalment_count <= 24:
         raise SetupError(_l("Skriv antallet af rater (2-24)."), "instalment_count")
+    if values.payment_mode == "instalments":
+        _check_interval(values)
     if pool is not None:
         granted = granted_total(pool.id)
         if values.budget < granted:
             raise SetupError(_l("Puljen har allerede bevilget %(amount)s, så budgettet kan ikke være lavere end det.",
                                 amount=money(granted)), "budget")
+
+
+# The last instalment is due at most this many months after the first one (24 monthly instalments fit).
+MAX_PLAN_MONTHS = 24
+
+
+def _check_interval(values: PoolValues) -> None:
+    if not 1 <= values.instalment_interval <= 12:
+        raise SetupError(_l("Skriv et antal måneder fra 1 til 12."), "instalment_interval")
+    if (values.instalment_count - 1) * values.instalment_interval > MAX_PLAN_MONTHS:
+        raise SetupError(_l("%(count)s rater med %(months)s måneders mellemrum strækker sig over mere end "
+                            "%(max)s måneder. Vælg færre rater eller et kortere mellemrum.",
+                            count=values.instalment_count, months=values.instalment_interval,
+                            max=MAX_PLAN_MONTHS), "instalment_interval")
 
 
 def _check_deadlines(values: PoolValues) -> None:
@@ -123,7 +140,7 @@ def _apply(pool: Pool, values: PoolValues) -> bool:
             setattr(pool, f.name, getattr(values, f.name))
     pool.rules_text, sanitized = sanitize(values.rules_text)
     if pool.payment_mode == "single":
-        pool.instalment_count = 1
+        pool.instalment_count = pool.instalment_interval = 1
     deadlines = [] if values.is_rolling else sorted(set(values.deadlines))
     pool.deadline = deadlines[-1] if deadlines else None
     keep = {r.deadline: r for r in pool.rounds}
