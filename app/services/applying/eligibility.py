@@ -12,6 +12,10 @@ from app.services.cases.core import accepts_applications
 from app.services.pools.status import Phase, phase_on
 from workflows import registry
 
+# A yearly subsidy (aktivitetstilskud, lokaletilskud § 25) is calculated from the association's annual report.
+CALCULATED_TEXT = _l("Tilskuddet søges ikke. Det beregnes ud fra foreningens årlige indberetning af medlemmer, "
+                     "aktivitetstimer og lokaleudgifter.")
+
 
 def one_year_after(day: date) -> date:
     """The same date next year (29 February becomes 1 March)."""
@@ -68,6 +72,8 @@ def eligibility_problems(association: Association, pool: Pool, today: date) -> l
 def closed_reason(pool: Pool, today: date) -> LazyString:
     """Why nobody can apply to `pool` on `today` (when it opens, or when the deadline was)."""
     phase = phase_on(pool, today)
+    if phase is Phase.CALCULATED:
+        return CALCULATED_TEXT
     if pool.is_published and phase is Phase.UPCOMING:
         return _l("Puljen åbner for ansøgninger %(day)s.", day=_lazy_day(pool.opens_on))
     if pool.is_published and phase is Phase.CLOSED:

@@ -13,6 +13,7 @@ from datetime import date
 from enum import Enum
 
 from app.models import Pool
+from workflows import registry
 
 # An open pool whose deadline is this many days away or fewer is marked "Lukker om N dage".
 CLOSING_SOON_DAYS = 7
@@ -23,13 +24,24 @@ class Phase(str, Enum):
     LATE = "late"          # past its deadline, but the pool may take applications after the deadline
     UPCOMING = "upcoming"  # not open yet (before opens_on)
     CLOSED = "closed"      # past its deadline
+    CALCULATED = "calculated"  # nobody applies: the subsidy is calculated from the annual report
 
 
 ACCEPTING = frozenset({Phase.OPEN, Phase.LATE})
 
 
+def is_calculated(pool: Pool) -> bool:
+    """True when the pool's cases are not applied for but calculated (the yearly subsidies)."""
+    return pool.workflow in registry.names() and not registry.applied_for(pool.workflow)
+
+
 def phase_on(pool: Pool, today: date) -> Phase:
-    """The pool's phase on `today`: opens_on and the deadline day both count as open."""
+    """The pool's phase on `today`: opens_on and the deadline day both count as open.
+
+    A calculated pool is never open for applications, whatever its dates say.
+    """
+    if is_calculated(pool):
+        return Phase.CALCULATED
     if pool.opens_on and today < pool.opens_on:
         return Phase.UPCOMING
     if pool.is_open_on(today):
@@ -60,6 +72,8 @@ class PoolStatus:
 def status_on(pool: Pool, today: date) -> PoolStatus:
     """The phase and the dates that go with it (reads the pool's rounds: load them with the pool)."""
     phase = phase_on(pool, today)
+    if phase is Phase.CALCULATED:
+        return PoolStatus(phase, None, None, None, True)
     if phase is Phase.OPEN and not pool.is_rolling:
         upcoming = pool.next_deadline(today) or pool.deadline
         days_left = (upcoming - today).days if upcoming else None
@@ -75,10 +89,11 @@ class PoolGroups:
     late: list = field(default_factory=list)      # past the deadline, still taking late applications
     upcoming: list = field(default_factory=list)  # opening soonest first
     closed: list = field(default_factory=list)    # most recently closed first
+    calculated: list = field(default_factory=list)  # calculated from the annual report, by name
 
 
 def group_pools(pools: Iterable[Pool], today: date) -> PoolGroups:
-    """Sort pools into open, late, upcoming and closed on `today`."""
+    """Sort pools into open, late, upcoming, closed and calculated on `today`."""
     groups = PoolGroups()
     for pool in pools:
         status = status_on(pool, today)
