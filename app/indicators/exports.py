@@ -7,6 +7,7 @@ import io
 from openpyxl import Workbook
 
 from app.services.figures.indicators import GrantRow, PremisesRow
+from app.services.figures.yearly import BANDS, YearRow
 
 GRANT_HEADER = ("Udvalg", "Pulje", "Ansøgninger", "Afgjort", "Bevilget (antal)", "Bevilget (kr.)",
                 "Andel bevilget (%)", "Median sagsbehandlingstid (dage)", "90%-fraktil sagsbehandlingstid (dage)",
@@ -14,6 +15,16 @@ GRANT_HEADER = ("Udvalg", "Pulje", "Ansøgninger", "Afgjort", "Bevilget (antal)"
 PREMISES_HEADER = ("Sted", "Lokale", "Åbne timer", "Bookede timer", "Børn og unge (timer)",
                    "Voksenundervisning (timer)", "Voksne (timer)", "Andet (timer)", "Udnyttelse (%)")
 PREMISES_GROUPS = ("children_youth", "adult_education", "adults", "other")
+BAND_NAMES = {"0_6": "0-6 år", "7_12": "7-12 år", "13_17": "13-17 år", "18_24": "18-24 år", "25_59": "25-59 år",
+              "60_plus": "60 år og derover"}
+YEARLY_HEADER = ("Indberetningsår", "Indberetninger", "Godkendte indberetninger",
+                 *[f"{BAND_NAMES[b]}, {where}" for b in BANDS for where in ("i kommunen", "uden for kommunen")],
+                 "Medlemmer i alt", "Medlemmer under 25 år", "Aktivitetstimer", "Aktivitetstilskud (kr.)",
+                 "Lokaletilskud (kr.)", "Beregnet tilskud i alt (kr.)", "Foreninger med beregnet tilskud",
+                 "Tilskud pr. medlem under 25 år (kr.)", "Tilskud pr. aktivitetstime (kr.)",
+                 "Ændring i medlemmer under 25 år (%)", "Ændring i beregnet tilskud (%)",
+                 "Ændring i tilskud pr. medlem under 25 år (%)", "Ændring i tilskud pr. aktivitetstime (%)")
+CHANGES = ("under_25", "total_granted", "per_member_under_25", "per_activity_hour")
 
 
 def _round(value: float | None, digits: int = 1) -> float | None:
@@ -34,6 +45,15 @@ def premises_values(row: PremisesRow) -> list:
             *[_round(row.booked.get(group, 0.0)) for group in PREMISES_GROUPS], _round(share)]
 
 
+def yearly_values(row: YearRow) -> list:
+    """One campaign year: reports, members by band and residence, hours, subsidy, per member and hour, change."""
+    return [row.year, row.reports, row.approved, *[row.band(b, w) for b in BANDS for w in ("in", "out")],
+            row.total_members, row.under_25, row.activity_hours, row.granted.get("activity", 0),
+            row.granted.get("premises", 0), row.total_granted, row.associations_granted,
+            _round(row.per_member_under_25), _round(row.per_activity_hour),
+            *[_round(row.change(measure)) for measure in CHANGES]]
+
+
 def _danish(value: object) -> str:
     if value is None:
         return ""
@@ -42,30 +62,37 @@ def _danish(value: object) -> str:
     return str(value)
 
 
-def to_csv(grants: list[list], premises: list[list]) -> bytes:
+def _section(writer, header: tuple, rows: list[list]) -> None:
+    writer.writerow([])
+    writer.writerow(header)
+    writer.writerows([[_danish(v) for v in row] for row in rows])
+
+
+def to_csv(grants: list[list], premises: list[list], yearly: list[list] = ()) -> bytes:
     """Semicolon-separated, UTF-8 with BOM and decimal comma, so Danish Excel opens it as it is."""
     out = io.StringIO()
     writer = csv.writer(out, delimiter=";", lineterminator="\r\n")
     writer.writerow(GRANT_HEADER)
     writer.writerows([[_danish(v) for v in row] for row in grants])
     if premises:
-        writer.writerow([])
-        writer.writerow(PREMISES_HEADER)
-        writer.writerows([[_danish(v) for v in row] for row in premises])
+        _section(writer, PREMISES_HEADER, premises)
+    if yearly:
+        _section(writer, YEARLY_HEADER, yearly)
     return ("\ufeff" + out.getvalue()).encode("utf-8")
 
 
-def to_xlsx(grants: list[list], premises: list[list]) -> bytes:
-    """One sheet for grants, one for premises use."""
+def to_xlsx(grants: list[list], premises: list[list], yearly: list[list] = ()) -> bytes:
+    """One sheet for grants, one for premises use, one for the yearly cycle."""
     book = Workbook()
     sheet = book.active
     sheet.title = "Tilskud"
     for row in [list(GRANT_HEADER), *grants]:
         sheet.append(row)
-    if premises:
-        rooms = book.create_sheet("Lokaler")
-        for row in [list(PREMISES_HEADER), *premises]:
-            rooms.append(row)
+    for title, header, rows in (("Lokaler", PREMISES_HEADER, premises), ("Årlig indberetning", YEARLY_HEADER, yearly)):
+        if rows:
+            extra = book.create_sheet(title)
+            for row in [list(header), *rows]:
+                extra.append(row)
     out = io.BytesIO()
     book.save(out)
     return out.getvalue()

@@ -12,7 +12,8 @@ from app.indicators import bp, exports
 from app.indicators.charts import bar_chart
 from app.indicators.forms import FilterForm
 from app.models import Committee, Pool
-from app.services.figures import indicators
+from app.models.yearly import MEMBER_BANDS
+from app.services.figures import indicators, yearly
 from app.services.figures.indicators import Filters
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -42,6 +43,27 @@ def _days(value: float | None) -> str:
     return ngettext("%(d)s dag", "%(d)s dage", 1 if value == 1 else 2, d=_number(value))
 
 
+def _change(value: float | None) -> str:
+    """'+28,9 %', '−5 %', '–' (no year before, or nothing to compare with)."""
+    if value is None:
+        return "–"
+    sign = "+" if value > 0 else "−" if value < 0 else "±"
+    return f"{sign}{_number(abs(value))} %"
+
+
+def _yearly_charts(cycle: list) -> list:
+    """Members of the newest year by age band, and the calculated subsidy per year."""
+    if not cycle:
+        return []
+    newest = cycle[-1]
+    return [
+        bar_chart("chart-members", _("Medlemmer efter alder, indberetningen for %(year)s", year=newest.year),
+                  [(str(label), newest.band(code), str(newest.band(code))) for code, label in MEMBER_BANDS]),
+        bar_chart("chart-calculated", _("Beregnet tilskud pr. indberetningsår"),
+                  [(str(r.year), r.total_granted, money(r.total_granted)) for r in cycle]),
+    ]
+
+
 def _charts(rows, trend, premises) -> list:
     charts = [
         bar_chart("chart-amount", _("Bevilget beløb pr. pulje"),
@@ -64,9 +86,11 @@ def _data(filters: Filters) -> dict:
     rows = indicators.grant_rows(filters, "pool")
     trend = indicators.totals_by_year(filters)
     premises = indicators.premises_rows(filters.year)
+    cycle = yearly.year_rows(filters.year)
     return {"rows": rows, "committees": indicators.grant_rows(filters, "committee"),
             "total": indicators.grant_rows(filters, "total")[0], "trend": trend, "premises": premises,
-            "charts": _charts(rows, trend, premises)}
+            "charts": _charts(rows, trend, premises), "cycle": cycle, "cycle_charts": _yearly_charts(cycle),
+            "bands": MEMBER_BANDS}
 
 
 @bp.route("/")
@@ -74,7 +98,7 @@ def _data(filters: Filters) -> dict:
 def dashboard():
     form, filters, valid = _filters()
     page = render_template("indicators/dashboard.html", form=form, filters=filters, show_errors=not valid,
-                           number=_number, days_text=_days, query=request.query_string.decode("utf-8", "replace"), **_data(filters))
+                           number=_number, days_text=_days, change=_change, query=request.query_string.decode("utf-8", "replace"), **_data(filters))
     return page, 200 if valid else 400
 
 
@@ -87,8 +111,9 @@ def export(fmt: str):
     grants = [exports.grant_values(r, r.committee, r.pool) for r in rows]
     grants.append(exports.grant_values(total, "I alt", ""))
     premises = [exports.premises_values(p) for p in indicators.premises_rows(filters.year)]
+    cycle = [exports.yearly_values(r) for r in yearly.year_rows(filters.year)]
     name = f"indikatorer-{filters.year}.{fmt}"
-    data = exports.to_csv(grants, premises) if fmt == "csv" else exports.to_xlsx(grants, premises)
+    data = exports.to_csv(grants, premises, cycle) if fmt == "csv" else exports.to_xlsx(grants, premises, cycle)
     mimetype = "text/csv" if fmt == "csv" else XLSX  # Werkzeug adds "; charset=utf-8"
     return Response(data, mimetype=mimetype, headers={"Content-Disposition": f'attachment; filename="{name}"',
                                                       "Cache-Control": "private, no-store"})

@@ -60,3 +60,9 @@ def test_a_changed_report_moves_only_its_own_year(cycle):
 
 def test_no_campaigns_no_rows(app):
     assert yearly.year_rows(2027) == []
+
+
+def test_change_per_age_band(cycle):
+    _y25, y26 = yearly.year_rows(2027)
+    assert y26.band_change("7_12") == pytest.approx((38 - 32) / 32 * 100)
+    assert y26.band_change("13_17") == pytest.approx(150.0) and y26.band_change("25_59") == pytest.approx(-50.0)

@@ -73,10 +73,15 @@ class YearRow:
         """The change from the year before in per cent (None: no year before, or nothing to compare with)."""
         if self.previous is None:
             return None
-        now, before = getattr(self, measure), getattr(self.previous, measure)
-        if now is None or not before:
-            return None
-        return (now - before) / before * 100
+        return _percent(getattr(self, measure), getattr(self.previous, measure))
+
+    def band_change(self, band: str) -> float | None:
+        """The change in one age band's members from the year before, in per cent."""
+        return None if self.previous is None else _percent(self.band(band), self.previous.band(band))
+
+
+def _percent(now: float | None, before: float | None) -> float | None:
+    return None if now is None or not before else (now - before) / before * 100
 
 
 def _member_sum(band: str, where: str):
