@@ -71,3 +71,13 @@ def test_a_quarterly_decision_letter_names_the_quarters():
     assert "Vi udbetaler tilskuddet i 4 rater, én hvert kvartal, til foreningens NemKonto (CVR-nr. 12345674)." in body
     monthly = " ".join(b.text for b in compose(letter(payment_instalments=4)).body)
     assert "i 4 rater til foreningens NemKonto" in monthly
+
+
+def test_the_case_page_previews_the_quarterly_plan_before_it_is_made(world):
+    from app.staff.decision_page import next_steps
+    world.rate_pool.instalment_count, world.rate_pool.instalment_interval = 4, 3
+    db.session.commit()
+    case = world.granted(8_000, pool=world.rate_pool)
+    start = max(clock.local(case.decided_at).date(), clock.today())
+    steps = next_steps(case)
+    assert not steps.planned and steps.payments == [(add_months(start, 3 * i), 2_000) for i in range(4)]
