@@ -44,7 +44,7 @@ def test_the_public_pool_page_explains_instead_of_offering_to_apply(world, clien
         assert "Tilskuddet beregnes ud fra den årlige indberetning" in body and CALCULATED in body
         assert "Søg nu" not in body and "Log ind for at søge" not in body and f"/ny/{pool.slug}" not in body
         assert "Lukker om" not in body and "Hvem kan få tilskuddet" in body
-        assert "Se, hvordan tilskuddet beregnes og udbetales" in body
+        assert "Se, hvordan tilskuddet beregnes og udbetales" in body and "afgør ansøgninger" not in body
     assert client.get("/sagsgange/yearly_subsidy").status_code == 200
 
 
