@@ -1,0 +1,47 @@
+"""Reminders before the deadline: approved associations without a sent report, once per reminder day."""
+from __future__ import annotations
+
+from datetime import date
+
+import sqlalchemy as sa
+
+from app.extensions import db
+from app.models import OutboxMessage
+from app.services.yearly import reminders, reports
+from tests.services.yearly.conftest import all_files, figures
+
+
+def _reminders() -> list[OutboxMessage]:
+    db.session.expire_all()
+    return list(db.session.scalars(sa.select(OutboxMessage).where(OutboxMessage.template == "annual_report_reminder")
+                                   .order_by(OutboxMessage.id)))
+
+
+def test_reminders_reach_approved_associations_without_a_sent_report_once_per_day(club, app, campaign, factory):
+    association, chair, _treasurer = club
+    factory.AssociationApprovalFactory(association=association, year=2026)
+    sent_already = factory.association(members=(factory.user(),))
+    factory.AssociationApprovalFactory(association=sent_already, year=2026)
+    factory.association()  # never approved: not reminded
+    db.session.commit()
+    with app.test_request_context():
+        reports.save(campaign.id, sent_already, sent_already.memberships[0].user, figures(), all_files(), 0,
+                     submit=True)
+        assert reminders.send_reminders(date(2027, 3, 17)) == 0  # 15 days before: none due yet
+        assert reminders.send_reminders(date(2027, 3, 18)) == 1  # 14 days before
+        assert reminders.send_reminders(date(2027, 3, 20)) == 0  # the same reminder day: nothing twice
+        assert reminders.send_reminders(date(2027, 3, 29)) == 1  # 3 days before: the second reminder
+        assert reminders.send_reminders(date(2027, 4, 2)) == 0  # after the deadline: no more
+    mails = _reminders()
+    assert [m.recipient for m in mails] == [association.contact_email] * 2
+    assert mails[0].dedup_key == f"annual_report_reminder:{campaign.id}:{association.id}:2027-03-18"
+    assert mails[0].payload["accounts_year"] == 2026
+
+
+def test_a_draft_is_not_a_sent_report(club, app, campaign, factory):
+    association, chair, _treasurer = club
+    factory.AssociationApprovalFactory(association=association, year=2027)
+    db.session.commit()
+    with app.test_request_context():
+        reports.save(campaign.id, association, chair, figures(), {}, 0)
+        assert reminders.send_reminders(date(2027, 3, 31)) == 1
