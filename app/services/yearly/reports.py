@@ -17,7 +17,7 @@ from werkzeug.datastructures import FileStorage
 
 from app import clock
 from app.extensions import db
-from app.models import Association, Membership, User
+from app.models import Association, AssociationEvent, Membership, User
 from app.models.yearly import COST_TYPES, MEMBER_BANDS, RESIDENCES, AnnualReport, ReportingCampaign, SubsidyScheme
 from app.services.associations.associations import record
 from app.services.files import attachments
@@ -302,3 +302,15 @@ def _submit(report: AnnualReport, campaign: ReportingCampaign, user: User) -> No
         report.submitted_at, report.submitted_by_id = clock.now(), user.id
     record(report.association_id, user, "annual_report_answered" if answered else "annual_report_submitted",
            year=campaign.year, months_late=months_late(report))
+
+
+def journal(association_id: int, year: int) -> list[AssociationEvent]:
+    """The association's journal lines about one subsidy year's report and approval, oldest first."""
+    events = db.session.scalars(db.select(AssociationEvent).where(
+        AssociationEvent.association_id == association_id,
+        AssociationEvent.action.in_(JOURNAL_ACTIONS)).order_by(AssociationEvent.id))
+    return [e for e in events if (e.data or {}).get("year") == year]
+
+
+JOURNAL_ACTIONS = ("annual_report_started", "annual_report_submitted", "annual_report_questioned",
+                   "annual_report_answered", "annual_report_approved", "approval_granted", "approval_not_given")
