@@ -111,14 +111,19 @@ class ApproveForm(FlaskForm):
 
 
 class CampaignForm(FlaskForm):
-    year = IntegerField(_l("Tilskudsår"), validators=[InputRequired(message=_l("Skriv tilskudsåret, fx 2027."))])
+    """The campaign's dates and introduction (its year is fixed once opened: reports point at it)."""
+
     opens_on = DanishDateField(_l("Åbner den"), validators=[InputRequired(message=MESSAGES["date"])])
     deadline = DanishDateField(_l("Frist"), validators=[InputRequired(message=MESSAGES["date"])])
     intro = TextAreaField(_l("Introduktion til foreningerne"), validators=[Optional(), LONG])
 
-    def to_input(self, year: int | None = None) -> campaigns.CampaignInput:
-        return campaigns.CampaignInput(year=year if year is not None else self.year.data, opens_on=self.opens_on.data,
-                                       deadline=self.deadline.data, intro=self.intro.data or "")
+    def to_input(self, year: int) -> campaigns.CampaignInput:
+        return campaigns.CampaignInput(year=year, opens_on=self.opens_on.data, deadline=self.deadline.data,
+                                       intro=self.intro.data or "")
+
+
+class NewCampaignForm(CampaignForm):
+    year = IntegerField(_l("Tilskudsår"), validators=[InputRequired(message=_l("Skriv tilskudsåret, fx 2027."))])
 
 
 class ConfirmForm(FlaskForm):

@@ -7,7 +7,7 @@ from flask_login import current_user
 
 from app.access import get_or_404
 from app.annual import bp
-from app.annual.forms import ApproveForm, CampaignForm, ConfirmForm, QuestionForm
+from app.annual.forms import ApproveForm, CampaignForm, ConfirmForm, NewCampaignForm, QuestionForm
 from app.annual.presenters import STAFF_STATUS, STATUS_BADGE, lateness, year_heading
 from app.auth.access import require_admin, require_caseworker
 from app.models.yearly import COST_TYPES, MEMBER_BANDS, REPORT_STATUSES, RESIDENCES, AnnualReport, ReportingCampaign
@@ -31,11 +31,11 @@ def _campaign_form(form: CampaignForm, campaign: ReportingCampaign | None, statu
 @bp.route("/kampagner/ny", methods=["GET", "POST"])
 @require_admin
 def campaign_new():
-    form = CampaignForm()
+    form = NewCampaignForm()
     if not form.validate_on_submit():
         return _campaign_form(form, None, 400 if request.method == "POST" else 200)
     try:
-        campaign = campaigns.open_campaign(current_user, form.to_input())
+        campaign = campaigns.open_campaign(current_user, form.to_input(form.year.data))
     except campaigns.CampaignInvalid as exc:
         for name, message in exc.errors.items():
             form[name].errors = [message]
@@ -49,7 +49,6 @@ def campaign_new():
 def campaign_edit(campaign_id: int):
     campaign = get_or_404(ReportingCampaign, campaign_id)
     form = CampaignForm(obj=campaign) if request.method == "GET" else CampaignForm()
-    form.year.data = campaign.year  # the year stays: reports point at it
     if request.method == "GET" or not form.validate_on_submit():
         return _campaign_form(form, campaign, 400 if request.method == "POST" else 200)
     try:

@@ -45,3 +45,18 @@ def test_a_draft_is_not_a_sent_report(club, app, campaign, factory):
     with app.test_request_context():
         reports.save(campaign.id, association, chair, figures(), {}, 0)
         assert reminders.send_reminders(date(2027, 3, 31)) == 1
+
+
+def test_the_beat_task_runs_twice_and_sends_once(club, app, campaign, factory):
+    from datetime import datetime
+
+    from app import clock
+    from app.tasks.reminders import remind_annual_reports
+    factory.AssociationApprovalFactory(association=club[0], year=2026)
+    db.session.commit()
+    clock.freeze(datetime(2027, 3, 30, 9, 0))
+    assert remind_annual_reports.apply().get() == 1
+    assert remind_annual_reports.apply().get() == 0
+    assert len(_reminders()) == 1
+    entry = app.extensions["celery"].conf.beat_schedule["remind-annual-reports"]
+    assert entry["task"] == remind_annual_reports.name
