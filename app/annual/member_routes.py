@@ -72,7 +72,7 @@ def _save(association, campaign, form: ReportForm, submit: bool):
     version = int(form.version.data) if (form.version.data or "").isdigit() else None
     files = {stem: request.files.get(f"{stem}_file") for stem in reports.FILES}
     try:
-        report = reports.save(campaign.id, association, current_user, report_input(form), files, version, submit)
+        reports.save(campaign.id, association, current_user, report_input(form), files, version, submit)
     except reports.ReportInvalid as exc:
         for name, message in exc.errors.items():
             form[name].errors = [message]

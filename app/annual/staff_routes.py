@@ -94,8 +94,8 @@ def _submitted(report: AnnualReport) -> bool:
 
 def _review_page(report: AnnualReport, question: QuestionForm | None = None, approve: ApproveForm | None = None,
                  status: int = 200):
-    question = question or QuestionForm(formdata=None, version=str(report.version))
-    approve = approve or ApproveForm(formdata=None, version=str(report.version))
+    question = question or QuestionForm(formdata=None, prefix="question", version=str(report.version))
+    approve = approve or ApproveForm(formdata=None, prefix="approve", version=str(report.version))
     campaign = report.campaign
     return render_template(
         "annual/review.html", report=report, campaign=campaign, heading=year_heading(campaign),
@@ -121,7 +121,7 @@ def _version(form) -> int | None:
 @require_caseworker
 def ask(report_id: int):
     report = get_or_404(AnnualReport, report_id, _submitted)
-    form = QuestionForm()
+    form = QuestionForm(prefix="question")
     if not form.validate_on_submit():
         return _review_page(report, question=form, status=400)
     try:
@@ -139,7 +139,7 @@ def ask(report_id: int):
 @require_caseworker
 def approve(report_id: int):
     report = get_or_404(AnnualReport, report_id, _submitted)
-    form = ApproveForm()
+    form = ApproveForm(prefix="approve")
     if not form.validate_on_submit():
         return _review_page(report, approve=form, status=400)
     try:

@@ -35,10 +35,10 @@ def test_the_caseworker_lists_asks_and_approves(client, auth, w):
     assert client.get(f"/indberetning/indberetninger/{w.draft.id}").status_code == 404  # a draft is the board's
     page = client.get(f"/indberetning/indberetninger/{w.report.id}").get_data(as_text=True)
     assert "Kommunen har ikke foreningens vedtægter." in page  # § 4 not met: said before approving
-    resp = client.post(f"/indberetning/indberetninger/{w.report.id}/spoerg", data={"question": ""})
+    resp = client.post(f"/indberetning/indberetninger/{w.report.id}/spoerg", data={"question-question": ""})
     assert resp.status_code == 400 and "Skriv spørgsmålet til foreningen." in resp.get_data(as_text=True)
     client.post(f"/indberetning/indberetninger/{w.report.id}/spoerg",
-                data={"question": "Hvor er revisorens underskrift?", "version": str(w.report.version)})
+                data={"question-question": "Hvor er revisorens underskrift?", "question-version": str(w.report.version)})
     assert _status(w.report.id) == "questioned"
     assert db.session.scalar(sa.select(OutboxMessage.recipient).where(
         OutboxMessage.template == "annual_report_question")) == w.club.contact_email
@@ -57,7 +57,7 @@ def test_approval_with_section_4_approves_the_association(client, auth, w, facto
     factory.AssociationApprovalFactory(association=w.club, year=2026)  # statutes checked last year
     db.session.commit()
     auth.login(w.caseworker.email)
-    resp = client.post(f"/indberetning/indberetninger/{w.report.id}/godkend", data={"note": "Fint."},
+    resp = client.post(f"/indberetning/indberetninger/{w.report.id}/godkend", data={"approve-note": "Fint."},
                        follow_redirects=True)
     assert "foreningen er godkendt som folkeoplysende forening for 2027" in resp.get_data(as_text=True)
     assert db.session.scalar(sa.select(AssociationApproval.year).where(AssociationApproval.year == 2027)) == 2027
@@ -77,8 +77,8 @@ def test_an_inhabil_caseworker_sees_no_buttons_and_cannot_approve(client, auth, 
 def test_a_stale_review_is_refused(client, auth, w):
     auth.login(w.caseworker.email)
     shown = str(w.report.version)
-    client.post(f"/indberetning/indberetninger/{w.report.id}/spoerg", data={"question": "Hvorfor?", "version": shown})
-    resp = client.post(f"/indberetning/indberetninger/{w.report.id}/godkend", data={"version": shown},
+    client.post(f"/indberetning/indberetninger/{w.report.id}/spoerg", data={"question-question": "Hvorfor?", "question-version": shown})
+    resp = client.post(f"/indberetning/indberetninger/{w.report.id}/godkend", data={"approve-version": shown},
                        follow_redirects=True)
     assert "ændret, siden du åbnede den" in resp.get_data(as_text=True) and _status(w.report.id) == "questioned"
 

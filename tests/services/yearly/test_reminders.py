@@ -36,6 +36,10 @@ def test_reminders_reach_approved_associations_without_a_sent_report_once_per_da
     assert [m.recipient for m in mails] == [association.contact_email] * 2
     assert mails[0].dedup_key == f"annual_report_reminder:{campaign.id}:{association.id}:2027-03-18"
     assert mails[0].payload["accounts_year"] == 2026
+    from app.services.delivery.mail import render_notice
+    with app.test_request_context():
+        email = render_notice(mails[0])
+    assert "tilskudsåret 2027 (tal for 2026) senest 1.4.2027" in email.get_body().get_content()
 
 
 def test_a_draft_is_not_a_sent_report(club, app, campaign, factory):

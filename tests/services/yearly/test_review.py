@@ -1,7 +1,7 @@
 """The caseworker's review: a question by e-mail, the answer, approval, and § 4 approval decided by the report."""
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import timedelta
 
 import pytest
 import sqlalchemy as sa
@@ -34,6 +34,11 @@ def test_a_question_goes_by_e_mail_and_the_answer_sends_the_report_back(submitte
     assert submitted.status == "questioned" and submitted.question == "Hvor ligger klubhytten?"
     mail = db.session.scalar(sa.select(OutboxMessage).where(OutboxMessage.template == "annual_report_question"))
     assert mail.recipient == association.contact_email and mail.payload["question"] == "Hvor ligger klubhytten?"
+    from app.services.delivery.mail import render_notice
+    with app.test_request_context():
+        email = render_notice(mail)
+    assert "Spørgsmål til jeres årlige indberetning for 2027" in email["Subject"]
+    assert "Hvor ligger klubhytten?" in email.get_body().get_content()
     with app.test_request_context(), pytest.raises(reports.ReportInvalid) as refused:
         reports.save(submitted.campaign_id, association, chair, figures(), {}, submitted.version, submit=True)
     assert set(refused.value.errors) == {"answer"}
