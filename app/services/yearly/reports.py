@@ -17,6 +17,7 @@ from werkzeug.datastructures import FileStorage
 
 from app import clock
 from app.extensions import db
+from app.formatting import day as day_text, money
 from app.models import Association, AssociationEvent, Membership, User
 from app.models.yearly import COST_TYPES, MEMBER_BANDS, RESIDENCES, AnnualReport, ReportingCampaign, SubsidyScheme
 from app.services.associations.associations import record
@@ -160,9 +161,9 @@ def _consistency_errors(data: ReportInput, errors: dict) -> None:
         expected = data.accounts_income - data.accounts_expenses
         if expected != data.accounts_result:
             errors["accounts_result"] = _l(
-                "Regnskabet hænger ikke sammen: indtægter %(income)s kr. minus udgifter %(expenses)s kr. giver "
-                "%(expected)s kr., men resultatet er %(result)s kr.", income=data.accounts_income,
-                expenses=data.accounts_expenses, expected=expected, result=data.accounts_result)
+                "Regnskabet hænger ikke sammen: indtægter %(income)s minus udgifter %(expenses)s giver "
+                "%(expected)s, men resultatet er %(result)s.", income=money(data.accounts_income),
+                expenses=money(data.accounts_expenses), expected=money(expected), result=money(data.accounts_result))
     if data.accounts_approved_on and data.accounts_approved_on > clock.today():
         errors["accounts_approved_on"] = _l("Bestyrelsens godkendelse af regnskabet kan ikke ligge i fremtiden.")
     for i, activity in enumerate(data.activities):
@@ -216,7 +217,7 @@ def _campaign_open(campaign_id: int) -> ReportingCampaign:
     if campaign is None or campaign.status != "open":
         raise ReportRefused(_l("Indberetningen er lukket."))
     if campaign.opens_on > clock.today():
-        raise ReportRefused(_l("Indberetningen åbner %(day)s.", day=campaign.opens_on.strftime("%d.%m.%Y")))
+        raise ReportRefused(_l("Indberetningen åbner %(day)s.", day=day_text(campaign.opens_on)))
     return campaign
 
 
