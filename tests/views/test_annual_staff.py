@@ -42,6 +42,17 @@ def test_the_caseworker_lists_asks_and_approves(client, auth, w):
     assert _status(w.report.id) == "questioned"
     assert db.session.scalar(sa.select(OutboxMessage.recipient).where(
         OutboxMessage.template == "annual_report_question")) == w.club.contact_email
+    auth.logout()
+    auth.login(w.chair.email)  # the board sees the question, answers it and sends the report again
+    url = f"/indberetning/forening/{w.club.id}/{w.campaign.id}"
+    page = client.get(url).get_data(as_text=True)
+    assert "Hvor er revisorens underskrift?" in page and "Jeres svar på kommunens spørgsmål" in page
+    from tests.views.annual_world import form
+    db.session.expire_all()
+    version = str(db.session.get(AnnualReport, w.report.id).version)
+    resp = client.post(url, data=form(version=version, action="submit", answer="Den er på side 3."),
+                       content_type="multipart/form-data")
+    assert resp.status_code == 302 and _status(w.report.id) == "submitted"
 
 
 def test_approval_without_section_4_says_why_and_writes_no_approval(client, auth, w):
