@@ -60,6 +60,7 @@ class Config:
     AGENDA_NOTICE_DAYS = 5
     REPLY_REMINDER_DAYS = 3
     REPORT_REMINDER_DAYS = 14
+    ANNUAL_REPORT_REMINDER_DAYS = (14, 3)  # days before the annual report's deadline (årlig indberetning)
     REMINDER_SWEEP_SECONDS = 3600
     # To-mandsregel: a corrected amount and a payout batch need a second, different person's approval.
     # On by default; a municipality may turn it off (env FOUR_EYES=false).

@@ -181,6 +181,8 @@ def register_blueprints(app: Flask) -> None:
         app.register_blueprint(bp)
     from app.applying import bp as applying_bp
     app.register_blueprint(applying_bp)
+    from app.annual import bp as annual_bp  # årlig indberetning and § 4 approval
+    app.register_blueprint(annual_bp)
     from app.privacy import bp as privacy_bp  # read logs, aktindsigt, Mine data, account deletion, retention
     app.register_blueprint(privacy_bp)
 

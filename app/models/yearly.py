@@ -93,6 +93,7 @@ class AnnualReport(db.Model):
     statutes_document_id: Mapped[int | None] = mapped_column(ForeignKey("documents.id", ondelete="RESTRICT"))
     board_changes: Mapped[str] = mapped_column(Text, default="")
     question: Mapped[str] = mapped_column(Text, default="")  # the caseworker's latest question
+    answer: Mapped[str] = mapped_column(Text, default="")  # the board's answer to it, sent with the report
     submitted_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     submitted_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     approved_at: Mapped[datetime | None] = mapped_column(UTCDateTime())

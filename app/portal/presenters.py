@@ -32,6 +32,12 @@ JOURNAL_LABELS = {
     "approval_rejected": _l("Ikke godkendt som folkeoplysende forening for %(year)s"),
     "child_certificate_declared": _l("Børneattest-erklæring afgivet"),
     "children_changed": _l("Oplysningen om aktiviteter for børn blev ændret"),
+    "annual_report_started": _l("Den årlige indberetning for %(year)s blev påbegyndt"),
+    "annual_report_submitted": _l("Den årlige indberetning for %(year)s blev sendt"),
+    "annual_report_questioned": _l("Kommunen stillede et spørgsmål til indberetningen for %(year)s"),
+    "annual_report_answered": _l("Indberetningen for %(year)s blev sendt igen med svar"),
+    "annual_report_approved": _l("Indberetningen for %(year)s blev godkendt"),
+    "approval_not_given": _l("Ikke godkendt som folkeoplysende forening for %(year)s ud fra indberetningen"),
 }
 
 

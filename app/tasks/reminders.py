@@ -4,6 +4,7 @@ from __future__ import annotations
 from celery import shared_task
 
 from app.services.committee import reminders
+from app.services.yearly import reminders as annual_reminders
 
 
 @shared_task
@@ -22,3 +23,9 @@ def remind_replies() -> int:
 def remind_reports() -> int:
     """Remind associations of report deadlines."""
     return reminders.remind_reports()
+
+
+@shared_task
+def remind_annual_reports() -> int:
+    """Remind approved associations of the annual report's deadline (årlig indberetning)."""
+    return annual_reminders.send_reminders()

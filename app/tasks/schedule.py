@@ -16,6 +16,7 @@ def beat_schedule(app: Flask) -> dict:
         "send-agendas": (reminders.send_agendas, every["REMINDER_SWEEP_SECONDS"]),
         "remind-replies": (reminders.remind_replies, every["REMINDER_SWEEP_SECONDS"]),
         "remind-reports": (reminders.remind_reports, every["REMINDER_SWEEP_SECONDS"]),
+        "remind-annual-reports": (reminders.remind_annual_reports, every["REMINDER_SWEEP_SECONDS"]),
         "anonymise-expired": (retention.anonymise_expired, every["RETENTION_SWEEP_SECONDS"]),
     }
     return {name: {"task": task.name, "schedule": seconds} for name, (task, seconds) in jobs.items()}

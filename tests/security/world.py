@@ -121,6 +121,25 @@ def _a_proposed_correction(case: Case, caseworker: User) -> int:
     return proposal.id
 
 
+def _an_annual_report(a: Association, chair: User) -> tuple[int, int]:
+    """An open reporting campaign for next year's subsidies, and A's report in it, sent."""
+    import io
+
+    from werkzeug.datastructures import FileStorage
+
+    from app.services.yearly import campaigns, reports
+    admin = _one(db.select(User).where(User.email == LOGINS["administrator"]))
+    today = clock.today()
+    campaign = campaigns.open_campaign(admin, campaigns.CampaignInput(today.year + 1, today - timedelta(days=10),
+                                                                      today + timedelta(days=30)))
+    pdf = b"%PDF-1.7\n1 0 obj << >> endobj\ntrailer << >>\n%%EOF\n"
+    files = {stem: FileStorage(io.BytesIO(pdf), filename=f"{stem}.pdf") for stem in ("accounts", "auditor")}
+    report = reports.save(campaign.id, a, chair, reports.ReportInput(
+        members={"7_12": {"in": 10}}, paying_members=10, accounts_income=100, accounts_expenses=60,
+        accounts_result=40, accounts_approved_on=today), files, 0, submit=True)
+    return campaign.id, report.id
+
+
 def build_world() -> dict:
     """Seed the demo, add the objects the matrix visits, and return URL arguments for A's objects."""
     from app.demo import seed
@@ -154,7 +173,10 @@ def build_world() -> dict:
     pool = db.session.get(Pool, decided.pool_id)
     version = _one(db.select(FormVersion).where(FormVersion.pool_id == pool.id))
     step = _one(db.select(FormStep).where(FormStep.version_id == version.id))
+    campaign_id, report_id = _an_annual_report(a, chair)
     return {
+        "campaign_id": campaign_id,
+        "report_id": report_id,
         "association_id": a.id,
         "case_id": decided.id,
         "draft_case_id": _draft(a, chair),
