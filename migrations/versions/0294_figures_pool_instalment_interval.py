@@ -1,7 +1,7 @@
 """Months between a pool's instalments (1 monthly, 3 quarterly advances for lokaletilskud).
 
 Revision ID: 0294
-Revises: 0290
+Revises: 0291
 Create Date: 2026-12-07 07:35:51.163138
 
 """
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = '0294'
-down_revision = '0290'
+down_revision = '0291'
 branch_labels = None
 depends_on = None
 
