@@ -212,6 +212,7 @@ def test_favrskov_premises_subsidy_65_percent_capped_per_hour_reduced_for_over_2
     assert amounts(result) == FAVRSKOV_EXPECTED
     assert result.total == 87_289  # the sum of the rows, each rounded down on its own
     assert codes(result, 2) == ["cost_share", "cap_per_hour", "over_25"]
+    assert codes(result, 3) == ["cost_share"]  # exactly at the threshold: no reduction step
     assert codes(result, 10) == ["cost_share", "cap_per_hour", "over_25", "rounded"]
     assert result.line_for(2).steps[1].params == {"hours": 200, "cap": 131, "percent": 65}
     assert result.line_for(2).steps[2].params == {"share": "20.0", "threshold": 10, "reduction": "10.0"}
