@@ -36,12 +36,12 @@ class SchemeForm(FlaskForm):
     bands = SelectMultipleField(_l("Aldersgrupper, der tæller med"), choices=[SelectChoice(k, v) for k, v in MEMBER_BANDS],
                                **FREE)
     count_nonresidents = BooleanField(_l("Medlemmer, der bor uden for kommunen, tæller også med"))
-    points_0_6 = StringField(MEMBER_BANDS[0][1])
-    points_7_12 = StringField(MEMBER_BANDS[1][1])
-    points_13_17 = StringField(MEMBER_BANDS[2][1])
-    points_18_24 = StringField(MEMBER_BANDS[3][1])
-    points_25_59 = StringField(MEMBER_BANDS[4][1])
-    points_60_plus = StringField(MEMBER_BANDS[5][1])
+    points_0_6 = StringField(_l("Point for %(band)s", band=MEMBER_BANDS[0][1]))
+    points_7_12 = StringField(_l("Point for %(band)s", band=MEMBER_BANDS[1][1]))
+    points_13_17 = StringField(_l("Point for %(band)s", band=MEMBER_BANDS[2][1]))
+    points_18_24 = StringField(_l("Point for %(band)s", band=MEMBER_BANDS[3][1]))
+    points_25_59 = StringField(_l("Point for %(band)s", band=MEMBER_BANDS[4][1]))
+    points_60_plus = StringField(_l("Point for %(band)s", band=MEMBER_BANDS[5][1]))
     point_value = RadioField(_l("Pointværdi"), choices=[SelectChoice(k, v) for k, v in POINT_VALUE_LABELS.items()],
                              default="fixed", **FREE)
     cost_percent = StringField(_l("Procent af udgifterne"), default="65")
