@@ -9,6 +9,8 @@ whatever the reader's language. Instants are shown in the municipality's time zo
 from __future__ import annotations
 
 from datetime import date, datetime, time, timezone, tzinfo
+from decimal import ROUND_HALF_UP, Decimal
+from fractions import Fraction
 
 from babel import Locale, dates, numbers
 from flask import has_app_context
@@ -42,6 +44,26 @@ def number(amount: int | None, locale: str | None = None) -> str:
 def money(amount: int | None, locale: str | None = None) -> str:
     """'12.000 kr.' in Danish, '12,000 kr.' in English; '–' for no amount."""
     return NOTHING if amount is None else f"{number(amount, locale)} kr."
+
+
+def money_exact(amount: Fraction | Decimal | int | str, locale: str | None = None) -> str:
+    """'4.257,50 kr.' for an amount with øre (a calculation's steps), '13.000 kr.' for whole kroner."""
+    value = _decimal(amount).quantize(Decimal("0.01"), ROUND_HALF_UP)
+    if value == value.to_integral_value():
+        return money(int(value), locale)
+    return f"{numbers.format_decimal(value, format='#,##0.00', locale=_locale(locale))} kr."
+
+
+def decimal_number(value: Fraction | Decimal | int | str, locale: str | None = None) -> str:
+    """'9,1' or '20' in Danish: a share or percentage with at most one decimal."""
+    value = _decimal(value).quantize(Decimal("0.1"), ROUND_HALF_UP)
+    return numbers.format_decimal(value, format="#,##0.#", locale=_locale(locale))
+
+
+def _decimal(value: Fraction | Decimal | int | str) -> Decimal:
+    if isinstance(value, Fraction):
+        return Decimal(value.numerator) / Decimal(value.denominator)
+    return Decimal(str(value))
 
 
 def file_size(size: int | None, locale: str | None = None) -> str:

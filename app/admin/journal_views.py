@@ -12,7 +12,7 @@ from app.services.journals import audit as admin_audit
 ENTITY_LABELS = {"pool": _l("Pulje"), "criterion": _l("Kriterium"), "question": _l("Spørgsmål"),
                  "form": _l("Ansøgningsskema"), "committee": _l("Udvalg"), "user": _l("Bruger"),
                  "settings": _l("Brevpapir"), "case": _l("Sag"), "retention": _l("Sletteregler"),
-                 "legal_basis": _l("Lovgrundlag")}
+                 "legal_basis": _l("Lovgrundlag"), "subsidy_scheme": _l("Tilskudsordning")}
 ACTION_LABELS = {"create": _l("oprettet"), "update": _l("ændret"), "delete": _l("slettet"),
                  "publish": _l("offentliggjort"), "unpublish": _l("skjult"), "copy": _l("kopieret til nyt år"),
                  "replace": _l("ændret"), "start_draft": _l("ny kladde"), "discard_draft": _l("kladde kasseret"),

@@ -10,7 +10,8 @@ ROLES = ("visitor", "member", "caseworker", "committee_member", "administrator")
 GET_PAGES = ["admin.home", "admin.users", "admin.pools_index", "admin.pool_new", "admin.pool_edit", "admin.criteria",
              "admin.criterion_edit", "admin.questions", "admin.form_builder", "admin.form_edit_step",
              "admin.form_edit_field", "admin.form_preview", "admin.committees", "admin.committee_edit",
-             "admin.letter_settings", "admin.journal", "admin.legal_bases", "admin.legal_basis_edit"]
+             "admin.letter_settings", "admin.journal", "admin.legal_bases", "admin.legal_basis_edit",
+             "admin.schemes_index", "admin.scheme_new", "admin.scheme_edit"]
 POST_ACTIONS = ["admin.pool_publish", "admin.pool_copy", "admin.criterion_delete", "admin.form_start_draft",
                 "admin.form_add_step", "admin.form_step_action", "admin.form_add_field", "admin.form_field_action",
                 "admin.form_version_action", "admin.user_active", "admin.user_reset_two_factor"]
@@ -23,10 +24,24 @@ def world(factory, pool):
     factory.user(role="administrator", email=ADMIN_EMAIL)
     version = factory.form_version(pool, published=False, steps=[("Om jer", [dict(key="navn", label="Navn",
                                                                                     kind="short_text")])])
+    scheme = _scheme(pool)
     db.session.commit()
     step, field = version.steps[0], version.steps[0].fields[0]
-    return {"pool_id": pool.id, "criterion_id": pool.criteria[0].id, "step_id": step.id, "field_id": field.id,
+    return {"scheme_id": scheme.id, "pool_id": pool.id, "criterion_id": pool.criteria[0].id, "step_id": step.id, "field_id": field.id,
             "committee_id": pool.committee_id, "user_id": people["member"].id, "what": "slet"}
+
+
+def _scheme(pool):
+    from datetime import date
+
+    from app.models.yearly import ReportingCampaign, SubsidyScheme
+    from tests.factories import PoolFactory
+    campaign = ReportingCampaign(year=2027, opens_on=date(2028, 1, 1), deadline=date(2028, 3, 31))
+    yearly = PoolFactory(committee=pool.committee, workflow="yearly_subsidy", year=2027)
+    scheme = SubsidyScheme(name="Aktivitetstilskud 2027", kind="activity", campaign=campaign, pool=yearly,
+                           formula={"basis": "per_member", "rate": 205})
+    db.session.add(scheme)
+    return scheme
 
 
 def _url(endpoint: str, ids: dict) -> str:

@@ -122,7 +122,8 @@ RULES.update({endpoint: ADMIN for endpoint in (
     "admin.pool_publish", "admin.form_builder", "admin.form_version_action", "admin.form_add_field",
     "admin.form_edit_field", "admin.form_field_action", "admin.form_preview", "admin.form_start_draft",
     "admin.form_add_step", "admin.form_edit_step", "admin.form_step_action", "admin.questions", "admin.pool_new",
-    "admin.committees", "admin.committee_edit", "admin.legal_bases", "admin.legal_basis_edit")})
+    "admin.committees", "admin.committee_edit", "admin.legal_bases", "admin.legal_basis_edit",
+    "admin.schemes_index", "admin.scheme_new", "admin.scheme_edit")})
 
 # Which of A's objects a route's <case_id> means, where the decided case is not the natural one.
 CASE_FOR = {"applying.resume": "draft_case_id", "applying.submit": "draft_case_id", "applying.summary": "draft_case_id",

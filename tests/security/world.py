@@ -197,6 +197,7 @@ def build_world() -> dict:
         "booking_id": booking.id,
         "equipment_id": _one(db.select(Equipment.id)),
         "closure_id": _closure(space),
+        "scheme_id": _a_scheme(pool),
         "round_id": _one(db.select(AllocationRound.id)),
         "wish_id": _a_wish(a, chair),
         "listing_id": _one(db.select(Listing.id).where(Listing.association_id == a.id)),
@@ -231,6 +232,20 @@ def _draft(a: Association, chair: User) -> int:
     pool = _one(db.select(Pool).where(Pool.slug.like("frivillighedspulje-%")))
     case = case_service.create_draft(pool, a, chair, "Kladde til adgangstest", 1_000, {"description": "Kladde"})
     return case.id
+
+
+def _a_scheme(pool) -> int:
+    """A subsidy scheme on a calculated-subsidy pool in the same committee (the editor's routes)."""
+    from app.models.yearly import ReportingCampaign, SubsidyScheme
+    from tests.factories import PoolFactory
+    campaign = ReportingCampaign(year=2019, opens_on=date(2020, 1, 1), deadline=date(2020, 3, 31))
+    yearly = PoolFactory(committee=pool.committee, workflow="yearly_subsidy", name="Aktivitetstilskud 2019",
+                         year=2019, is_published=False)
+    scheme = SubsidyScheme(name="Aktivitetstilskud 2019", kind="activity", campaign=campaign, pool=yearly,
+                           formula={"basis": "per_member", "rate": 205})
+    db.session.add(scheme)
+    db.session.commit()  # test set-up, outside any use case
+    return scheme.id
 
 
 def _closure(space) -> int:

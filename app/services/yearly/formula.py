@@ -2,8 +2,10 @@
 
 Pure: no database, no request. A formula turns each association's reported figures into an amount, step by
 step, so the preview, the committee and the association's letter can all show how the amount came about.
-Amounts are exact fractions until the very end; then the batch is rounded to whole kroner so that the lines
-sum exactly to the rounded total (largest remainder), and the total never exceeds the budget.
+Amounts are exact fractions until the very end; then each line is rounded down to whole kroner, so one
+association's report moves only its own amount. When the budget is shared (a pro rata cut, or a point value
+that is the budget divided by all points), the kroner left by rounding down go to the largest remainders, so
+the lines sum exactly to the rounded total, and the total never exceeds the budget.
 
 The steps, in order: eligibility (minimum fee), the base (per member, points, or a share of premises
 costs), the caps (fee income, per member, per activity hour), the reduction for members over 25 above a
@@ -11,7 +13,9 @@ threshold, the deduction for a late report, and a pro rata cut when the batch ex
 """
 from __future__ import annotations
 
+from calendar import monthrange
 from dataclasses import dataclass, field
+from datetime import date
 from fractions import Fraction
 
 from flask_babel import lazy_gettext as _l
@@ -85,12 +89,35 @@ class Formula:
 def _whole(value, low: int, high: int = LIMIT, *, optional: bool = False) -> int | None:
     if value in (None, "") and optional:
         return None
-    if isinstance(value, bool) or not isinstance(value, (int, str)):
+    if isinstance(value, bool) or not isinstance(value, (int, str)) or (isinstance(value, str) and len(value) > 12):
         raise ValueError(value)
     number = int(value)
     if not low <= number <= high:
         raise ValueError(value)
     return number
+
+
+def _chosen(value, allowed: tuple[str, ...]) -> tuple[str, ...]:
+    """The chosen names in their canonical order; anything but a list of known names is refused."""
+    if not isinstance(value, (list, tuple)) or any(not isinstance(v, str) or v not in allowed for v in value):
+        raise ValueError(value)
+    return tuple(name for name in allowed if name in value)
+
+
+def _points_of(value) -> tuple[tuple[str, int], ...]:
+    value = {} if value is None else value
+    if not isinstance(value, dict) or any(k not in BANDS for k in value):
+        raise ValueError(value)
+    return tuple((b, _whole(value.get(b) if value.get(b) not in (None, "") else 0, 0, 1000)) for b in BANDS)
+
+
+def _flag(value) -> bool:
+    """A checkbox as JSON (true) or as a form posts it ("y", "on")."""
+    return value is True or (isinstance(value, str) and value in ("y", "on", "true", "1"))
+
+
+def _default(value, fallback):
+    return fallback if value in (None, "") else value
 
 
 def parse(data: dict) -> Formula:
@@ -106,18 +133,18 @@ def parse(data: dict) -> Formula:
             return None
 
     basis = data.get("basis")
-    if basis not in BASES:
+    if not isinstance(basis, str) or basis not in BASES:
         problems["basis"] = "basis"
-    rate = take("rate", "rate", lambda v: _whole(v if v not in (None, "") else 0, 0))
-    bands = take("bands", "bands", lambda v: tuple(b for b in BANDS if b in (v or ())))
-    points = take("points", "points", lambda v: tuple((b, _whole((v or {}).get(b) or 0, 0, 1000)) for b in BANDS))
-    percent = take("cost_percent", "cost_percent", lambda v: _whole(v if v not in (None, "") else 65, 1, 100))
-    costs = take("cost_types", "cost_types", lambda v: tuple(c for c in COST_TYPES if c in (v or ())))
+    rate = take("rate", "rate", lambda v: _whole(_default(v, 0), 0))
+    bands = take("bands", "bands", lambda v: UNDER_25 if v is None else _chosen(v, BANDS))
+    points = take("points", "points", _points_of)
+    percent = take("cost_percent", "cost_percent", lambda v: _whole(_default(v, 65), 1, 100))
+    costs = take("cost_types", "cost_types", lambda v: COST_TYPES if v is None else _chosen(v, COST_TYPES))
     caps = {name: take(name, "cap", lambda v: _whole(v, 0, optional=True)) for name in ("cap_per_member", "cap_per_hour")}
     threshold = take("over25_threshold", "threshold", lambda v: _whole(v, 0, 100, optional=True))
-    late = take("late_twelfths", "late", lambda v: _whole(v if v not in (None, "") else 0, 0, 12))
+    late = take("late_twelfths", "late", lambda v: _whole(_default(v, 0), 0, 12))
     minimum = take("minimum_fee", "minimum_fee", lambda v: _whole(v, 0, optional=True))
-    point_value = data.get("point_value") or "fixed"
+    point_value = _default(data.get("point_value"), "fixed")
     if basis == "per_member" and "bands" not in problems and not bands:
         problems["bands"] = "bands"
     if basis == "per_member" and "rate" not in problems and not rate:
@@ -125,17 +152,19 @@ def parse(data: dict) -> Formula:
     if basis == "points":
         if "points" not in problems and not any(p for _b, p in points):
             problems["points"] = "points"
-        if point_value not in POINT_VALUES:
+        if not isinstance(point_value, str) or point_value not in POINT_VALUES:
             problems["point_value"] = "point_value"
         elif point_value == "fixed" and "rate" not in problems and not rate:
             problems["rate"] = "rate_needed"
+    else:
+        point_value = "fixed"  # only the points basis has a point value
     if basis == "cost_share" and "cost_types" not in problems and not costs:
         problems["cost_types"] = "cost_types"
     if problems:
         raise FormulaError(problems)
-    return Formula(basis=basis, rate=rate, bands=bands or UNDER_25, count_nonresidents=bool(data.get("count_nonresidents")),
+    return Formula(basis=basis, rate=rate, bands=bands or UNDER_25, count_nonresidents=_flag(data.get("count_nonresidents")),
                    points=points, point_value=point_value, cost_percent=percent, cost_types=costs or COST_TYPES,
-                   cap_fee_income=bool(data.get("cap_fee_income")), cap_per_member=caps["cap_per_member"],
+                   cap_fee_income=_flag(data.get("cap_fee_income")), cap_per_member=caps["cap_per_member"],
                    cap_per_hour=caps["cap_per_hour"], over25_threshold=threshold, late_twelfths=late,
                    minimum_fee=minimum)
 
@@ -192,7 +221,7 @@ class Result:
         return next(line for line in self.lines if line.association_id == association_id)
 
 
-def _base(formula: Formula, figures: Figures, point_value: Fraction) -> list[Step]:
+def _base(formula: Formula, figures: Figures, point_value: Fraction, point_params: dict) -> list[Step]:
     if formula.basis == "cost_share":
         eligible = sum(int(figures.costs.get(c) or 0) for c in formula.cost_types)
         amount = Fraction(eligible * formula.cost_percent, 100)
@@ -202,7 +231,7 @@ def _base(formula: Formula, figures: Figures, point_value: Fraction) -> list[Ste
         return [Step("per_member", Fraction(counted * formula.rate),
                      {"members": counted, "rate": formula.rate, "nonresidents": formula.count_nonresidents})]
     points = _points(formula, figures)
-    return [Step("points", points * point_value, {"points": points, "point_value": f"{float(point_value):.2f}"})]
+    return [Step("points", points * point_value, {"points": points, **point_params})]
 
 
 def _points(formula: Formula, figures: Figures) -> int:
@@ -214,12 +243,22 @@ def _capped(steps: list[Step], code: str, cap: Fraction, params: dict) -> None:
         steps.append(Step(code, cap, params))
 
 
-def _line(formula: Formula, figures: Figures, point_value: Fraction) -> list[Step]:
-    if formula.minimum_fee is not None and figures.paying_members and \
-            Fraction(figures.fee_income, figures.paying_members) < formula.minimum_fee:
+def _hour_cap(formula: Formula, figures: Figures) -> tuple[Fraction, dict]:
+    """The cap per activity hour. For a share of premises costs it caps the costs, as § 25 and KL's rate do:
+    the subsidy is at most the percentage of hours × rate ("65 % af aktivitetstimetallet × timesatsen")."""
+    hours, cap = figures.activity_hours, formula.cap_per_hour
+    if formula.basis == "cost_share":
+        return Fraction(hours * cap * formula.cost_percent, 100), {"hours": hours, "cap": cap,
+                                                                    "percent": formula.cost_percent}
+    return Fraction(hours * cap), {"hours": hours, "cap": cap}
+
+
+def _line(formula: Formula, figures: Figures, point_value: Fraction, point_params: dict) -> list[Step]:
+    if _below_minimum(formula, figures):
+        per_member = Fraction(figures.fee_income, figures.paying_members) if figures.paying_members else Fraction(0)
         return [Step("below_minimum_fee", Fraction(0), {"minimum_fee": formula.minimum_fee,
-                     "fee_per_member": f"{figures.fee_income / figures.paying_members:.2f}"})]
-    steps = _base(formula, figures, point_value)
+                                                         "fee_per_member": f"{float(per_member):.2f}"})]
+    steps = _base(formula, figures, point_value, point_params)
     counted = figures.count(formula.counted_bands, formula.count_nonresidents)
     if formula.cap_fee_income:
         _capped(steps, "cap_fee_income", Fraction(figures.fee_income), {"fee_income": figures.fee_income})
@@ -227,67 +266,103 @@ def _line(formula: Formula, figures: Figures, point_value: Fraction) -> list[Ste
         _capped(steps, "cap_per_member", Fraction(formula.cap_per_member * counted),
                 {"members": counted, "cap": formula.cap_per_member})
     if formula.cap_per_hour is not None:
-        _capped(steps, "cap_per_hour", Fraction(formula.cap_per_hour * figures.activity_hours),
-                {"hours": figures.activity_hours, "cap": formula.cap_per_hour})
+        _capped(steps, "cap_per_hour", *_hour_cap(formula, figures))
     _over_25(formula, figures, steps)
     _late(formula, figures, steps)
     return steps
 
 
 def _over_25(formula: Formula, figures: Figures, steps: list[Step]) -> None:
+    """§ 25 stk. 3 lets the municipality reduce "forholdsmæssigt"; the common local rule (Favrskov,
+    Frederikshavn) reduces by the percentage points by which the members over 25 exceed the threshold."""
     if formula.over25_threshold is None or not figures.all_members:
         return
     share = Fraction(figures.all_members - figures.count(UNDER_25, True), figures.all_members)
     above = share - Fraction(formula.over25_threshold, 100)
-    if above > 0:
+    if above > 0 and steps[-1].amount:
         steps.append(Step("over_25", steps[-1].amount * (1 - above),
                           {"share": f"{float(share * 100):.1f}", "threshold": formula.over25_threshold,
                            "reduction": f"{float(above * 100):.1f}"}))
 
 
 def _late(formula: Formula, figures: Figures, steps: list[Step]) -> None:
-    if not formula.late_twelfths or figures.months_late <= 0:
+    if not formula.late_twelfths or figures.months_late <= 0 or not steps[-1].amount:
         return
     twelfths = min(12, formula.late_twelfths * figures.months_late)
     steps.append(Step("late", steps[-1].amount * Fraction(12 - twelfths, 12),
                       {"months": figures.months_late, "twelfths": twelfths}))
 
 
-def calculate(formula: Formula, reports: list[Figures], budget: int) -> Result:
-    """Each association's amount, with its steps; the whole batch within `budget`, in whole kroner."""
-    point_value = Fraction(formula.rate)
-    if formula.basis == "points" and formula.point_value == "budget_share":
-        total_points = sum(_points(formula, f) for f in reports if not _below_minimum(formula, f))
-        point_value = Fraction(budget, total_points) if total_points else Fraction(0)
+def _point_value(formula: Formula, reports: list[Figures], budget: int,
+                 points_in_total: int | None) -> tuple[Fraction, dict]:
+    if formula.basis != "points":
+        return Fraction(0), {}
+    if formula.point_value == "fixed":
+        return Fraction(formula.rate), {"point_value": f"{formula.rate:.2f}"}
+    total = points_in_total if points_in_total is not None else \
+        sum(_points(formula, f) for f in reports if not _below_minimum(formula, f))
+    value = Fraction(budget, total) if total else Fraction(0)
+    return value, {"point_value": f"{float(value):.2f}", "budget": budget, "total_points": total}
+
+
+def calculate(formula: Formula, reports: list[Figures], budget: int, *, points_in_total: int | None = None) -> Result:
+    """Each association's amount, with its steps; the whole batch within `budget`, in whole kroner.
+
+    `points_in_total` replaces the sum of the reports' points when the point value is the budget shared by all
+    points but `reports` is not the whole batch (the administrator's worked example)."""
+    point_value, point_params = _point_value(formula, reports, budget, points_in_total)
     lines = [Line(f.association_id, steps, steps[-1].amount)
              for f in sorted(reports, key=lambda r: r.association_id)
-             for steps in [_line(formula, f, point_value)]]
+             for steps in [_line(formula, f, point_value, point_params)]]
     before = sum((line.exact for line in lines), Fraction(0))
+    shared = formula.basis == "points" and formula.point_value == "budget_share"
     if before > budget:
+        shared = True
         factor = Fraction(budget) / before
         for line in lines:
             if line.exact:
                 line.steps.append(Step("pro_rata", line.exact * factor, {"percent": f"{float(factor * 100):.2f}"}))
                 line.exact = line.steps[-1].amount
-    total = _round(lines)
+    total = _round(lines, shared)
     return Result(tuple(lines), total, budget, before)
 
 
 def _below_minimum(formula: Formula, figures: Figures) -> bool:
-    return formula.minimum_fee is not None and bool(figures.paying_members) and \
-        Fraction(figures.fee_income, figures.paying_members) < formula.minimum_fee
+    """Paying members pay less than the minimum fee on average (no paying members: nothing paid)."""
+    if formula.minimum_fee is None:
+        return False
+    paid = Fraction(figures.fee_income, figures.paying_members) if figures.paying_members > 0 else Fraction(0)
+    return paid < formula.minimum_fee
 
 
-def _round(lines: list[Line]) -> int:
-    """Whole kroner by largest remainder: the lines sum exactly to the rounded-down exact total."""
-    total = int(sum((line.exact for line in lines), Fraction(0)))
+def _round(lines: list[Line], shared: bool) -> int:
+    """Whole kroner. Each line is rounded down on its own, so one association's report moves only its own amount;
+    when the budget is shared (pro rata or budget ÷ points), the kroner that rounding down would leave unspent go
+    to the largest remainders, so the lines sum exactly to the rounded-down exact total and stay within budget."""
     for line in lines:
         line.amount = int(line.exact)  # floor: amounts are never negative
-    short = total - sum(line.amount for line in lines)
-    by_remainder = sorted(lines, key=lambda ln: (-(ln.exact - ln.amount), ln.association_id))
-    for line in by_remainder[:short]:
-        line.amount += 1
+    total = sum(line.amount for line in lines)
+    if shared:
+        total = int(sum((line.exact for line in lines), Fraction(0)))
+        short = total - sum(line.amount for line in lines)
+        by_remainder = sorted(lines, key=lambda ln: (-(ln.exact - ln.amount), ln.association_id))
+        for line in by_remainder[:short]:
+            line.amount += 1
     for line in lines:
-        if line.amount != line.exact and line.exact:
+        if line.amount != line.exact:
             line.steps.append(Step("rounded", Fraction(line.amount), {}))
     return total
+
+
+def _add_months(day: date, months: int) -> date:
+    month = day.month - 1 + months
+    year, month = day.year + month // 12, month % 12 + 1
+    return date(year, month, min(day.day, monthrange(year, month)[1]))
+
+
+def started_months_late(deadline: date, submitted_on: date) -> int:
+    """Started months after the deadline: a day late is one month, a month and a day late is two."""
+    months = 0
+    while submitted_on > _add_months(deadline, months):
+        months += 1
+    return months
