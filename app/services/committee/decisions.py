@@ -10,7 +10,7 @@ from app.formatting import money
 from app.models import (AgendaItem, Case, CaseEvent, CommitteeMember, ConflictDeclaration, Decision, Meeting,
                         MoneyApproval, OutboxMessage, Pool, User)
 from app.pdf.minutes import MinutesData, MinutesItem, PoolLine, render_minutes
-from app.services.committee import letters, meetings
+from app.services.committee import letters, meetings, subsidy_batches
 from app.services.delivery import outbox
 from app.services.delivery.letterhead import sender
 from app.services.money import payouts
@@ -42,26 +42,36 @@ def close_meeting(meeting_id: int, user: User) -> bool:
     if chair is None or not chair.is_chair:
         refuse(_l("Kun udvalgets formand kan afslutte mødet."))
     items = [i for i in meetings.items_of(meeting.id) if i.is_open]
-    _lock(items)
+    batches = _lock(items, meeting.id)
     lines = meetings.budget_lines(items)
-    problems = _problems(items, user) + _budget_problems(lines)
+    proposed = {line.pool.id: line.proposed for line in lines}
+    problems = (_problems(items, user) + _budget_problems(lines)
+                + subsidy_batches.close_problems(batches, user, proposed))
     if problems:
         raise CloseRefused(problems)
     for item in items:
         _decide(item, meeting, user)
+    for batch in batches:
+        subsidy_batches.decide(batch, meeting, user)
     _finish(meeting, items, lines, user)
     flush_or_stale()
     return True
 
 
-def _lock(items: list[AgendaItem]) -> None:
-    """Lock the cases (in id order, so two closes cannot deadlock) and their pools."""
+def _lock(items: list[AgendaItem], meeting_id: int) -> list:
+    """Lock the cases, the pools and the subsidy batches on the agenda, each in id order.
+
+    Always case, pool, batch (as calculate_batch takes pool before batch), so two closes or a close and a
+    calculation cannot deadlock; the meeting row, locked first, keeps batches from joining the agenda meanwhile.
+    """
     case_ids = sorted(i.case_id for i in items)
-    pool_ids = sorted({i.case.pool_id for i in items})
     if case_ids:
         db.session.scalars(db.select(Case).where(Case.id.in_(case_ids)).order_by(Case.id)
                            .with_for_update().execution_options(populate_existing=True)).all()
+    pool_ids = sorted({i.case.pool_id for i in items} | subsidy_batches.pools_on_meeting(meeting_id))
+    if pool_ids:
         db.session.scalars(db.select(Pool.id).where(Pool.id.in_(pool_ids)).order_by(Pool.id).with_for_update()).all()
+    return subsidy_batches.lock_on_meeting(meeting_id)
 
 
 def _problems(items: list[AgendaItem], chair: User) -> list:
