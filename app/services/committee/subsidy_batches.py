@@ -44,6 +44,12 @@ class BatchItem:
     inhabil_names: tuple[str, ...]
     viewer_inhabil: bool
 
+    @property
+    def name_in_sentence(self) -> str:
+        """'Aktivitetstilskud 2027' -> 'aktivitetstilskud 2027' (not 'KFUM 2027')."""
+        name = self.batch.scheme.name.strip()
+        return name[0].lower() + name[1:] if len(name) > 1 and name[0].isupper() and not name[1].isupper() else name
+
 
 def _lock_batch(batch_id: int) -> SubsidyBatch:
     batch = db.session.get(SubsidyBatch, batch_id, with_for_update=True, populate_existing=True)

@@ -163,8 +163,9 @@ def _formula_of_batch(batch: SubsidyBatch, rate: int) -> formulas.Formula:
     return dataclasses.replace(parsed, rate=rate)
 
 
-def lines_page(batch_id: int, after: int | None = None, size: int = PAGE_SIZE) -> tuple[list[SubsidyBatchLine], int | None]:
+def lines_page(batch_id: int, after: int | None = None, size: int | None = None) -> tuple[list[SubsidyBatchLine], int | None]:
     """A page of the batch's lines by id (keyset), with the association; and the last id when more follow."""
+    size = size or PAGE_SIZE
     stmt = (db.select(SubsidyBatchLine).where(SubsidyBatchLine.batch_id == batch_id)
             .options(db.joinedload(SubsidyBatchLine.association)).order_by(SubsidyBatchLine.id).limit(size + 1))
     if after is not None:

@@ -34,37 +34,37 @@ def describe(step: dict) -> str:
         return _("Kontingentet er %(fee)s pr. betalende medlem. Det er under mindstekontingentet på %(minimum)s, "
                  "så der gives ikke tilskud.", fee=kroner(p.get("fee_per_member")), minimum=kroner(p.get("minimum_fee")))
     if code == "per_member":
-        return _("%(members)s medlemmer, der tæller med, gange %(rate)s pr. medlem giver %(amount)s.",
+        return _("%(members)s medlemmer, der tæller med, gange %(rate)s pr. medlem giver %(amount)s",
                  members=p.get("members", 0), rate=kroner(p.get("rate")), amount=amount)
     if code == "points":
-        return _("%(points)s point gange %(value)s pr. point giver %(amount)s.",
+        return _("%(points)s point gange %(value)s pr. point giver %(amount)s",
                  points=p.get("points", 0), value=kroner(p.get("point_value")), amount=amount)
     if code == "cost_share":
-        return _("%(percent)s %% af de tilskudsberettigede lokaleudgifter på %(costs)s giver %(amount)s.",
+        return _("%(percent)s %% af de tilskudsberettigede lokaleudgifter på %(costs)s giver %(amount)s",
                  percent=p.get("percent"), costs=kroner(p.get("costs")), amount=amount)
     if code == "cap_fee_income":
-        return _("Tilskuddet kan højst være foreningens kontingentindtægt på %(fee)s, så det bliver %(amount)s.",
+        return _("Tilskuddet kan højst være foreningens kontingentindtægt på %(fee)s, så det bliver %(amount)s",
                  fee=kroner(p.get("fee_income")), amount=amount)
     if code == "cap_per_member":
-        return _("Tilskuddet kan højst være %(cap)s pr. medlem for %(members)s medlemmer, så det bliver %(amount)s.",
+        return _("Tilskuddet kan højst være %(cap)s pr. medlem for %(members)s medlemmer, så det bliver %(amount)s",
                  cap=kroner(p.get("cap")), members=p.get("members", 0), amount=amount)
     if code == "cap_per_hour":
-        return _("Tilskuddet kan højst være %(cap)s pr. aktivitetstime for %(hours)s timer, så det bliver %(amount)s.",
+        return _("Tilskuddet kan højst være %(cap)s pr. aktivitetstime for %(hours)s timer, så det bliver %(amount)s",
                  cap=kroner(p.get("cap")), hours=p.get("hours", 0), amount=amount)
     if code == "over_25":
         return _("%(share)s %% af medlemmerne er 25 år eller ældre. Det er %(above)s procentpoint over grænsen på "
-                 "%(threshold)s %%, så tilskuddet nedsættes tilsvarende til %(amount)s.",
+                 "%(threshold)s %%, så tilskuddet nedsættes tilsvarende til %(amount)s",
                  share=_percent(p.get("share")), above=_percent(p.get("reduction")), threshold=p.get("threshold"),
                  amount=amount)
     if code == "late":
         months = int(p.get("months") or 0)
         return ngettext("Indberetningen kom %(num)s måned for sent, så tilskuddet nedsættes med %(twelfths)s/12 "
-                        "til %(amount)s.",
+                        "til %(amount)s",
                         "Indberetningen kom %(num)s måneder for sent, så tilskuddet nedsættes med %(twelfths)s/12 "
-                        "til %(amount)s.", months, twelfths=p.get("twelfths"), amount=amount)
+                        "til %(amount)s", months, twelfths=p.get("twelfths"), amount=amount)
     if code == "pro_rata":
         return _("Foreningernes tilskud er tilsammen større end budgettet, så alle beløb er sat ned til "
-                 "%(percent)s %%: %(amount)s.", percent=_percent(p.get("percent")), amount=amount)
+                 "%(percent)s %%: %(amount)s", percent=_percent(p.get("percent")), amount=amount)
     if code == "rounded":
-        return _("Afrundet til hele kroner: %(amount)s.", amount=amount)
-    return _("Beløb efter dette trin: %(amount)s.", amount=amount)
+        return _("Afrundet til hele kroner: %(amount)s", amount=amount)
+    return _("Beløb efter dette trin: %(amount)s", amount=amount)
