@@ -152,7 +152,7 @@ def _payment(data: LetterData) -> tuple[Block, ...]:
             f"Når pengene er brugt, skal I sende en kort afrapportering og et regnskab{approved}, senest "
             f"{report_deadline(data)}. Vi minder jer om fristen i god tid. Vi kan kræve "
             f"tilskuddet betalt tilbage, hvis det ikke bliver brugt til det, I har søgt om.")
-    return section("Udbetaling og afrapportering", *texts)
+    return section("Udbetaling og afrapportering" if len(texts) > 1 else "Udbetaling", *texts)
 
 
 def _reason(data: LetterData) -> tuple[Block, ...]:
