@@ -21,6 +21,7 @@ from app.extensions import db
 from app.formatting import money
 from app.models import (Association, Case, CaseEvent, CommitteeMember, ConflictDeclaration, Decision, Meeting,
                         SubsidyBatch, SubsidyBatchLine, SubsidyScheme, User)
+from app.pdf.minutes import MinutesItem
 from app.services.cases.core import next_case_number
 from app.services.cases.guard import refuse
 from app.services.committee import letters, meetings
@@ -46,9 +47,13 @@ class BatchItem:
 
     @property
     def name_in_sentence(self) -> str:
-        """'Aktivitetstilskud 2027' -> 'aktivitetstilskud 2027' (not 'KFUM 2027')."""
-        name = self.batch.scheme.name.strip()
-        return name[0].lower() + name[1:] if len(name) > 1 and name[0].isupper() and not name[1].isupper() else name
+        return in_sentence(self.batch.scheme.name)
+
+
+def in_sentence(name: str) -> str:
+    """'Aktivitetstilskud 2027' -> 'aktivitetstilskud 2027' inside a sentence (but 'KFUM 2027' stays)."""
+    name = name.strip()
+    return name[0].lower() + name[1:] if len(name) > 1 and name[0].isupper() and not name[1].isupper() else name
 
 
 def _lock_batch(batch_id: int) -> SubsidyBatch:
@@ -204,7 +209,8 @@ def _approved_exists(scheme_id: int) -> bool:
 def decide(batch: SubsidyBatch, meeting: Meeting, user: User) -> None:
     """Make the committee's answer final: postponed batches leave the agenda, approved ones become cases."""
     if batch.proposal != "approve":
-        _off_agenda(batch)
+        # Off the agenda, ready for another meeting; meeting_id and proposal keep the minutes' record until then.
+        batch.status = "calculated"
         return
     now = clock.now()
     scheme, year = batch.scheme, clock.local(now).year
@@ -249,3 +255,21 @@ def calculation_reason(line: SubsidyBatchLine, scheme: SubsidyScheme) -> str:
         return (f"Tilskuddet er beregnet efter reglerne for {scheme.name} ud fra jeres indberetning for "
                 f"{scheme.campaign.year}. {steps}").strip()
 
+
+
+def minutes_items(meeting: Meeting, first: int) -> list[tuple]:
+    """(pool, amount granted, MinutesItem) for each batch decided at the closed meeting, numbered after `first`."""
+    found = db.session.scalars(db.select(SubsidyBatch).where(SubsidyBatch.meeting_id == meeting.id)
+                               .order_by(SubsidyBatch.id)).all()
+    out = []
+    for n, batch in enumerate(found, start=first + 1):
+        approved = batch.status == "approved"
+        total, _with_amount = line_count(batch.id)
+        inhabil = conflicted_members(batch, meeting.committee_id)
+        out.append((batch.scheme.pool, batch.total if approved else 0, MinutesItem(
+            number=n, case_number="–", association=f"{total} foreninger", title=f"Beregning af {in_sentence(batch.scheme.name)}",
+            pool_name=batch.scheme.pool.name, amount_applied=None, recommended_amount=batch.total,
+            decision="Godkendt" if approved else None, amount_granted=batch.total if approved else None,
+            reason=("Hver forening får en afgørelse med sin egen beregning." if approved else ""),
+            inhabil=tuple(sorted(inhabil.values())))))
+    return out

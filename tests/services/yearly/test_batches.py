@@ -150,6 +150,10 @@ def test_close_makes_cases_decisions_letters_and_plans(yearly):
     # The new cases are payable: the payout screen's "create plans" plans them from the pool's 4 instalments.
     payouts.create_plans(yearly.caseworker)
     assert _count(PaymentInstalment, PaymentInstalment.case_id.in_([c.id for c in cases])) == 8
+    minutes = decisions.minutes_data(db.session.get(type(meeting), meeting.id), {})
+    [item] = minutes.items
+    assert (item.decision, item.amount_granted, item.association) == ("Godkendt", 11_958, "2 foreninger")
+    assert [(p.name, p.granted_now) for p in minutes.pools] == [("Aktivitetstilskud 2027", 11_958)]
 
 
 def test_close_refused_when_the_batch_no_longer_fits_the_budget(yearly):
@@ -173,7 +177,15 @@ def test_a_missing_answer_stops_the_close_and_postpone_takes_it_off(yearly):
     decisions.close_meeting(meeting.id, yearly.chair)
     db.session.expire_all()
     batch = db.session.get(SubsidyBatch, batch.id)
-    assert (batch.status, batch.meeting_id, batch.proposal) == ("calculated", None, None)
+    # Off the agenda and calculated; the meeting and the answer stay for the minutes until it goes on another.
+    assert (batch.status, batch.meeting_id, batch.proposal) == ("calculated", meeting.id, "postpone")
+    assert _count(Case, Case.workflow == "yearly_subsidy") == 0
+    minutes = decisions.minutes_data(meeting, {})
+    assert [(i.title, i.decision, i.amount_granted) for i in minutes.items] == [
+        ("Beregning af aktivitetstilskud 2027", None, None)]
+    later = yearly.meeting()
+    subsidy_batches.put_on_agenda(batch.id, later.id, yearly.caseworker)
+    assert db.session.get(SubsidyBatch, batch.id).proposal is None
 
 
 def test_a_scheme_is_approved_once(yearly):
@@ -201,7 +213,14 @@ def test_a_member_with_a_conflict_in_an_association_of_the_batch(yearly):
     db.session.commit()
     with pytest.raises(NotAllowed, match="inhabil"):
         subsidy_batches.record_batch_proposal(meeting.id, batch.id, yearly.chair, "approve")
+    db.session.get(SubsidyBatch, batch.id).proposal = "approve"  # recorded before the conflict was declared
+    db.session.commit()
+    with pytest.raises(decisions.CloseRefused, match="inhabil i forhold til en forening"):
+        decisions.close_meeting(meeting.id, yearly.chair)
     [item] = subsidy_batches.agenda_items(meeting, yearly.member)
     assert item.inhabil_names == ("Lise Dahl",) and not item.viewer_inhabil
     assert (item.associations, item.with_amount) == (1, 1)
     subsidy_batches.record_batch_proposal(meeting.id, batch.id, yearly.chair, "postpone")  # allowed: no decision
+    decisions.close_meeting(meeting.id, yearly.chair)
+    [entry] = decisions.minutes_data(meeting, {}).items
+    assert entry.inhabil == ("Lise Dahl",)
