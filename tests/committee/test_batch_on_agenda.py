@@ -117,3 +117,12 @@ def test_a_committee_member_of_another_committee_cannot_see_the_preview(yearly, 
     assert client.get(f"/sagsbehandling/tilskudsberegning/beregninger/{batch.id}").status_code == 404
     assert client.post(f"/udvalg/moeder/{meeting.id}/beregninger/{batch.id}",
                        data={f"beregning{batch.id}-proposal": "approve"}).status_code == 404
+
+
+def test_the_schemes_page_lists_the_scheme_and_its_latest_batch(yearly, client, auth):
+    auth.login("mette@kommune.dk")
+    page = client.get("/sagsbehandling/tilskudsberegning").get_data(as_text=True)
+    assert "Beregnede tilskud" in page and "Aktivitetstilskud 2027" in page and "Ikke beregnet" in page
+    batch = _batch(yearly)
+    page = client.get("/sagsbehandling/tilskudsberegning").get_data(as_text=True)
+    assert f"/sagsbehandling/tilskudsberegning/beregninger/{batch.id}" in page and "6.150 kr. af 450.000 kr." in page
