@@ -4,4 +4,4 @@ from flask import Blueprint
 bp = Blueprint("committee", __name__, url_prefix="/udvalg")
 notices_bp = Blueprint("notices_admin", __name__, url_prefix="/administration/beskeder")
 
-from app.committee import decision_routes, notices_routes, routes  # noqa: E402,F401
+from app.committee import batch_routes, decision_routes, notices_routes, routes  # noqa: E402,F401

@@ -79,3 +79,13 @@ class ApprovalAnswerForm(FlaskForm):
 
     answer = TextAreaField(_l("Bemærkning"), validators=[
         Length(max=5_000, message=_l("Skriv højst 5.000 tegn."))])
+
+
+BATCH_CHOICES = [SelectChoice("approve", _l("Godkend beregningen")), SelectChoice("postpone", _l("Udsæt beregningen"))]
+
+
+class BatchProposalForm(FlaskForm):
+    """The chair records the committee's answer on a calculated subsidy batch."""
+
+    proposal = RadioField(_l("Beslutning"), choices=BATCH_CHOICES,
+                          validators=[InputRequired(message=_l("Vælg en beslutning."))])

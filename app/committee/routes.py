@@ -9,12 +9,12 @@ from wtforms import SelectChoice
 from app.access import get_or_404, has_seat_at, on_agenda_of
 from app.auth.access import require_caseworker, require_role
 from app.committee import bp
-from app.committee.forms import ConflictForm, MeetingForm, proposal_form
+from app.committee.forms import BatchProposalForm, ConflictForm, MeetingForm, proposal_form
 from app.committee.presenters import agenda_rows
 from app.extensions import db
 from app.models import AgendaItem, Committee, CommitteeMember, Document, Meeting
 from app.services.cases import assessment as assessment_service
-from app.services.committee import decisions, meetings
+from app.services.committee import decisions, meetings, subsidy_batches
 from app.services.journals import read_log
 from app.services.files.attachments import send_document
 from app.services.cases.guard import NotAllowed
@@ -73,7 +73,7 @@ def create_meeting():
 
 
 def render_meeting(meeting: Meeting, status: int = 200, forms: dict | None = None, conflict: tuple | None = None,
-                   checked: set | None = None):
+                   checked: set | None = None, batch_forms: dict | None = None):
     """The meeting page; `forms` replaces an item's form with a bound one that carries errors."""
     rows, budget = agenda_rows(meeting, current_user)
     seat = meetings.seat(current_user, meeting.committee_id)
@@ -84,8 +84,18 @@ def render_meeting(meeting: Meeting, status: int = 200, forms: dict | None = Non
     planner = current_user.role in meetings.PLANNERS
     waiting = meetings.waiting_cases(meeting) if planner and meeting.status == "planned" else []
     minutes = db.session.get(Document, meeting.minutes_document_id) if meeting.minutes_document_id else None
+    batch_items = subsidy_batches.agenda_items(meeting, current_user)
+    shown = {entry.batch.id: (batch_forms or {}).get(entry.batch.id) or batch_form(entry.batch) for entry in batch_items}
     return render_template("committee/meeting.html", meeting=meeting, rows=rows, budget=budget, seat=seat,
-                           planner=planner, waiting=waiting, checked=checked or set(), minutes=minutes), status
+                           planner=planner, waiting=waiting, checked=checked or set(), minutes=minutes,
+                           batch_items=batch_items, batch_forms=shown), status
+
+
+def batch_form(batch, formdata=None) -> BatchProposalForm:
+    """The chair's form for a batch on the agenda (bound to the request when `formdata` is not None)."""
+    if formdata is None:
+        return BatchProposalForm(formdata=None, prefix=f"beregning{batch.id}", data={"proposal": batch.proposal})
+    return BatchProposalForm(prefix=f"beregning{batch.id}")
 
 
 def _item_form(item: AgendaItem):

@@ -65,6 +65,8 @@ class LetterData:
     caseworker_phone: str | None = None
     correction: Correction | None = None
     report_due_on: date | None = None  # the report deadline the grant started, when known
+    # A subsidy calculated from the annual report (nobody applied): each step of the calculation as a sentence.
+    calculation: tuple[str, ...] = ()
 
 
 def title_of(data: LetterData) -> str:
@@ -91,6 +93,9 @@ def decision_sentence(data: LetterData) -> str:
                  CANCEL: f"aflyse jeres lån af lokaler til {what}."}
         return f"{who} {verbs[data.outcome]}"
     source = _from_pool(data)
+    if data.calculation:
+        return (f"{who} bevilge jer {kroner(data.amount_granted)} i {what}{source}. Beløbet er beregnet ud fra "
+                f"jeres årlige indberetning efter de samme regler for alle foreninger.")
     verbs = {GRANT: f"bevilge jer {kroner(data.amount_granted)} til {what}{source}.",
              PARTLY: f"bevilge jer {kroner(data.amount_granted)} af de {kroner(data.amount_applied)}, "
                      f"I har søgt om, til {what}{source}.",
@@ -121,6 +126,8 @@ def _amounts(data: LetterData) -> tuple[Block, ...]:
     if data.premises or data.outcome == CANCEL:
         return ()
     granted = 0 if data.outcome == REJECT else data.amount_granted
+    if data.calculation:
+        return (Block(HEADING, "Beløb"), Block(AMOUNTS, items=(("Beregnet tilskud", kroner(granted)),)))
     rows = (("Ansøgt beløb", kroner(data.amount_applied)), ("Bevilget beløb", kroner(granted)))
     return (Block(HEADING, "Beløb"), Block(AMOUNTS, items=rows))
 
@@ -152,17 +159,20 @@ def _payment(data: LetterData) -> tuple[Block, ...]:
            if data.payment_instalments > 1 else f"Vi udbetaler tilskuddet til {account}.")
     advance = " Tilskuddet kan udbetales forud." if data.advance_allowed else ""
     texts = [how + advance + " I skal ikke sende kontonummer eller gøre andet for at få pengene."]
-    if data.report_due_days:
+    if data.report_due_days and not data.calculation:
         # An association's board approves the accounts (folkeoplysningsloven § 29); an informal group has none.
         approved = ", som bestyrelsen har godkendt" if data.cvr else ""
         texts.append(
             f"Når pengene er brugt, skal I sende en kort afrapportering og et regnskab{approved}, senest "
             f"{report_deadline(data)}. Vi minder jer om fristen i god tid. Vi kan kræve "
             f"tilskuddet betalt tilbage, hvis det ikke bliver brugt til det, I har søgt om.")
-    return section("Udbetaling og afrapportering", *texts)
+    return section("Udbetaling og afrapportering" if len(texts) > 1 else "Udbetaling", *texts)
 
 
 def _reason(data: LetterData) -> tuple[Block, ...]:
+    if data.calculation:
+        # The steps are the reason: the rule applied to the association's own figures (forvaltningsloven § 24).
+        return section("Sådan har vi beregnet tilskuddet", *data.calculation)
     if not data.reason.strip():
         return ()
     return section("Begrundelse", data.reason)

@@ -3,4 +3,4 @@ from flask import Blueprint
 
 bp = Blueprint("staff", __name__, url_prefix="/sagsbehandling")
 
-from app.staff import case_routes, decision_routes, routes  # noqa: E402,F401
+from app.staff import case_routes, decision_routes, routes, subsidy_batch_routes  # noqa: E402,F401

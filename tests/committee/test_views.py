@@ -14,6 +14,7 @@ ROUTES = [
     ("POST", "/udvalg/moeder/{m}/dagsorden"), ("POST", "/udvalg/moeder/{m}/dagsorden/{i}/fjern"),
     ("POST", "/udvalg/moeder/{m}/punkter/{i}"), ("POST", "/udvalg/moeder/{m}/punkter/{i}/inhabil"),
     ("POST", "/udvalg/moeder/{m}/afslut"), ("GET", "/udvalg/moeder/{m}/protokol"),
+    ("POST", "/udvalg/moeder/{m}/beregninger/{b}"), ("POST", "/udvalg/moeder/{m}/beregninger/{b}/fjern"),
     ("GET", "/udvalg/sager/{c}/afgoerelser"), ("GET", "/udvalg/afgoerelser/{d}/ret"),
     ("POST", "/udvalg/afgoerelser/{d}/ret"), ("GET", "/administration/beskeder/"),
     ("POST", "/administration/beskeder/{o}/igen"), ("POST", "/udvalg/rettelser/{a}/{answer}"),
@@ -35,7 +36,7 @@ def closed(world):
 def _ids(meeting, case) -> dict:
     item = db.session.scalar(sa.select(AgendaItem).where(AgendaItem.meeting_id == meeting.id))
     decision = db.session.scalar(sa.select(Decision).where(Decision.case_id == case.id))
-    return {"m": meeting.id, "i": item.id, "c": case.id, "d": decision.id, "o": 1, "a": 1, "answer": "godkend"}
+    return {"m": meeting.id, "i": item.id, "c": case.id, "d": decision.id, "o": 1, "a": 1, "b": 1, "answer": "godkend"}
 
 
 def _call(client, method, path, ids):
@@ -47,7 +48,7 @@ def test_every_route_is_listed_here(app):
     rules = {r.rule for r in app.url_map.iter_rules() if r.endpoint.split(".")[0] in ("committee", "notices_admin")}
     listed = {p.replace("{m}", "<int:meeting_id>").replace("{i}", "<int:item_id>").replace("{c}", "<int:case_id>")
               .replace("{d}", "<int:decision_id>").replace("{o}", "<int:message_id>")
-              .replace("{a}", "<int:approval_id>").replace("{answer}", "<any(godkend, afvis):step>") for _, p in ROUTES}
+              .replace("{a}", "<int:approval_id>").replace("{b}", "<int:subsidy_batch_id>").replace("{answer}", "<any(godkend, afvis):step>") for _, p in ROUTES}
     assert rules == listed
 
 

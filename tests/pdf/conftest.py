@@ -48,6 +48,12 @@ VARIANTS = {
     "premises_rejected": dict(premises=True, outcome=REJECT, amount_applied=None, amount_granted=None,
                               reason="Hallen er optaget af skolen på de ønskede tider.", committee=None),
     "correction": dict(correction=Correction(date(2026, 12, 3), "Beløbet var skrevet forkert."), decided_on=date(2026, 12, 10)),
+    "calculated": dict(outcome=GRANT, case_title="Aktivitetstilskud 2027", pool_name="Aktivitetstilskud 2027",
+                       amount_applied=None, amount_granted=3_758, reason="Tilskuddet er beregnet ...",
+                       report_due_days=None, payment_instalments=4,
+                       calculation=("20 medlemmer, der tæller med, gange 205 kr. pr. medlem giver 4.100 kr.",
+                                    "Indberetningen kom 1 måned for sent, så tilskuddet nedsættes med 1/12 til "
+                                    "3.758,33 kr.", "Afrundet til hele kroner: 3.758 kr.")),
     "informal_group": dict(cvr=None, contact_person="Karen Holm", addressee="Pigefodbold i Østerbyen",
                            outcome=GRANT, amount_granted=4_000, amount_applied=4_000, reason="",
                            committee=None, payment_instalments=2),

@@ -52,6 +52,28 @@ def _a_case_at_meeting(a: Association, caseworker: User):
     return meeting.id, item.id
 
 
+def _a_batch_at_meeting(a: Association, caseworker: User, meeting_id: int) -> tuple[int, int]:
+    """A calculated subsidy scheme with A's approved report, its batch on the demo meeting's agenda."""
+    from app.models import AnnualReport, ReportingCampaign, SubsidyScheme
+    from app.models.meeting import Meeting
+    from app.services.committee import subsidy_batches
+    from app.services.yearly import batches
+    from tests.factories import PoolFactory
+    meeting = db.session.get(Meeting, meeting_id)
+    campaign = ReportingCampaign(year=2090, opens_on=date(2091, 1, 1), deadline=date(2091, 3, 31))
+    pool = PoolFactory(committee=meeting.committee, name="Aktivitetstilskud (matrix)", workflow="yearly_subsidy",
+                       year=2090, budget=100_000)
+    scheme = SubsidyScheme(name="Aktivitetstilskud (matrix)", kind="activity", campaign=campaign, pool=pool,
+                           formula={"basis": "per_member", "rate": 100, "bands": ["7_12"]})
+    report = AnnualReport(campaign=campaign, association_id=a.id, status="approved", members={"7_12": {"in": 10}},
+                          submitted_at=clock.now(), approved_at=clock.now())
+    db.session.add_all([campaign, scheme, report])
+    db.session.commit()  # test set-up, outside any use case
+    batch = batches.calculate_batch(scheme.id, caseworker)
+    subsidy_batches.put_on_agenda(batch.id, meeting_id, caseworker)
+    return scheme.id, batch.id
+
+
 def _closed_meeting(committee_id: int, caseworker: User) -> int:
     """A closed meeting with minutes: the demo's two other committee cases moved onto it and granted."""
     from app.models.meeting import AgendaItem, Meeting
@@ -168,6 +190,7 @@ def build_world() -> dict:
                                    clock.today() + timedelta(days=30))
     minutes_meeting_id = _closed_meeting(pool_committee_of(decided), caseworker)
     meeting_id, item_id = _a_case_at_meeting(a, caseworker)
+    scheme_id, subsidy_batch_id = _a_batch_at_meeting(a, caseworker, meeting_id)
     space, booking = _a_booking(a, chair, caseworker)
     approval = db.session.scalar(db.select(ApprovalRequest).order_by(ApprovalRequest.id).limit(1))
     pool = db.session.get(Pool, decided.pool_id)
@@ -192,6 +215,8 @@ def build_world() -> dict:
         "meeting_id": meeting_id,
         "minutes_meeting_id": minutes_meeting_id,
         "item_id": item_id,
+        "scheme_id": scheme_id,
+        "subsidy_batch_id": subsidy_batch_id,
         "space_id": space.id,
         "location_id": space.location_id,
         "booking_id": booking.id,

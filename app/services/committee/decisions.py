@@ -10,7 +10,7 @@ from app.formatting import money
 from app.models import (AgendaItem, Case, CaseEvent, CommitteeMember, ConflictDeclaration, Decision, Meeting,
                         MoneyApproval, OutboxMessage, Pool, User)
 from app.pdf.minutes import MinutesData, MinutesItem, PoolLine, render_minutes
-from app.services.committee import letters, meetings
+from app.services.committee import letters, meetings, subsidy_batches
 from app.services.delivery import outbox
 from app.services.delivery.letterhead import sender
 from app.services.money import payouts
@@ -42,26 +42,38 @@ def close_meeting(meeting_id: int, user: User) -> bool:
     if chair is None or not chair.is_chair:
         refuse(_l("Kun udvalgets formand kan afslutte mødet."))
     items = [i for i in meetings.items_of(meeting.id) if i.is_open]
-    _lock(items)
+    batches = _lock(items, meeting.id)
     lines = meetings.budget_lines(items)
-    problems = _problems(items, user) + _budget_problems(lines)
+    proposed = {line.pool.id: line.proposed for line in lines}
+    problems = (_problems(items, user) + _budget_problems(lines)
+                + subsidy_batches.close_problems(batches, user, proposed))
     if problems:
         raise CloseRefused(problems)
+    before = {str(line.pool.id): line.granted for line in lines}
+    before.update({str(pid): limits.granted_in_pool(pid) for pid in {b.scheme.pool_id for b in batches}})
     for item in items:
         _decide(item, meeting, user)
-    _finish(meeting, items, lines, user)
+    for batch in batches:
+        subsidy_batches.decide(batch, meeting, user)
+    _finish(meeting, items, before, user)
     flush_or_stale()
     return True
 
 
-def _lock(items: list[AgendaItem]) -> None:
-    """Lock the cases (in id order, so two closes cannot deadlock) and their pools."""
+def _lock(items: list[AgendaItem], meeting_id: int) -> list:
+    """Lock the cases, the pools and the subsidy batches on the agenda, each in id order.
+
+    Always case, pool, batch (as calculate_batch takes pool before batch), so two closes or a close and a
+    calculation cannot deadlock; the meeting row, locked first, keeps batches from joining the agenda meanwhile.
+    """
     case_ids = sorted(i.case_id for i in items)
-    pool_ids = sorted({i.case.pool_id for i in items})
     if case_ids:
         db.session.scalars(db.select(Case).where(Case.id.in_(case_ids)).order_by(Case.id)
                            .with_for_update().execution_options(populate_existing=True)).all()
+    pool_ids = sorted({i.case.pool_id for i in items} | subsidy_batches.pools_on_meeting(meeting_id))
+    if pool_ids:
         db.session.scalars(db.select(Pool.id).where(Pool.id.in_(pool_ids)).order_by(Pool.id).with_for_update()).all()
+    return subsidy_batches.lock_on_meeting(meeting_id)
 
 
 def _problems(items: list[AgendaItem], chair: User) -> list:
@@ -110,13 +122,12 @@ def _decide(item: AgendaItem, meeting: Meeting, user: User) -> None:
     item.outcome = outcome.target
 
 
-def _finish(meeting: Meeting, items: list[AgendaItem], lines: list[meetings.BudgetLine], user: User) -> None:
+def _finish(meeting: Meeting, items: list[AgendaItem], before: dict[str, int], user: User) -> None:
     meeting.status, meeting.closed_at, meeting.closed_by_id = "closed", clock.now(), user.id
     db.session.flush()
     made = dict(db.session.execute(db.select(Decision.case_id, Decision.id).where(Decision.meeting_id == meeting.id)).all())
     for item in items:
         item.decision_id = made.get(item.case_id)
-    before = {str(line.pool.id): line.granted for line in lines}
     outbox.enqueue("meeting_minutes", current_app.config["MUNICIPALITY_EMAIL"],
                    {"meeting_id": meeting.id, "granted_before": before}, channel="letter",
                    dedup_key=f"meeting-minutes:{meeting.id}")
@@ -156,12 +167,17 @@ def minutes_data(meeting: Meeting, granted_before: dict[int, int]) -> MinutesDat
     for item in items:
         now[item.case.pool_id] = now.get(item.case.pool_id, 0) + (amounts.get(item.decision_id) or 0)
     pools = {i.case.pool_id: i.case.pool for i in items}
+    batch_items = subsidy_batches.minutes_items(meeting, len(items))
+    for pool, granted, _item in batch_items:
+        pools[pool.id] = pool
+        now[pool.id] = now.get(pool.id, 0) + granted
     return MinutesData(
         sender=sender(), committee=meeting.committee.name, meeting_date=meeting.meeting_date,
         title=meeting.title, location=meeting.location, closed_on=letters.local_date(meeting.closed_at),
         chair=meeting.closed_by.full_name if meeting.closed_by else "",
         members=tuple(sorted(n for uid, n in names.items())),
-        items=tuple(_minutes_item(n, i, amounts, conflicts) for n, i in enumerate(items, start=1)),
+        items=tuple(_minutes_item(n, i, amounts, conflicts) for n, i in enumerate(items, start=1))
+        + tuple(entry for _pool, _granted, entry in batch_items),
         pools=tuple(PoolLine(p.name, p.budget, granted_before.get(pid, 0), now.get(pid, 0))
                     for pid, p in sorted(pools.items(), key=lambda kv: kv[1].name)))
 

@@ -4,9 +4,11 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import date
 
+from flask_babel import force_locale
+
 from app import clock
 from app.extensions import db
-from app.models import Case, Decision, Document, Meeting, OutboxMessage, Pool, User
+from app.models import Case, Decision, Document, Meeting, OutboxMessage, Pool, SubsidyBatchLine, User
 from app.pdf.content import Letter
 from app.pdf.letter import (CANCEL, GRANT, PARTLY, REJECT, Correction, LetterData, compose,
                             render_decision_letter)
@@ -14,6 +16,7 @@ from app.services.delivery import outbox
 from app.services.delivery.letterhead import locale_for, sender
 from app.services.delivery.links import public_base_url
 from app.services.files import storage as files
+from app.services.yearly.step_words import describe
 from workflows import registry
 
 
@@ -88,7 +91,17 @@ def letter_data(decision: Decision) -> LetterData:
         caseworker_name=person.full_name if person else None, caseworker_email=person.email if person else None,
         caseworker_phone=person.phone if person else None,
         correction=Correction(local_date(previous.decided_at), decision.correction_note) if previous else None,
-        report_due_on=case.report_due_on if decision.amount else None)
+        report_due_on=case.report_due_on if decision.amount else None,
+        calculation=() if registry.applied_for(case.workflow) else calculation_lines(case.id))
+
+
+def calculation_lines(case_id: int) -> tuple[str, ...]:
+    """How a calculated subsidy's amount came about, step by step, in Danish (its letter shows them)."""
+    line = db.session.scalar(db.select(SubsidyBatchLine).where(SubsidyBatchLine.case_id == case_id))
+    if line is None:
+        return ()
+    with force_locale("da"):
+        return tuple(describe(step) for step in line.steps or [])
 
 
 def letter_content(document_id: int) -> Letter | None:

@@ -1,16 +1,19 @@
-"""A reporting campaign for subsidy year 2027 (figures for 2026) and an association whose board reports."""
+"""The yearly cycle's test worlds: a 2027 campaign an association's board reports to, and a committee world with
+approved reports (made directly as rows) and a scheme for the batch tests."""
 from __future__ import annotations
 
 import io
-from datetime import date, datetime
+from datetime import date, datetime, timezone
 
 import pytest
 from werkzeug.datastructures import FileStorage
 
 from app import clock
 from app.extensions import db
-from app.models.yearly import ReportingCampaign
+from app.models import AnnualReport, Case, ReportingCampaign, SubsidyScheme
 from app.services.yearly import reports
+from tests.committee.conftest import World
+from tests.factories import AssociationFactory, PoolFactory
 
 PDF = b"%PDF-1.7\n1 0 obj << >> endobj\ntrailer << >>\n%%EOF\n"
 
@@ -57,3 +60,51 @@ def caseworker(factory, app):
     user = factory.CaseworkerFactory(full_name="Sara Sagsbehandler")
     db.session.commit()
     return user
+
+
+# 205 kr. per member under 25 living in the municipality (Viborg's rule), 1/12 less per month late.
+FORMULA = {"basis": "per_member", "rate": 205, "bands": ["0_6", "7_12", "13_17", "18_24"], "late_twelfths": 1}
+
+
+class Yearly(World):
+    """The committee world plus the yearly cycle: campaign, scheme in its own pool, reports."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        clock.freeze(datetime(2028, 5, 1, 10, 0, tzinfo=timezone.utc))
+        self.campaign = ReportingCampaign(year=2027, opens_on=date(2028, 1, 2), deadline=date(2028, 3, 31))
+        self.yearly_pool = PoolFactory(committee=self.committee, name="Aktivitetstilskud 2027", workflow="yearly_subsidy",
+                                       year=2027, budget=450_000, legal_basis="folkeoplysningslovens § 18",
+                                       appeal_text="I kan klage til kommunen inden 4 uger efter, at I har fået brevet.",
+                                       payment_mode="instalments", instalment_count=4)
+        self.scheme = SubsidyScheme(name="Aktivitetstilskud 2027", kind="activity", campaign=self.campaign,
+                                    pool=self.yearly_pool, formula=dict(FORMULA))
+        db.session.add_all([self.campaign, self.scheme])
+        db.session.commit()
+
+    def report(self, association=None, *, under_25: int = 40, out: int = 0, over_25: int = 0,
+               submitted: datetime | None = None, status: str = "approved") -> AnnualReport:
+        association = association or AssociationFactory()
+        when = submitted or datetime(2028, 3, 1, 12, 0, tzinfo=timezone.utc)
+        row = AnnualReport(campaign_id=self.campaign.id, association_id=association.id, status=status,
+                           members={"7_12": {"in": under_25, "out": out}, "25_59": {"in": over_25, "out": 0}},
+                           paying_members=under_25 + out + over_25, fee_income=(under_25 + out + over_25) * 300,
+                           activities=[{"name": "Træning", "hours": 100}, {"name": "Kampe", "hours": 20}],
+                           premises_costs={"rent": 10_000}, submitted_at=when,
+                           approved_at=when if status == "approved" else None)
+        db.session.add(row)
+        db.session.commit()
+        return row
+
+    def granted_case(self, amount: int) -> Case:
+        """Money the pool has granted already (a case decided earlier)."""
+        case = Case(pool_id=self.yearly_pool.id, association_id=self.association.id, workflow="yearly_subsidy",
+                    state="closed", title="Tidligere bevilling", granted_amount=amount)
+        db.session.add(case)
+        db.session.commit()
+        return case
+
+
+@pytest.fixture
+def yearly(app) -> Yearly:
+    return Yearly()
