@@ -8,6 +8,7 @@ from flask_babel import lazy_gettext as _l, ngettext
 from app import clock
 from app.models.yearly import AnnualReport, ReportingCampaign
 from app.services.yearly import reports
+from app.services.yearly.formula import started_months_late
 
 MEMBER_STATUS = {"draft": _l("Kladde – ikke sendt"), "submitted": _l("Sendt – kommunen behandler den"),
                  "questioned": _l("Kommunen har et spørgsmål – svar og send igen"), "approved": _l("Godkendt")}
@@ -37,7 +38,7 @@ class Lateness:
 
 def lateness(campaign: ReportingCampaign, report: AnnualReport | None) -> Lateness | None:
     """None when on time (or not due yet); the months count as of today until the report is sent."""
-    months = reports.months_late(report) if report is not None else reports.late_months(campaign.deadline,
+    months = reports.months_late(report) if report is not None else started_months_late(campaign.deadline,
                                                                                          clock.today())
     return Lateness(months, reports.late_twelfths(campaign)) if months else None
 

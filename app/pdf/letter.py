@@ -93,6 +93,9 @@ def decision_sentence(data: LetterData) -> str:
                  CANCEL: f"aflyse jeres lån af lokaler til {what}."}
         return f"{who} {verbs[data.outcome]}"
     source = _from_pool(data)
+    if data.calculation and data.outcome == REJECT:
+        return (f"{who} I ikke får {what}{source}. Beregningen ud fra jeres årlige indberetning giver 0 kr. efter "
+                f"de samme regler for alle foreninger.")
     if data.calculation:
         return (f"{who} bevilge jer {kroner(data.amount_granted)} i {what}{source}. Beløbet er beregnet ud fra "
                 f"jeres årlige indberetning efter de samme regler for alle foreninger.")

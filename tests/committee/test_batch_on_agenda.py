@@ -35,7 +35,7 @@ def test_caseworker_calculates_and_sees_every_step(yearly, client, auth):
     assert resp.status_code == 302
     batch = db.session.scalar(sa.select(SubsidyBatch))
     page = _text(client.get(resp.location))
-    assert "40 medlemmer, der tæller med, gange 205 kr. pr. medlem giver 8.200 kr." in page
+    assert "Tilskud pr. medlem: 40 medlemmer, der bor i kommunen" in page and "× 205 kr. = 8.200 kr." in page
     assert "8.200 kr." in page and "450.000 kr." in page
     assert batch.total == 8_200
 

@@ -16,7 +16,7 @@ from app.services.delivery import outbox
 from app.services.delivery.letterhead import locale_for, sender
 from app.services.delivery.links import public_base_url
 from app.services.files import storage as files
-from app.services.yearly.step_words import describe
+from app.services.yearly.steps_text import describe
 from workflows import registry
 
 

@@ -28,7 +28,7 @@ from app.services.committee import letters, meetings
 from app.services.pools import limits
 from app.services.unit_of_work import use_case
 from app.services.yearly.batches import line_count
-from app.services.yearly.step_words import describe
+from app.services.yearly.steps_text import describe
 from workflows import registry
 
 WORKFLOW = "yearly_subsidy"
@@ -220,28 +220,33 @@ def decide(batch: SubsidyBatch, meeting: Meeting, user: User) -> None:
     lines = db.session.scalars(db.select(SubsidyBatchLine).where(SubsidyBatchLine.batch_id == batch.id)
                                .options(db.joinedload(SubsidyBatchLine.association))
                                .order_by(SubsidyBatchLine.id)).all()
-    for line in lines:
-        if line.amount > 0:
-            _grant(line, batch, meeting, user, now, next_case_number(year), legal_basis, appeal_text)
+    for line in lines:  # every association gets a decision: a line of 0 kr. is a refusal with its reason
+        _decide_line(line, batch, meeting, user, now, next_case_number(year), legal_basis, appeal_text)
     batch.status, batch.approved_at = "approved", now
 
 
-def _grant(line: SubsidyBatchLine, batch: SubsidyBatch, meeting: Meeting, user: User, now, number: str,
-           legal_basis: str, appeal_text: str) -> None:
-    scheme = batch.scheme
-    start = registry.get(WORKFLOW).start
-    case = Case(pool_id=scheme.pool_id, association_id=line.association_id, workflow=WORKFLOW, state=start,
-                number=number, title=scheme.name, granted_amount=line.amount, decided_at=now,
-                assignee_id=batch.calculated_by_id, created_by_id=user.id,
+def _committee_transition(amount: int):
+    """The workflow's own decision from its start: grant a calculated amount, refuse when it came to nothing."""
+    workflow = registry.get(WORKFLOW)
+    action = "decide_grant" if amount > 0 else "decide_reject"
+    return next(t for t in workflow.transitions_from(workflow.start) if t.action == action)
+
+
+def _decide_line(line: SubsidyBatchLine, batch: SubsidyBatch, meeting: Meeting, user: User, now, number: str,
+                 legal_basis: str, appeal_text: str) -> None:
+    scheme, transition = batch.scheme, _committee_transition(line.amount)
+    case = Case(pool_id=scheme.pool_id, association_id=line.association_id, workflow=WORKFLOW,
+                state=transition.target, number=number, title=scheme.name, granted_amount=line.amount,
+                decided_at=now, assignee_id=batch.calculated_by_id, created_by_id=user.id,
                 data={"subsidy_batch_id": batch.id, "subsidy_batch_line_id": line.id})
     db.session.add(case)
     db.session.flush()
-    decision = Decision(case_id=case.id, outcome=start, amount=line.amount, reason=calculation_reason(line, scheme),
-                        legal_basis=legal_basis, appeal_text=appeal_text, delegated=False, decided_by_id=user.id,
-                        decided_at=now, meeting_id=meeting.id)
+    decision = Decision(case_id=case.id, outcome=transition.target, amount=line.amount,
+                        reason=calculation_reason(line, scheme), legal_basis=legal_basis, appeal_text=appeal_text,
+                        delegated=False, decided_by_id=user.id, decided_at=now, meeting_id=meeting.id)
     db.session.add(decision)
-    db.session.add(CaseEvent(case_id=case.id, actor_id=user.id, kind="transition", action="approve_subsidy_batch",
-                             to_state=start, comment=f"{meeting.committee.name} godkendte beregningen af "
+    db.session.add(CaseEvent(case_id=case.id, actor_id=user.id, kind="transition", action=transition.action,
+                             from_state=registry.get(WORKFLOW).start, to_state=transition.target, comment=f"{meeting.committee.name} godkendte beregningen af "
                                                      f"{scheme.name} på mødet den {meeting.meeting_date.strftime('%d.%m.%Y')}."))
     db.session.flush()
     line.case_id = case.id

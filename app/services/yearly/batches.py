@@ -6,21 +6,20 @@ show both side by side. Putting a batch on a meeting and approving it belong to 
 """
 from __future__ import annotations
 
-import calendar
 import dataclasses
 from dataclasses import dataclass
-from datetime import date, datetime
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func
 
 from app import clock
 from app.extensions import db
-from app.models import AnnualReport, SubsidyBatch, SubsidyBatchLine, SubsidyScheme, User
+from app.models import (AnnualReport, AssociationApproval, ReportingCampaign, SubsidyBatch, SubsidyBatchLine,
+                        SubsidyScheme, User)
 from app.services.cases.guard import refuse
 from app.services.pools import ledger, limits
 from app.services.unit_of_work import flush, use_case
-from app.services.yearly import formula as formulas
+from app.services.yearly import formula as formulas, reports
 
 CALCULATORS = ("caseworker", "administrator")
 PAGE_SIZE = 100
@@ -43,36 +42,26 @@ class Comparison:
         return self.amounts.get(line.association_id, 0) - line.amount
 
 
-def months_late(submitted_at: datetime | None, deadline: date) -> int:
-    """Started months after the deadline, counted on the Danish calendar (one day late is one month)."""
-    if submitted_at is None:
-        return 0
-    day = clock.local(submitted_at).date()
-    months = 0
-    while _add_months(deadline, months) < day:
-        months += 1
-    return months
-
-
-def _add_months(day: date, months: int) -> date:
-    month = day.month - 1 + months
-    year, month = day.year + month // 12, month % 12 + 1
-    return date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
-
-
-def figures_of(report: AnnualReport, deadline: date) -> formulas.Figures:
+def figures_of(report: AnnualReport) -> formulas.Figures:
     """What the formula reads from one approved report."""
     return formulas.Figures(
         association_id=report.association_id, members=dict(report.members or {}),
         paying_members=report.paying_members or 0, fee_income=report.fee_income or 0,
         activity_hours=report.activity_hours, costs=dict(report.premises_costs or {}),
-        months_late=months_late(report.submitted_at, deadline))
+        months_late=reports.months_late(report))
 
 
-def approved_reports(campaign_id: int) -> list[AnnualReport]:
-    """The campaign's approved reports, in id order."""
+def approved_reports(campaign: ReportingCampaign) -> list[AnnualReport]:
+    """The campaign's approved reports of associations approved (§ 4) for its year, in id order.
+
+    A report can be approved while the association is not (fewer than 5 paying members, no statutes): its
+    figures are on file, but only a folkeoplysende forening gets these subsidies.
+    """
+    approved = db.select(AssociationApproval.id).where(AssociationApproval.association_id == AnnualReport.association_id,
+                                                      AssociationApproval.year == campaign.year).exists()
     return list(db.session.scalars(db.select(AnnualReport).where(
-        AnnualReport.campaign_id == campaign_id, AnnualReport.status == "approved").order_by(AnnualReport.id)))
+        AnnualReport.campaign_id == campaign.id, AnnualReport.status == "approved", approved)
+        .options(db.joinedload(AnnualReport.campaign)).order_by(AnnualReport.id)))
 
 
 def _formula(scheme: SubsidyScheme, rate: int | None) -> formulas.Formula:
@@ -88,13 +77,12 @@ def _formula(scheme: SubsidyScheme, rate: int | None) -> formulas.Formula:
 
 
 def _run(scheme: SubsidyScheme, formula: formulas.Formula, budget: int):
-    reports = approved_reports(scheme.campaign_id)
-    if not reports:
+    found = approved_reports(scheme.campaign)
+    if not found:
         refuse(_l("Der er ingen godkendte indberetninger for %(year)s endnu, så der er intet at beregne.",
                   year=scheme.campaign.year))
-    deadline = scheme.campaign.deadline
-    result = formulas.calculate(formula, [figures_of(r, deadline) for r in reports], budget)
-    return result, {r.association_id: r for r in reports}
+    result = formulas.calculate(formula, [figures_of(r) for r in found], budget)
+    return result, {r.association_id: r for r in found}
 
 
 def available_budget(pool_id: int) -> int:

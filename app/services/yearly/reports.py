@@ -6,7 +6,6 @@ half-saved. The caseworker's side (questions, approval, § 4) is in review.py.
 """
 from __future__ import annotations
 
-import calendar
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -23,6 +22,7 @@ from app.models.yearly import COST_TYPES, MEMBER_BANDS, RESIDENCES, AnnualReport
 from app.services.associations.associations import record
 from app.services.files import attachments
 from app.services.unit_of_work import flush, insert_if_absent, use_case
+from app.services.yearly.formula import started_months_late
 
 ACTIVITY_ROWS = 6
 MAX_NUMBER = 100_000_000
@@ -101,24 +101,10 @@ def is_on_board(association_id: int, user: User) -> bool:
         Membership.association_id == association_id, Membership.user_id == user.id)) is not None
 
 
-def _add_months(day: date, months: int) -> date:
-    month = day.month - 1 + months
-    year, month = day.year + month // 12, month % 12 + 1
-    return date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
-
-
 def months_late(report: AnnualReport, today: date | None = None) -> int:
     """Started months after the deadline at first submission (not submitted yet: as of today); 0 when on time."""
     day = clock.local(report.submitted_at).date() if report.submitted_at else (today or clock.today())
-    return late_months(report.campaign.deadline, day)
-
-
-def late_months(deadline: date, day: date) -> int:
-    """Started months between `deadline` and `day`: the day after the deadline starts month 1."""
-    months = 0
-    while day > _add_months(deadline, months):
-        months += 1
-    return months
+    return started_months_late(report.campaign.deadline, day)
 
 
 def late_twelfths(campaign: ReportingCampaign) -> int:

@@ -10,7 +10,7 @@ from werkzeug.datastructures import FileStorage
 
 from app import clock
 from app.extensions import db
-from app.models import AnnualReport, Case, ReportingCampaign, SubsidyScheme
+from app.models import AnnualReport, AssociationApproval, Case, ReportingCampaign, SubsidyScheme
 from app.services.yearly import reports
 from tests.committee.conftest import World
 from tests.factories import AssociationFactory, PoolFactory
@@ -83,8 +83,11 @@ class Yearly(World):
         db.session.commit()
 
     def report(self, association=None, *, under_25: int = 40, out: int = 0, over_25: int = 0,
-               submitted: datetime | None = None, status: str = "approved") -> AnnualReport:
+               submitted: datetime | None = None, status: str = "approved",
+               approved_for_year: bool = True) -> AnnualReport:
         association = association or AssociationFactory()
+        if approved_for_year:  # approved as folkeoplysende forening (§ 4) for the campaign's year
+            db.session.add(AssociationApproval(association_id=association.id, year=self.campaign.year))
         when = submitted or datetime(2028, 3, 1, 12, 0, tzinfo=timezone.utc)
         row = AnnualReport(campaign_id=self.campaign.id, association_id=association.id, status=status,
                            members={"7_12": {"in": under_25, "out": out}, "25_59": {"in": over_25, "out": 0}},

@@ -37,11 +37,21 @@ def _approved_batch(yearly):
 
 
 def test_months_late_counts_started_months_on_the_danish_calendar(yearly):
-    deadline = yearly.campaign.deadline  # 31 March 2028
-    assert batches.months_late(datetime(2028, 3, 31, 21, 59, tzinfo=timezone.utc), deadline) == 0  # 23:59 in Denmark
-    assert batches.months_late(datetime(2028, 3, 31, 22, 0, tzinfo=timezone.utc), deadline) == 1  # 1 April in Denmark
-    assert batches.months_late(datetime(2028, 4, 30, 12, 0, tzinfo=timezone.utc), deadline) == 1
-    assert batches.months_late(datetime(2028, 5, 1, 12, 0, tzinfo=timezone.utc), deadline) == 2
+    # The deadline is 31 March 2028; the report's first submission counts, on the Danish calendar.
+    for submitted, months in ((datetime(2028, 3, 31, 21, 59, tzinfo=timezone.utc), 0),  # 23:59 in Denmark
+                              (datetime(2028, 3, 31, 22, 0, tzinfo=timezone.utc), 1),  # 1 April in Denmark
+                              (datetime(2028, 4, 30, 12, 0, tzinfo=timezone.utc), 1),
+                              (datetime(2028, 5, 1, 12, 0, tzinfo=timezone.utc), 2)):
+        assert batches.figures_of(yearly.report(submitted=submitted)).months_late == months
+
+
+def test_only_associations_approved_for_the_year_are_calculated(yearly):
+    """A report can be approved while § 4 approval is not given (too few paying members): no subsidy then."""
+    counted = yearly.report(under_25=40)
+    yearly.report(under_25=30, approved_for_year=False)
+    batch = batches.calculate_batch(yearly.scheme.id, yearly.caseworker)
+    assert [line.association_id for line in batch.lines] == [counted.association_id]
+    assert batch.total == 40 * 205
 
 
 def test_calculate_stores_a_line_per_approved_report_with_its_steps(yearly):
@@ -132,21 +142,22 @@ def test_close_makes_cases_decisions_letters_and_plans(yearly):
     cases = db.session.scalars(sa.select(Case).where(Case.workflow == "yearly_subsidy", Case.number.is_not(None))
                                .order_by(Case.id)).all()
     assert [c.granted_amount for c in cases] == [8_200, 3_758]
-    assert all(c.state == registry.get("yearly_subsidy").start and c.title == "Aktivitetstilskud 2027" for c in cases)
+    assert all(registry.has_tag("yearly_subsidy", c.state, "payable") and c.title == "Aktivitetstilskud 2027"
+               for c in cases)
     assert all(c.number.startswith("2028-") for c in cases)
     assert {line.case_id for line in batch.lines} == {c.id for c in cases}
     made = db.session.scalars(sa.select(Decision).where(Decision.case_id.in_([c.id for c in cases]))).all()
     assert [(d.amount, d.delegated, d.meeting_id, d.legal_basis) for d in made] == [
         (8_200, False, meeting.id, "folkeoplysningslovens § 18"), (3_758, False, meeting.id, "folkeoplysningslovens § 18")]
-    assert "40 medlemmer" in made[0].reason and "1 måned for sent" in made[1].reason
-    assert _count(CaseEvent, CaseEvent.case_id.in_([c.id for c in cases]), CaseEvent.action == "approve_subsidy_batch") == 2
+    assert "40 medlemmer" in made[0].reason and "1 påbegyndt måned" in made[1].reason
+    assert _count(CaseEvent, CaseEvent.case_id.in_([c.id for c in cases]), CaseEvent.action == "decide_grant") == 2
     letters = db.session.scalars(sa.select(OutboxMessage).where(OutboxMessage.template == "decision_letter")).all()
     assert sorted(m.payload["decision_id"] for m in letters) == sorted(d.id for d in made)
     notices = _count(OutboxMessage, OutboxMessage.template == "decision_notice")
     assert notices == 2  # written when each letter was published
     late_letter = db.session.get(Document, made[1].letter_document_id)
     text = " ".join(PdfReader(io.BytesIO(files.read_bytes(late_letter.storage_key))).pages[0].extract_text().split())
-    assert "Sådan har vi beregnet tilskuddet" in text and "1 måned for sent" in text
+    assert "Sådan har vi beregnet tilskuddet" in text and "1 påbegyndt måned" in text
     # The new cases are payable: the payout screen's "create plans" plans them from the pool's 4 instalments.
     payouts.create_plans(yearly.caseworker)
     assert _count(PaymentInstalment, PaymentInstalment.case_id.in_([c.id for c in cases])) == 8
@@ -154,6 +165,23 @@ def test_close_makes_cases_decisions_letters_and_plans(yearly):
     [item] = minutes.items
     assert (item.decision, item.amount_granted, item.association) == ("Godkendt", 11_958, "2 foreninger")
     assert [(p.name, p.granted_now) for p in minutes.pools] == [("Aktivitetstilskud 2027", 11_958)]
+
+
+def test_an_association_whose_calculation_gives_nothing_gets_a_refusal_with_its_reason(yearly):
+    """Forvaltningsloven §§ 22-25: 0 kr. is a decision too, with the calculation as its reason and appeal guidance."""
+    nothing = yearly.report(under_25=0, over_25=12)  # only adults: the per-member rule gives 0 kr.
+    batch, meeting = _approved_batch(yearly)
+    decisions.close_meeting(meeting.id, yearly.chair)
+    case = db.session.scalar(sa.select(Case).where(Case.association_id == nothing.association_id,
+                                                   Case.workflow == "yearly_subsidy"))
+    assert registry.has_tag("yearly_subsidy", case.state, "refused") and case.granted_amount == 0
+    decision = db.session.scalar(sa.select(Decision).where(Decision.case_id == case.id))
+    assert decision.amount == 0 and "0 medlemmer" in decision.reason and decision.appeal_text.strip()
+    letter = db.session.get(Document, decision.letter_document_id)
+    text = " ".join(PdfReader(io.BytesIO(files.read_bytes(letter.storage_key))).pages[0].extract_text().split())
+    assert "ikke får" in text and "Sådan har vi beregnet tilskuddet" in text and "Klagevejledning" in text
+    payouts.create_plans(yearly.caseworker)
+    assert _count(PaymentInstalment, PaymentInstalment.case_id == case.id) == 0
 
 
 def test_close_refused_when_the_batch_no_longer_fits_the_budget(yearly):

@@ -11,6 +11,7 @@ from app.extensions import db
 from app.models import AssociationEvent, Document
 from app.models.yearly import AnnualReport
 from app.services.yearly import reports
+from app.services.yearly.formula import started_months_late
 from tests.services.yearly.conftest import all_files, figures, pdf
 
 
@@ -122,4 +123,4 @@ def test_a_late_report_counts_started_months_after_the_deadline(club, app, campa
     (date(2027, 4, 1), 0), (date(2027, 4, 2), 1), (date(2027, 5, 1), 1), (date(2027, 5, 2), 2),
     (date(2028, 4, 2), 13)])
 def test_late_months(day, months):
-    assert reports.late_months(date(2027, 4, 1), day) == months
+    assert started_months_late(date(2027, 4, 1), day) == months
