@@ -15,7 +15,7 @@ from app.models import Meeting, SubsidyBatch, SubsidyScheme
 from app.services.cases.guard import NotAllowed
 from app.services.committee import meetings, subsidy_batches
 from app.services.yearly import batches
-from app.services.yearly.step_words import describe
+from app.services.yearly.steps_text import describe
 from app.staff import bp
 from app.staff.fields import KronerField
 
