@@ -81,7 +81,11 @@ def _run(scheme: SubsidyScheme, formula: formulas.Formula, budget: int):
     if not found:
         refuse(_l("Der er ingen godkendte indberetninger for %(year)s endnu, så der er intet at beregne.",
                   year=scheme.campaign.year))
-    result = formulas.calculate(formula, [figures_of(r) for r in found], budget)
+    figures = [f for f in map(figures_of, found) if formulas.concerns(formula, f)]
+    if not figures:
+        refuse(_l("Ingen af de godkendte indberetninger for %(year)s har tal, som %(name)s regner på.",
+                  year=scheme.campaign.year, name=scheme.name))
+    result = formulas.calculate(formula, figures, budget)
     return result, {r.association_id: r for r in found}
 
 

@@ -305,6 +305,16 @@ def _point_value(formula: Formula, reports: list[Figures], budget: int,
     return value, {"point_value": f"{float(value):.2f}", "budget": budget, "total_points": total}
 
 
+def concerns(formula: Formula, figures: Figures) -> bool:
+    """Whether the scheme is for this association at all: a premises subsidy only where it reported premises costs.
+
+    An association that uses the municipality's rooms for free has nothing to claim, and is not sent a refusal.
+    """
+    if formula.basis != "cost_share":
+        return True
+    return any(int(figures.costs.get(c) or 0) > 0 for c in formula.cost_types)
+
+
 def calculate(formula: Formula, reports: list[Figures], budget: int, *, points_in_total: int | None = None) -> Result:
     """Each association's amount, with its steps; the whole batch within `budget`, in whole kroner.
 

@@ -9,7 +9,7 @@ import sqlalchemy as sa
 from pypdf import PdfReader
 
 from app.extensions import db
-from app.models import (Case, CaseEvent, ConflictDeclaration, Decision, Document, OutboxMessage, PaymentInstalment,
+from app.models import (AnnualReport, Case, CaseEvent, ConflictDeclaration, Decision, Document, OutboxMessage, PaymentInstalment,
                         SubsidyBatch)
 from app.services.cases.guard import NotAllowed
 from app.services.committee import decisions, meetings, subsidy_batches
@@ -252,3 +252,15 @@ def test_a_member_with_a_conflict_in_an_association_of_the_batch(yearly):
     decisions.close_meeting(meeting.id, yearly.chair)
     [entry] = decisions.minutes_data(meeting, {}).items
     assert entry.inhabil == ("Lise Dahl",)
+
+
+def test_a_premises_scheme_leaves_out_associations_without_premises_costs(yearly):
+    """Lokaletilskud is for associations with their own or rented rooms: the others get no line and no refusal."""
+    yearly.scheme.formula = {"basis": "cost_share", "cost_percent": 65, "cost_types": ["rent"]}
+    db.session.commit()
+    renting = yearly.report(under_25=10)  # rent 10.000 kr.
+    free_rooms = yearly.report(under_25=30)
+    db.session.get(AnnualReport, free_rooms.id).premises_costs = {}
+    db.session.commit()
+    batch = batches.calculate_batch(yearly.scheme.id, yearly.caseworker)
+    assert [(line.association_id, line.amount) for line in batch.lines] == [(renting.association_id, 6_500)]
