@@ -12,7 +12,7 @@ class DemoRefused(Exception):
 
 def seed() -> None:
     """Create the demo municipality in one unit of work: all of it, or nothing at all."""
-    from app.demo import cases, meetings, people, pools
+    from app.demo import cases, meetings, people, pools, yearly
     from app.demo.timeline import Timeline
     from app.premises.demo_data import seed_premises
     from app.services.unit_of_work import transaction
@@ -25,4 +25,5 @@ def seed() -> None:
         cases.seed_cases(world, line)
         meetings.seed_meetings(world, line)
         pools.seed_pool_setup(world, line)
+        yearly.seed_yearly(world, line)
         seed_premises(world.associations, world.members, world.staff["cw1"], line)

@@ -18,11 +18,11 @@ APPLICATIONS = [
     ("frivillig", 8, "Nye veste og lygter til natteravnene", 8_500, 9, ["start_screening", "request_information"]),
     ("nye", 0, "Pigefodbold for 10-12-årige", 4_000, 5, ["start_screening"]),
     ("nye", 10, "Fælleshave i Østerbyen", 14_000, 12, ["start_screening", "start_assessment", "recommend"]),
-    ("aktivitet", 1, "Aktivitetstilskud til svømmeholdene", 45_000, 15,
+    ("aktivitet", 1, "Svømmestævne for børneholdene", 45_000, 15,
      ["start_screening", "start_assessment", "recommend"]),
-    ("lokale", 2, "Lokaletilskud til spejderhytten", 120_000, 25,
+    ("lokale", 2, "Nyt tag på spejderhytten", 120_000, 25,
      ["start_screening", "start_assessment", "recommend", "send_to_committee"]),
-    ("lokale", 4, "Lokaletilskud til skakklubbens lokale", 35_000, 14, ["start_screening", "start_assessment"]),
+    ("lokale", 4, "Nye vinduer i skakklubbens lokale", 35_000, 14, ["start_screening", "start_assessment"]),
     ("frivillig", 12, "Frivilligfest", 9_000, 11, ["start_screening", "start_assessment", "recommend", "decide_grant"]),
 ]
 

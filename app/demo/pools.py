@@ -61,14 +61,17 @@ def seed_pools(world, line) -> dict[str, Pool]:
                          purpose="Startstøtte til nye foreninger og nye aktiviteter. Også uformelle grupper kan søge.",
                          budget=300_000, is_rolling=True, delegation_limit=15_000, fast_track_limit=5_000,
                          reply_days=10, report_due_days=60, basis="frivillighedspolitik"),
-            "lokale": _pool(c["kfu"], day(LOKALE[0]), day(LOKALE[1]), slug="lokaletilskud-{year}",
-                            name="Lokaletilskud {year}", workflow=registry.SUBSIDY, applicants="approved",
-                            purpose="Tilskud til driftsudgifter til egne og lejede lokaler (folkeoplysningslovens § 25).",
+            "lokale": _pool(c["kfu"], day(LOKALE[0]), day(LOKALE[1]), slug="foreningslokaler-{year}",
+                            name="Puljen til foreningslokaler {year}", workflow=registry.SUBSIDY, applicants="approved",
+                            purpose="Tilskud til istandsættelse af foreningers egne og lejede lokaler. Den løbende "
+                            "drift af lokalerne støttes med lokaletilskud, som beregnes ud fra den årlige indberetning.",
                             budget=2_500_000, requires_approval=True, requires_child_certificate=True,
-                            delegation_limit=0, basis="folkeoplysning-25"),
-            "aktivitet": _pool(c["kfu"], day(AKTIVITET[0]), day(AKTIVITET[1]), slug="aktivitetstilskud-{year}",
-                               name="Aktivitetstilskud {year}", workflow=registry.SUBSIDY, applicants="approved",
-                               purpose="Tilskud pr. medlem under 25 år.", budget=1_200_000, requires_approval=True,
+                            delegation_limit=0, basis="folkeoplysning-18"),
+            "aktivitet": _pool(c["kfu"], day(AKTIVITET[0]), day(AKTIVITET[1]), slug="boerne-og-ungepuljen-{year}",
+                               name="Børne- og ungepuljen {year}", workflow=registry.SUBSIDY, applicants="approved",
+                               purpose="Tilskud til udstyr, lejre og særlige aktiviteter for børn og unge under 25 år. "
+                               "Aktivitetstilskuddet pr. medlem beregnes ud fra den årlige indberetning.",
+                               budget=1_200_000, requires_approval=True,
                                requires_child_certificate=True, delegation_limit=50_000,
                                basis="folkeoplysning-18"),
             "kultur": _pool(c["kfu"], day(KULTUR[0]), day(KULTUR[1]), slug="kulturpuljen-{year}",
@@ -98,12 +101,13 @@ DEMO_QUESTIONS = {
              "Puljen er til nye foreninger og nye aktiviteter. Kendte aktiviteter kan søge de andre puljer."),
             ("Har I en kontaktperson, vi kan skrive til?", True, "Uformelle grupper søger gennem en kontaktperson."),
             ("Skal aktiviteten give overskud?", False, "Puljen støtter ikke aktiviteter, der skal tjene penge.")],
-    "lokale": [("Er I godkendt som folkeoplysende forening?", True, "Kun godkendte foreninger kan få lokaletilskud."),
-               ("Har I aktiviteter for børn og unge under 25 år?", True, "Lokaletilskud gives til aktiviteter for "
-                "børn og unge (folkeoplysningslovens § 25)."),
+    "lokale": [("Er I godkendt som folkeoplysende forening?", True, "Kun godkendte foreninger kan søge."),
+               ("Er lokalerne foreningens egne eller lejet af foreningen?", True, "Kommunens egne lokaler "
+                "vedligeholder kommunen selv."),
                ("Kan I låne et kommunalt lokale i stedet?", False, "Vi anviser kommunale lokaler først; kontakt os.")],
     "aktivitet": [("Er I godkendt som folkeoplysende forening?", True, "Kun godkendte foreninger kan søge."),
-                  ("Har I medlemmer under 25 år?", True, "Aktivitetstilskud gives pr. medlem under 25 år.")],
+                  ("Er aktiviteten for børn og unge under 25 år?", True, "Puljen støtter aktiviteter for børn og "
+                   "unge under 25 år.")],
 }
 ACTIVITY_FIELDS = [
     ("Hvad vil I lave?", "long_text", True, "Beskriv aktiviteten kort: hvad, hvor og hvorfor.", []),

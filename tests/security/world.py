@@ -54,7 +54,7 @@ def _a_case_at_meeting(a: Association, caseworker: User):
 
 def _a_batch_at_meeting(a: Association, caseworker: User, meeting_id: int) -> tuple[int, int]:
     """A calculated subsidy scheme with A's approved report, its batch on the demo meeting's agenda."""
-    from app.models import AnnualReport, ReportingCampaign, SubsidyScheme
+    from app.models import AnnualReport, AssociationApproval, ReportingCampaign, SubsidyScheme
     from app.models.meeting import Meeting
     from app.services.committee import subsidy_batches
     from app.services.yearly import batches
@@ -67,7 +67,7 @@ def _a_batch_at_meeting(a: Association, caseworker: User, meeting_id: int) -> tu
                            formula={"basis": "per_member", "rate": 100, "bands": ["7_12"]})
     report = AnnualReport(campaign=campaign, association_id=a.id, status="approved", members={"7_12": {"in": 10}},
                           submitted_at=clock.now(), approved_at=clock.now())
-    db.session.add_all([campaign, scheme, report])
+    db.session.add_all([campaign, scheme, report, AssociationApproval(association_id=a.id, year=2090)])
     db.session.commit()  # test set-up, outside any use case
     batch = batches.calculate_batch(scheme.id, caseworker)
     subsidy_batches.put_on_agenda(batch.id, meeting_id, caseworker)
