@@ -187,7 +187,7 @@ SENTENCE_CASES = [
     (Step("points", Fraction(1250), {"points": 50, "point_value": "25.00"}),
      "Point: 50 point × 25 kr. pr. point = 1.250 kr."),
     (Step("cost_share", Fraction(13000), {"costs": 20000, "percent": 65}),
-     "Lokaletilskud: 65 % af de udgifter til lokaler, der giver tilskud, 20.000 kr. = 13.000 kr."),
+     "Lokaletilskud: 65 % af udgifterne til lokaler, der giver tilskud (20.000 kr.) = 13.000 kr."),
     (Step("cap_fee_income", Fraction(1000), {"fee_income": 1000}),
      "Tilskuddet kan ikke være større end foreningens kontingentindtægt: 1.000 kr."),
     (Step("cap_per_member", Fraction(3000), {"members": 30, "cap": 100}),
