@@ -272,7 +272,7 @@ def minutes_items(meeting: Meeting, first: int) -> list[tuple]:
         total, _with_amount = line_count(batch.id)
         inhabil = conflicted_members(batch, meeting.committee_id)
         out.append((batch.scheme.pool, batch.total if approved else 0, MinutesItem(
-            number=n, case_number="–", association=f"{total} foreninger", title=f"Beregning af {in_sentence(batch.scheme.name)}",
+            number=n, case_number="–", association=f"{total} forening{'' if total == 1 else 'er'}", title=f"Beregning af {in_sentence(batch.scheme.name)}",
             pool_name=batch.scheme.pool.name, amount_applied=None, recommended_amount=batch.total,
             decision="Godkendt" if approved else None, amount_granted=batch.total if approved else None,
             reason=("Hver forening får en afgørelse med sin egen beregning." if approved else ""),
