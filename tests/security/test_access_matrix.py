@@ -84,7 +84,7 @@ RULES: dict[str, dict] = {
     "staff.confirm_hearing": CASEWORK, "staff.assign": CASEWORK, "staff.save_assessment": CASEWORK,
     "staff.committee_home": staff("committee_member", "administrator"),
     "annual.campaigns_index": CASEWORK, "annual.staff_list": CASEWORK, "annual.review_report": CASEWORK,
-    "annual.ask": CASEWORK, "annual.approve": CASEWORK,
+    "annual.ask": CASEWORK, "annual.approve": CASEWORK, "annual.declare_conflict": CASEWORK,
     "annual.campaign_new": ADMIN, "annual.campaign_edit": ADMIN, "annual.campaign_status": ADMIN,
     "approvals.requests": CASEWORK, "approvals.reject": CASEWORK, "approvals.approve": CASEWORK,
     "reporting.staff_list": CASEWORK, "reporting.settle_claim": CASEWORK, "reporting.staff_case": CASEWORK,
