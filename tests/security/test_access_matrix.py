@@ -103,7 +103,7 @@ RULES: dict[str, dict] = {
     "committee.close": COMMITTEE, "committee.record": COMMITTEE, "committee.declare_conflict": COMMITTEE,
     # Calculated subsidies: caseworkers calculate and plan; members see a batch on their committee's agenda.
     "staff.subsidy_schemes": CASEWORK, "staff.calculate_subsidy_batch": CASEWORK, "staff.subsidy_batch": MEETINGS,
-    "staff.subsidy_batch_to_agenda": CASEWORK, "committee.record_batch": COMMITTEE, "committee.remove_batch": CASEWORK,
+    "staff.subsidy_batch_to_agenda": CASEWORK, "committee.record_batch": COMMITTEE, "committee.declare_batch_conflict": COMMITTEE, "committee.remove_batch": CASEWORK,
     # Read log and the case file (partsaktindsigt)
     "privacy.association_reads": OWN, "privacy.my_reads": LOGGED_IN, "privacy.case_reads": CASEWORK,
     "privacy.staff_export": CASEWORK, "privacy.member_export": OWN,
