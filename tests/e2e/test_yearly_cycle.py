@@ -171,12 +171,15 @@ def _report(page, base: str, year: int, association: str, figures: dict, with_er
         look(page, "yearly-report-form")
         members = sum(a + b for a, b in figures["members"].values())
         _fill_report(page, figures, paying=members + 5)  # more paying members than members: refused
+        page.get_by_label("60 år og derover, bor uden for kommunen").fill("-2")  # a cell of the members table
         page.get_by_role("button", name="Send indberetningen").click()
-        expect(page.locator(".form-error-message").first).to_be_visible()
         expect(page.get_by_text("Der kan ikke være flere betalende medlemmer").first).to_be_visible()
+        expect(page.get_by_label("60 år og derover, bor uden for kommunen")).to_have_accessible_description(
+            re.compile("Tallet kan ikke være negativt"))
         expect(page.get_by_label("Kontingentindtægter i kr.")).to_have_value(str(figures["fees"]))  # nothing lost
         look(page, "yearly-report-form-errors")
         page.get_by_label("Betalende medlemmer").fill(str(figures["paying"]))
+        page.get_by_label("60 år og derover, bor uden for kommunen").fill("")
     else:
         _fill_report(page, figures, paying=figures["paying"])
     _attach(page)
