@@ -17,11 +17,11 @@ from playwright.sync_api import expect
 
 from app import clock
 from tests.e2e.conftest import serve_demo
+from tests.e2e.journeys import PDF
 from tests.e2e.staff_helpers import actor, flash, look
 
 pytestmark = pytest.mark.e2e
 
-PDF = b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n"
 ON_TIME = ("formand5@forening.example", "Eksempelby Skakforening")
 LATE = ("formand7@forening.example", "Gymnastikforeningen Spring")
 # The demo's aktivitetstilskud: 205 kr. per member under 25 living in the municipality, at least 75 kr. in
@@ -37,8 +37,9 @@ SPRING_AMOUNT = 60 * 205 * 11 // 12  # 12.300 kr. less 1/12 for one started mont
 
 @pytest.fixture
 def own_server(tmp_path_factory):
-    """The demo seeded today, on a server only this journey uses; the clock runs from the real now."""
-    clock.move_to(clock.now())
+    """The demo seeded today at 10:00, on a server only this journey uses (so the on-time report cannot slip past
+    midnight into lateness whatever hour the suite runs)."""
+    clock.move_to(datetime.combine(clock.today(), time(10, 0)))
     base, server = serve_demo(tmp_path_factory.mktemp("yearly"))
     yield base
     server.shutdown()
@@ -55,7 +56,7 @@ def test_the_yearly_cycle_from_reporting_to_payout(browser, own_server):
         _set_up_schemes(admin, base, year)
     with actor(browser, base, ON_TIME[0]) as chair:
         _report(chair, base, year, ON_TIME[1], SKAK, with_errors=True)
-    # The day after the deadline (today): the second association reports one started month late.
+    # The deadline was today; the next morning the second association reports, one started month late.
     clock.move_to(datetime.combine(clock.today() + timedelta(days=1), time(9, 0)))
     with actor(browser, base, LATE[0]) as chair:
         _report(chair, base, year, LATE[1], SPRING, with_errors=False)
