@@ -79,7 +79,8 @@ def _settle_line(line: SubsidyBatchLine, batch: SubsidyBatch, meeting: Meeting, 
     db.session.add(CaseEvent(
         case_id=case.id, actor_id=user.id, kind="decision_corrected", action="settle_advance",
         comment=f"{meeting.committee.name} afregnede acontotilskuddet på mødet den "
-                f"{meeting.meeting_date.strftime('%d.%m.%Y')}: endeligt tilskud {money(line.amount, locale='da')}. {note}"))
+                f"{meeting.meeting_date.strftime('%d.%m.%Y')} (endeligt tilskud: {money(line.amount, locale='da')}). "
+                f"{note}"))
     db.session.flush()
     letters.enqueue_letter(decision, case)
 
