@@ -280,3 +280,19 @@ def test_the_letter_is_a_pdf_that_says_it_settles(settling):
     document = db.session.get(Document, db.session.get(Decision, new.id).letter_document_id)
     text = " ".join(PdfReader(io.BytesIO(files.read_bytes(document.storage_key))).pages[0].extract_text().split())
     assert "Afregning af lokaletilskud for 2027" in text and "Acontotilskud" in text and "Endeligt tilskud" in text
+
+
+def test_the_advance_letter_keeps_its_own_steps_and_the_minutes_count_the_difference(settling):
+    settling.actual(settling.rich, 30_000)  # +6.500
+    settling.actual(settling.poor, 4_000)  # -3.900
+    _batch, meeting = settling.settle()
+    decisions.close_meeting(meeting.id, settling.chair)
+    case = settling.case_of(settling.rich)
+    first, new = db.session.scalars(sa.select(Decision).where(Decision.case_id == case.id).order_by(Decision.id)).all()
+    assert letters.letter_data(first).calculation[0].endswith("20.000 kr. = 13.000 kr.")
+    assert letters.letter_data(first).settlement is None
+    assert letters.letter_data(new).calculation[0].endswith("30.000 kr. = 19.500 kr.")
+    assert letters.letter_data(new).settlement.advance == 13_000
+    minutes = decisions.minutes_data(db.session.get(type(meeting), meeting.id), {})
+    [pool] = minutes.pools
+    assert pool.granted_now == 6_500 - 3_900
