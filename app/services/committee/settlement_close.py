@@ -21,6 +21,7 @@ from app.services.committee import letters
 from app.services.money import payouts, repayment
 from app.services.pools import limits
 from app.services.yearly.steps_text import describe
+from workflows import registry
 
 REPAYMENT_DAYS = 30  # the claim's payment deadline, counted from the meeting's close
 
@@ -68,6 +69,7 @@ def _settle_line(line: SubsidyBatchLine, batch: SubsidyBatch, meeting: Meeting, 
     case, now = db.session.get(Case, line.case_id), clock.now()
     previous = _latest_decision(case.id)
     claim = _money_after(case, line, user)
+    _close_when_nothing_is_left(case, user)
     note = difference_sentence(line, claim)
     decision = Decision(case_id=case.id, outcome=previous.outcome if previous else case.state, amount=line.amount,
                         reason=f"{settlement_reason(line, batch)} {note}".strip(),
@@ -103,6 +105,24 @@ def _money_after(case: Case, line: SubsidyBatchLine, user: User) -> int:
                   f"{money(line.amount + overpaid)} udbetalt i acontotilskud.")
     repayment.issue_claim(case, user, overpaid, reason, today + timedelta(days=REPAYMENT_DAYS), today)
     return overpaid
+
+
+def _close_when_nothing_is_left(case: Case, user: User) -> None:
+    """A payable case that has nothing left to pay (all paid, or a final amount of 0) moves on as its last payout
+    would have moved it; one with an instalment still open or on its way is moved by that payout."""
+    if not case.state_has("payable"):
+        return
+    rows = payouts.plan(case.id)
+    if any(r.paid_at is None for r in rows) or (not rows and (case.granted_amount or 0) > 0):
+        return
+    transition = next((t for t in registry.get(case.workflow).transitions_from(case.state) if t.action == "mark_paid"),
+                      None)
+    if transition is None:
+        return
+    source, case.state = case.state, transition.target
+    db.session.add(CaseEvent(case_id=case.id, actor_id=user.id, kind="transition", action=transition.action,
+                             from_state=source, to_state=transition.target,
+                             comment="Afregningen af acontotilskuddet: der er ikke mere at udbetale."))
 
 
 def settlement_reason(line: SubsidyBatchLine, batch: SubsidyBatch) -> str:
