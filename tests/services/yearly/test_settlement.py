@@ -10,7 +10,7 @@ from pypdf import PdfReader
 
 from app import clock
 from app.extensions import db
-from app.models import (AnnualReport, Case, Decision, OutboxMessage, PaymentInstalment, RepaymentClaim,
+from app.models import (AnnualReport, Case, Decision, OutboxMessage, RepaymentClaim,
                         ReportingCampaign, SubsidyBatch)
 from app.services.cases.guard import NotAllowed
 from app.services.committee import decisions, letters, subsidy_batches
