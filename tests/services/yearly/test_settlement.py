@@ -10,10 +10,11 @@ from pypdf import PdfReader
 
 from app import clock
 from app.extensions import db
-from app.models import (AnnualReport, Case, Decision, OutboxMessage, RepaymentClaim,
+from app.models import (AnnualReport, Case, Decision, Document, OutboxMessage, RepaymentClaim,
                         ReportingCampaign, SubsidyBatch)
 from app.services.cases.guard import NotAllowed
 from app.services.committee import decisions, letters, subsidy_batches
+from app.services.files import storage as files
 from app.services.money import payouts
 from app.services.yearly import batches, settlement
 from tests.services.yearly.conftest import Yearly
@@ -276,8 +277,6 @@ def test_the_letter_is_a_pdf_that_says_it_settles(settling):
     letters.issue_decision_letter(db.session.scalar(sa.select(OutboxMessage).where(
         OutboxMessage.dedup_key == f"decision-letter:{new.id}")))
     db.session.commit()
-    from app.models import Document
-    from app.services.files import storage as files
     document = db.session.get(Document, db.session.get(Decision, new.id).letter_document_id)
     text = " ".join(PdfReader(io.BytesIO(files.read_bytes(document.storage_key))).pages[0].extract_text().split())
     assert "Afregning af lokaletilskud for 2027" in text and "Acontotilskud" in text and "Endeligt tilskud" in text
