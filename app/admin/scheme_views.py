@@ -1,7 +1,7 @@
 """Administrator pages for subsidy schemes: list, create and change a scheme and its formula, with a worked example."""
 from __future__ import annotations
 
-from flask import flash, redirect, render_template, url_for
+from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from wtforms import SelectChoice
@@ -58,10 +58,23 @@ def schemes_index():
     return render_template("admin/schemes.html", schemes=rows, kinds=KIND_LABELS, bases=BASIS_LABELS)
 
 
+def _next_year_of(source: SubsidyScheme) -> dict:
+    """A scheme as the start of next year's: the same formula, next year's campaign and pool where they exist."""
+    year = source.campaign.year
+    data = form_data(source)
+    data["name"] = source.name.replace(str(year), str(year + 1)) if str(year) in source.name else source.name
+    campaign = db.session.scalar(db.select(ReportingCampaign.id).where(ReportingCampaign.year == year + 1))
+    pool_name = source.pool.name.replace(str(year), str(year + 1))
+    pool = next((p.id for p in schemes.eligible_pools() if p.year == year + 1 and p.name == pool_name), None)
+    data.update(campaign_id=campaign, pool_id=pool)
+    return data
+
+
 @bp.route("/tilskudsordninger/ny", methods=["GET", "POST"])
 @require_admin
 def scheme_new():
-    form = SchemeForm()
+    source = db.session.get(SubsidyScheme, request.args.get("fra", type=int) or 0)
+    form = SchemeForm(data=_next_year_of(source)) if source is not None else SchemeForm()
     _choices(form)
     if form.validate_on_submit():
         try:

@@ -105,6 +105,11 @@ class QuestionForm(FlaskForm):
         InputRequired(message=_l("Skriv spørgsmålet til foreningen.")), LONG])
 
 
+class ConflictForm(FlaskForm):
+    reason = TextAreaField(_l("Hvorfor er du inhabil?"), validators=[
+        InputRequired(message=_l("Skriv kort, hvorfor du er inhabil.")), LONG])
+
+
 class ApproveForm(FlaskForm):
     version = HiddenField()
     note = TextAreaField(_l("Bemærkning til foreningen"), validators=[Optional(), LONG])

@@ -7,7 +7,7 @@ from flask_login import current_user
 
 from app.access import get_or_404
 from app.annual import bp
-from app.annual.forms import ApproveForm, CampaignForm, ConfirmForm, NewCampaignForm, QuestionForm
+from app.annual.forms import ApproveForm, CampaignForm, ConfirmForm, ConflictForm, NewCampaignForm, QuestionForm
 from app.annual.presenters import STAFF_STATUS, STATUS_BADGE, lateness, year_heading
 from app.auth.access import require_admin, require_caseworker
 from app.models.yearly import COST_TYPES, MEMBER_BANDS, REPORT_STATUSES, RESIDENCES, AnnualReport, ReportingCampaign
@@ -93,15 +93,16 @@ def _submitted(report: AnnualReport) -> bool:
 
 
 def _review_page(report: AnnualReport, question: QuestionForm | None = None, approve: ApproveForm | None = None,
-                 status: int = 200):
+                 status: int = 200, conflict: ConflictForm | None = None):
     question = question or QuestionForm(formdata=None, prefix="question", version=str(report.version))
+    conflict = conflict or ConflictForm(formdata=None, prefix="conflict")
     approve = approve or ApproveForm(formdata=None, prefix="approve", version=str(report.version))
     campaign = report.campaign
     return render_template(
         "annual/review.html", report=report, campaign=campaign, heading=year_heading(campaign),
         late=lateness(campaign, report), problems=review.section4_problems(report),
         inhabil=review.inhabil_for(report.association_id, current_user), question_form=question,
-        approve_form=approve, status=STAFF_STATUS, badge=STATUS_BADGE, bands=MEMBER_BANDS, residences=RESIDENCES,
+        approve_form=approve, conflict_form=conflict, status=STAFF_STATUS, badge=STATUS_BADGE, bands=MEMBER_BANDS, residences=RESIDENCES,
         costs=COST_TYPES, document_endpoint="staff.document", journal=reports.journal(report.association_id,
                                                                                       campaign.year),
         journal_line=journal_line), status
@@ -132,6 +133,23 @@ def ask(report_id: int):
         flash(_("Indberetningen er ændret, siden du åbnede den. Se den nye udgave, før du spørger."), "error")
     else:
         flash(_("Spørgsmålet er sendt til foreningen på e-mail."), "success")
+    return redirect(url_for("annual.review_report", report_id=report.id))
+
+
+@bp.route("/indberetninger/<int:report_id>/inhabil", methods=["POST"])
+@require_caseworker
+def declare_conflict(report_id: int):
+    report = get_or_404(AnnualReport, report_id, _submitted)
+    form = ConflictForm(prefix="conflict")
+    if not form.validate_on_submit():
+        return _review_page(report, conflict=form, status=400)
+    try:
+        review.declare_conflict(report.id, current_user, form.reason.data)
+    except reports.ReportRefused as exc:
+        flash(str(exc.message), "error")
+    else:
+        flash(_("Du er nu erklæret inhabil i forhold til %(association)s og kan ikke behandle foreningens "
+                "indberetning eller sager.", association=report.association.name), "success")
     return redirect(url_for("annual.review_report", report_id=report.id))
 
 

@@ -55,6 +55,17 @@ def proposal_form(case, **kwargs) -> ProposalForm:
     return form
 
 
+class BatchConflictForm(FlaskForm):
+    """A member declares inhabil towards one association in a calculated batch."""
+
+    association_id = SelectField(_l("Forening"), coerce=lambda v: int(v) if v not in (None, "", "None") else None,
+                                 validate_choice=True,
+                                 validators=[DataRequired(message=_l("Vælg en af foreningerne i beregningen."))])
+    reason = TextAreaField(_l("Hvorfor er du inhabil?"), validators=[
+        DataRequired(message=_l("Skriv kort, hvorfor du er inhabil.")),
+        Length(max=5_000, message=_l("Begrundelsen er for lang (højst 5.000 tegn)."))])
+
+
 class ConflictForm(FlaskForm):
     """A member declares inhabil in one case."""
 

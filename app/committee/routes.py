@@ -9,7 +9,7 @@ from wtforms import SelectChoice
 from app.access import get_or_404, has_seat_at, on_agenda_of
 from app.auth.access import require_caseworker, require_role
 from app.committee import bp
-from app.committee.forms import BatchProposalForm, ConflictForm, MeetingForm, proposal_form
+from app.committee.forms import BatchConflictForm, BatchProposalForm, ConflictForm, MeetingForm, proposal_form
 from app.committee.presenters import agenda_rows
 from app.extensions import db
 from app.models import AgendaItem, Committee, CommitteeMember, Document, Meeting
@@ -73,7 +73,7 @@ def create_meeting():
 
 
 def render_meeting(meeting: Meeting, status: int = 200, forms: dict | None = None, conflict: tuple | None = None,
-                   checked: set | None = None, batch_forms: dict | None = None):
+                   checked: set | None = None, batch_forms: dict | None = None, batch_conflicts: dict | None = None):
     """The meeting page; `forms` replaces an item's form with a bound one that carries errors."""
     rows, budget = agenda_rows(meeting, current_user)
     seat = meetings.seat(current_user, meeting.committee_id)
@@ -86,9 +86,20 @@ def render_meeting(meeting: Meeting, status: int = 200, forms: dict | None = Non
     minutes = db.session.get(Document, meeting.minutes_document_id) if meeting.minutes_document_id else None
     batch_items = subsidy_batches.agenda_items(meeting, current_user)
     shown = {entry.batch.id: (batch_forms or {}).get(entry.batch.id) or batch_form(entry.batch) for entry in batch_items}
+    declared = {entry.batch.id: (batch_conflicts or {}).get(entry.batch.id) or batch_conflict_form(entry.batch)
+                for entry in batch_items}
     return render_template("committee/meeting.html", meeting=meeting, rows=rows, budget=budget, seat=seat,
                            planner=planner, waiting=waiting, checked=checked or set(), minutes=minutes,
-                           batch_items=batch_items, batch_forms=shown), status
+                           batch_items=batch_items, batch_forms=shown, batch_conflicts=declared), status
+
+
+def batch_conflict_form(batch, formdata=None) -> BatchConflictForm:
+    """A member's declaration of inhabilitet towards one of the batch's associations."""
+    form = BatchConflictForm(prefix=f"inhabilberegning{batch.id}") if formdata else BatchConflictForm(
+        formdata=None, prefix=f"inhabilberegning{batch.id}")
+    form.association_id.choices = [SelectChoice("", _("Vælg forening"))] + [
+        SelectChoice(a_id, name) for a_id, name in subsidy_batches.batch_associations(batch.id)]
+    return form
 
 
 def batch_form(batch, formdata=None) -> BatchProposalForm:

@@ -9,7 +9,7 @@ from app.models.legal_basis import LegalBasis
 from app.models.pool import Pool, PoolCriterion
 from app.models.user import User
 from app.models.assessment import Assessment, CriterionScore
-from app.models.association import ApprovalRequest, AssociationEvent
+from app.models.association import ApprovalRequest, AssociationConflict, AssociationEvent
 from app.models.invitation import Invitation
 from app.models.admin_event import AdminEvent
 from app.models.form import FormField, FormStep, FormVersion
@@ -30,7 +30,7 @@ from app.models.yearly import AnnualReport, ReportingCampaign, SubsidyBatch, Sub
 __all__ = [
     "Association", "AssociationApproval", "Case", "CaseEvent", "CaseNumberCounter", "Committee",
     "CommitteeMember", "ConflictDeclaration", "Decision", "Document", "Membership", "OutboxMessage", "Pool", "PoolCriterion", "User", "LegalBasis",
-    "ApprovalRequest", "AssociationEvent", "Invitation",
+    "ApprovalRequest", "AssociationConflict", "AssociationEvent", "Invitation",
     "AdminEvent", "FormField", "FormStep", "FormVersion", "EligibilityQuestion", "PoolRound", "MunicipalitySettings",
     "Assessment", "CriterionScore",
     "AllocationRound", "AllocationWish", "Booking", "BookingCancellation", "BookingOccupancy", "BookingRequest",

@@ -133,3 +133,22 @@ class AssociationEvent(db.Model):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=clock.now)
 
     actor: Mapped["User | None"] = relationship()  # noqa: F821
+
+
+class AssociationConflict(db.Model):
+    """A staff or committee member declared inhabil towards an association as a whole (forvaltningsloven § 3).
+
+    A case has its own declaration (ConflictDeclaration); what has no case yet — the association's annual report,
+    its line in a calculated batch — is kept from them by this one, and so are all the association's cases.
+    """
+
+    __tablename__ = "association_conflicts"
+    __table_args__ = (UniqueConstraint("association_id", "user_id"),
+                      CheckConstraint("length(trim(reason)) > 0", name="reason_required"),
+                      Index("ix_association_conflicts_user", "user_id", "association_id"))
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    association_id: Mapped[int] = mapped_column(ForeignKey("associations.id", ondelete="RESTRICT"))
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="RESTRICT"))
+    reason: Mapped[str] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=clock.now)

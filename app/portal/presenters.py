@@ -37,6 +37,7 @@ JOURNAL_LABELS = {
     "annual_report_questioned": _l("Kommunen stillede et spørgsmål til indberetningen for %(year)s"),
     "annual_report_answered": _l("Indberetningen for %(year)s blev sendt igen med svar"),
     "annual_report_approved": _l("Indberetningen for %(year)s blev godkendt"),
+    "conflict_declared": _l("En medarbejder erklærede sig inhabil i forhold til foreningen"),
     "approval_not_given": _l("Ikke godkendt som folkeoplysende forening for %(year)s ud fra indberetningen"),
 }
 

@@ -5,7 +5,7 @@ the advance it settles. One approved batch per scheme now means one approved adv
 settlement per settled batch.
 
 Revision ID: 0295
-Revises: 0294
+Revises: 0296
 Create Date: 2026-12-07 08:09:23.845736
 
 """
@@ -15,7 +15,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = '0295'
-down_revision = '0294'
+down_revision = '0296'
 branch_labels = None
 depends_on = None
 

@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 from flask_babel import force_locale
 
+from app import clock
 from app.extensions import db
 from app.models import AdminEvent
 from app.models.yearly import ReportingCampaign, SubsidyScheme
@@ -187,7 +188,7 @@ SENTENCE_CASES = [
     (Step("points", Fraction(1250), {"points": 50, "point_value": "25.00"}),
      "Point: 50 point × 25 kr. pr. point = 1.250 kr."),
     (Step("cost_share", Fraction(13000), {"costs": 20000, "percent": 65}),
-     "Lokaletilskud: 65 % af de udgifter til lokaler, der giver tilskud, 20.000 kr. = 13.000 kr."),
+     "Lokaletilskud: 65 % af udgifterne til lokaler, der giver tilskud (20.000 kr.) = 13.000 kr."),
     (Step("cap_fee_income", Fraction(1000), {"fee_income": 1000}),
      "Tilskuddet kan ikke være større end foreningens kontingentindtægt: 1.000 kr."),
     (Step("cap_per_member", Fraction(3000), {"members": 30, "cap": 100}),
@@ -228,3 +229,23 @@ def test_every_step_code_of_the_formula_has_a_sentence():
 def test_an_unknown_step_still_shows_its_amount(app):
     with app.test_request_context(), force_locale("da"):
         assert describe({"code": "future", "amount": "12.50", "params": {}}) == "Beregnet beløb: 12,50 kr."
+
+
+def test_a_scheme_is_the_template_for_next_years(app, client, auth):
+    """Next year's scheme starts as a copy: the same formula, next year's name, campaign and pool."""
+    from app.demo import seed
+    from app.models import Pool
+    seed()
+    source = db.session.scalar(db.select(SubsidyScheme).where(SubsidyScheme.kind == "premises"))
+    year = source.campaign.year
+    db.session.add(ReportingCampaign(year=year + 1, opens_on=clock.today(), deadline=clock.today()))
+    db.session.commit()
+    auth.login("admin@demo.dk")
+    page = client.get("/admin/tilskudsordninger").get_data(as_text=True)
+    assert f"Brug som skabelon for {year + 1}" in page
+    page = client.get(f"/admin/tilskudsordninger/ny?fra={source.id}").get_data(as_text=True)
+    pool = db.session.scalar(db.select(Pool).where(Pool.name == f"Lokaletilskud {year + 1}"))
+    campaign = db.session.scalar(db.select(ReportingCampaign).where(ReportingCampaign.year == year + 1))
+    assert f'value="Lokaletilskud {year + 1}"' in page
+    assert f'<option selected value="{pool.id}">' in page and f'<option selected value="{campaign.id}">' in page
+    assert 'value="131"' in page and 'value="65"' in page  # the cap per hour and the percentage carried over

@@ -7,7 +7,7 @@ import pytest
 import sqlalchemy as sa
 
 from app.extensions import db
-from app.models import Case, SubsidyBatch
+from app.models import AssociationConflict, Case, SubsidyBatch
 from app.services.committee import subsidy_batches
 from app.services.yearly import batches
 from tests.services.yearly.conftest import Yearly
@@ -126,3 +126,29 @@ def test_the_schemes_page_lists_the_scheme_and_its_latest_batch(yearly, client, 
     batch = _batch(yearly)
     page = client.get("/sagsbehandling/tilskudsberegning").get_data(as_text=True)
     assert f"/sagsbehandling/tilskudsberegning/beregninger/{batch.id}" in page and "6.150 kr. af 450.000 kr." in page
+
+
+def test_the_chair_declares_a_conflict_towards_an_association_and_may_then_only_postpone(yearly, client, auth):
+    """Forvaltningsloven § 3 for a batch: declared on the agenda item towards one association, it keeps the chair
+    from approving the whole batch, and the minutes' item names them."""
+    batch = _batch(yearly)
+    meeting = yearly.meeting()
+    subsidy_batches.put_on_agenda(batch.id, meeting.id, yearly.caseworker)
+    auth.login("lise@kommune.dk")
+    page = client.get(f"/udvalg/moeder/{meeting.id}").get_data(as_text=True)
+    assert "Er du inhabil i forhold til en af foreningerne?" in page
+    url = f"/udvalg/moeder/{meeting.id}/beregninger/{batch.id}/inhabil"
+    resp = client.post(url, data={f"inhabilberegning{batch.id}-reason": "Min bror er formand."})
+    assert resp.status_code == 400 and "Vælg en af foreningerne i beregningen." in _text(resp)
+    assert "Min bror er formand." in resp.get_data(as_text=True)  # nothing typed is lost
+    association_id = batch.lines[0].association_id
+    resp = client.post(url, data={f"inhabilberegning{batch.id}-association_id": str(association_id),
+                                  f"inhabilberegning{batch.id}-reason": "Min bror er formand."})
+    assert resp.status_code == 302
+    assert db.session.scalar(sa.select(AssociationConflict.reason).where(
+        AssociationConflict.association_id == association_id)) == "Min bror er formand."
+    resp = client.post(f"/udvalg/moeder/{meeting.id}/beregninger/{batch.id}",
+                       data={f"beregning{batch.id}-proposal": "approve"})
+    assert resp.status_code == 409 and "inhabil" in _text(resp)
+    page = _text(client.get(f"/udvalg/moeder/{meeting.id}"))
+    assert "Inhabil Lise Dahl" in page  # the agenda item names the member (and the minutes will)

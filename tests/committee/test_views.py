@@ -15,6 +15,7 @@ ROUTES = [
     ("POST", "/udvalg/moeder/{m}/punkter/{i}"), ("POST", "/udvalg/moeder/{m}/punkter/{i}/inhabil"),
     ("POST", "/udvalg/moeder/{m}/afslut"), ("GET", "/udvalg/moeder/{m}/protokol"),
     ("POST", "/udvalg/moeder/{m}/beregninger/{b}"), ("POST", "/udvalg/moeder/{m}/beregninger/{b}/fjern"),
+    ("POST", "/udvalg/moeder/{m}/beregninger/{b}/inhabil"),
     ("GET", "/udvalg/sager/{c}/afgoerelser"), ("GET", "/udvalg/afgoerelser/{d}/ret"),
     ("POST", "/udvalg/afgoerelser/{d}/ret"), ("GET", "/administration/beskeder/"),
     ("POST", "/administration/beskeder/{o}/igen"), ("POST", "/udvalg/rettelser/{a}/{answer}"),

@@ -84,7 +84,7 @@ RULES: dict[str, dict] = {
     "staff.confirm_hearing": CASEWORK, "staff.assign": CASEWORK, "staff.save_assessment": CASEWORK,
     "staff.committee_home": staff("committee_member", "administrator"),
     "annual.campaigns_index": CASEWORK, "annual.staff_list": CASEWORK, "annual.review_report": CASEWORK,
-    "annual.ask": CASEWORK, "annual.approve": CASEWORK,
+    "annual.ask": CASEWORK, "annual.approve": CASEWORK, "annual.declare_conflict": CASEWORK,
     "annual.campaign_new": ADMIN, "annual.campaign_edit": ADMIN, "annual.campaign_status": ADMIN,
     "approvals.requests": CASEWORK, "approvals.reject": CASEWORK, "approvals.approve": CASEWORK,
     "reporting.staff_list": CASEWORK, "reporting.settle_claim": CASEWORK, "reporting.staff_case": CASEWORK,
@@ -103,7 +103,7 @@ RULES: dict[str, dict] = {
     "committee.close": COMMITTEE, "committee.record": COMMITTEE, "committee.declare_conflict": COMMITTEE,
     # Calculated subsidies: caseworkers calculate and plan; members see a batch on their committee's agenda.
     "staff.subsidy_schemes": CASEWORK, "staff.calculate_subsidy_batch": CASEWORK, "staff.subsidy_batch": MEETINGS,
-    "staff.subsidy_batch_to_agenda": CASEWORK, "committee.record_batch": COMMITTEE, "committee.remove_batch": CASEWORK,
+    "staff.subsidy_batch_to_agenda": CASEWORK, "committee.record_batch": COMMITTEE, "committee.declare_batch_conflict": COMMITTEE, "committee.remove_batch": CASEWORK,
     "staff.settle_subsidy_batch": CASEWORK,  # settle an approved lokaletilskud batch against next year's reports
     # Read log and the case file (partsaktindsigt)
     "privacy.association_reads": OWN, "privacy.my_reads": LOGGED_IN, "privacy.case_reads": CASEWORK,

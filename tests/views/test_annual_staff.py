@@ -7,7 +7,8 @@ import pytest
 import sqlalchemy as sa
 
 from app.extensions import db
-from app.models import AssociationApproval, ConflictDeclaration, OutboxMessage
+from app.models import AssociationApproval, AssociationConflict, ConflictDeclaration, OutboxMessage
+from app.services.cases.guard import NotAllowed, require_not_inhabil_in
 from app.models.yearly import AnnualReport, ReportingCampaign
 from app.services.yearly import reports
 from tests.services.yearly.conftest import all_files, figures
@@ -83,6 +84,27 @@ def test_an_inhabil_caseworker_sees_no_buttons_and_cannot_approve(client, auth, 
     assert "erklæret dig inhabil" in page and "Godkend indberetningen" not in page
     resp = client.post(f"/indberetning/indberetninger/{w.report.id}/godkend", data={}, follow_redirects=True)
     assert "erklæret dig inhabil" in resp.get_data(as_text=True) and _status(w.report.id) == "submitted"
+
+
+def test_a_caseworker_declares_a_conflict_towards_the_association_and_is_kept_out(client, auth, w, factory):
+    """Inhabil towards the association itself (no case needed): not its report, and not its cases either."""
+    case = factory.CaseFactory(association=w.club, state="screening")
+    db.session.commit()
+    auth.login(w.caseworker.email)
+    resp = client.post(f"/indberetning/indberetninger/{w.report.id}/inhabil", data={"conflict-reason": ""})
+    assert resp.status_code == 400 and "Skriv kort, hvorfor du er inhabil." in resp.get_data(as_text=True)
+    assert db.session.scalar(sa.select(sa.func.count(AssociationConflict.id))) == 0
+    resp = client.post(f"/indberetning/indberetninger/{w.report.id}/inhabil",
+                       data={"conflict-reason": "Min søster er formand."}, follow_redirects=True)
+    page = resp.get_data(as_text=True)
+    assert "Du er nu erklæret inhabil i forhold til Svømmeklubben Bølgen" in page and "Godkend indberetningen" not in page
+    resp = client.post(f"/indberetning/indberetninger/{w.report.id}/godkend", data={}, follow_redirects=True)
+    assert "erklæret dig inhabil" in resp.get_data(as_text=True) and _status(w.report.id) == "submitted"
+    with pytest.raises(NotAllowed, match="inhabil i forhold til Svømmeklubben Bølgen"):
+        require_not_inhabil_in([case.id], w.caseworker)
+    # Clicking twice keeps the first declaration and adds no second row.
+    client.post(f"/indberetning/indberetninger/{w.report.id}/inhabil", data={"conflict-reason": "Igen"})
+    assert db.session.scalar(sa.select(AssociationConflict.reason)) == "Min søster er formand."
 
 
 def test_a_stale_review_is_refused(client, auth, w):

@@ -9,7 +9,7 @@ from sqlalchemy.orm.attributes import flag_modified
 from sqlalchemy.orm.exc import StaleDataError
 
 from app.extensions import db
-from app.models import Case, ConflictDeclaration, User
+from app.models import Association, AssociationConflict, Case, ConflictDeclaration, User
 from app.services.cases.transitions import CaseNotFound, StaleCase, lock_case  # noqa: F401  (the guards' lock)
 from app.services.unit_of_work import flush
 
@@ -50,11 +50,31 @@ def require_not_inhabil_in(case_ids, user: User, *, on_the_case: bool = False) -
         db.select(Case.id, Case.number).join(ConflictDeclaration, ConflictDeclaration.case_id == Case.id)
         .where(ConflictDeclaration.user_id == user.id, Case.id.in_(ids)).order_by(Case.id).limit(1)).first()
     if row is None:
+        _require_no_association_conflict(ids, user)
         return
     if on_the_case:
         refuse(_l("Du har erklæret dig inhabil i sag %(number)s og kan ikke behandle den.", number=row.number or row.id))
     refuse(_l("Du har erklæret dig inhabil i sag %(number)s og kan ikke behandle noget, der omfatter den.",
               number=row.number or row.id))
+
+
+def _require_no_association_conflict(case_ids: list[int], user: User) -> None:
+    """Inhabil towards an association as a whole (AssociationConflict): none of its cases either."""
+    row = db.session.execute(
+        db.select(Case.id, Case.number, Association.name).join(Association, Association.id == Case.association_id)
+        .join(AssociationConflict, AssociationConflict.association_id == Case.association_id)
+        .where(AssociationConflict.user_id == user.id, Case.id.in_(case_ids)).order_by(Case.id).limit(1)).first()
+    if row is not None:
+        refuse(_l("Du har erklæret dig inhabil i forhold til %(association)s og kan ikke behandle sag %(number)s.",
+                  association=row.name, number=row.number or row.id))
+
+
+def conflicted_associations(user_id: int):
+    """The associations `user_id` may not act for: declared towards it, or in any of its cases (a subquery)."""
+    by_case = (db.select(Case.association_id).join(ConflictDeclaration, ConflictDeclaration.case_id == Case.id)
+               .where(ConflictDeclaration.user_id == user_id))
+    by_association = db.select(AssociationConflict.association_id).where(AssociationConflict.user_id == user_id)
+    return by_case.union(by_association)
 
 
 def require_staff_not_inhabil(case_id: int | None, user: User) -> None:

@@ -20,19 +20,19 @@ from sqlalchemy import func
 from app import clock
 from app.extensions import db
 from app.formatting import money
-from app.models import (Association, Case, CaseEvent, CommitteeMember, ConflictDeclaration, Decision, Meeting,
-                        SubsidyBatch, SubsidyBatchLine, SubsidyScheme, User)
+from app.models import (Association, AssociationConflict, Case, CaseEvent, CommitteeMember, ConflictDeclaration,
+                        Decision, Meeting, SubsidyBatch, SubsidyBatchLine, SubsidyScheme, User)
 from app.pdf.minutes import MinutesItem
 from app.services.cases.core import next_case_number
-from app.services.cases.guard import refuse
+from app.services.cases.guard import conflicted_associations, refuse
 from app.services.committee import letters, meetings, settlement_close
 from app.services.pools import limits
-from app.services.unit_of_work import use_case
+from app.services.unit_of_work import insert_if_absent, use_case
 from app.services.yearly.batches import line_count
 from app.services.yearly.steps_text import describe
 from workflows import registry
 
-WORKFLOW = "yearly_subsidy"
+WORKFLOW = registry.YEARLY_SUBSIDY
 BATCH_PROPOSALS = ("approve", "postpone")
 
 
@@ -75,24 +75,24 @@ def _lock_batch(batch_id: int) -> SubsidyBatch:
 
 
 def conflicted_association(batch_id: int, user: User) -> str | None:
-    """The first association in the batch (by name) in whose cases `user` declared a conflict, if any."""
+    """The first association in the batch (by name) `user` is inhabil towards (declared on it or in its cases)."""
     in_batch = db.select(SubsidyBatchLine.association_id).where(SubsidyBatchLine.batch_id == batch_id)
     return db.session.scalar(
-        db.select(Association.name).join(Case, Case.association_id == Association.id)
-        .join(ConflictDeclaration, ConflictDeclaration.case_id == Case.id)
-        .where(ConflictDeclaration.user_id == user.id, Association.id.in_(in_batch))
+        db.select(Association.name).where(Association.id.in_(in_batch),
+                                          Association.id.in_(conflicted_associations(user.id)))
         .order_by(Association.name).limit(1))
 
 
 def conflicted_members(batch: SubsidyBatch, committee_id: int) -> dict[int, str]:
-    """The committee's members with a declared conflict in a case of an association in the batch: id -> name."""
+    """The committee's members inhabil towards an association in the batch (on it or in its cases): id -> name."""
     in_batch = db.select(SubsidyBatchLine.association_id).where(SubsidyBatchLine.batch_id == batch.id)
+    by_case = (db.select(ConflictDeclaration.user_id).join(Case, Case.id == ConflictDeclaration.case_id)
+               .where(Case.association_id.in_(in_batch)))
+    by_association = db.select(AssociationConflict.user_id).where(AssociationConflict.association_id.in_(in_batch))
     return dict(db.session.execute(
-        db.select(User.id, User.full_name).distinct()
-        .join(ConflictDeclaration, ConflictDeclaration.user_id == User.id)
-        .join(Case, Case.id == ConflictDeclaration.case_id)
+        db.select(User.id, User.full_name)
         .join(CommitteeMember, (CommitteeMember.user_id == User.id) & (CommitteeMember.committee_id == committee_id))
-        .where(Case.association_id.in_(in_batch))).all())
+        .where(User.id.in_(by_case.union(by_association)))).all())
 
 
 def _require_not_conflicted(batch: SubsidyBatch, user: User) -> None:
@@ -152,6 +152,34 @@ def record_batch_proposal(meeting_id: int, batch_id: int, user: User, proposal: 
         _require_not_conflicted(batch, user)
     batch.proposal, batch.proposal_recorded_by_id = proposal, user.id
     return batch
+
+
+@use_case
+def declare_conflict(meeting_id: int, batch_id: int, association_id: int, user: User, reason: str) -> None:
+    """A committee member declares themself inhabil towards an association in the batch (forvaltningsloven § 3).
+
+    From then on they may not approve the batch (nor act on the association's cases); the minutes name them.
+    """
+    meeting = meetings.lock_planned(meeting_id)
+    batch = _lock_batch(batch_id)
+    if batch.meeting_id != meeting.id or meetings.seat(user, meeting.committee_id) is None:
+        raise meetings.MeetingNotFound()
+    if not reason.strip():
+        refuse(_l("Skriv kort, hvorfor du er inhabil."))
+    in_batch = db.session.scalar(db.select(SubsidyBatchLine.id).where(SubsidyBatchLine.batch_id == batch.id,
+                                                                     SubsidyBatchLine.association_id == association_id))
+    if in_batch is None:
+        refuse(_l("Vælg en af foreningerne i beregningen."))
+    insert_if_absent(AssociationConflict, {"association_id": association_id, "user_id": user.id,
+                                           "reason": reason.strip(), "created_at": clock.now()},
+                     unique=("association_id", "user_id"))
+
+
+def batch_associations(batch_id: int) -> list[tuple[int, str]]:
+    """(id, name) of the associations in the batch, by name: whom a member may declare a conflict towards."""
+    return list(db.session.execute(
+        db.select(Association.id, Association.name).join(SubsidyBatchLine, SubsidyBatchLine.association_id == Association.id)
+        .where(SubsidyBatchLine.batch_id == batch_id).order_by(Association.name)).all())
 
 
 def agenda_items(meeting: Meeting, viewer: User) -> list[BatchItem]:
@@ -304,7 +332,7 @@ def minutes_items(meeting: Meeting, first: int) -> list[tuple]:
         # The pool's line counts what the batch added: a settlement adds its final amounts less the advances.
         added = batch.total - (_advances(batch.id) if batch.is_settlement else 0)
         out.append((batch.scheme.pool, added if approved else 0, MinutesItem(
-            number=n, case_number="–", association=f"{total} foreninger", title=item_title(batch),
+            number=n, case_number="–", association=f"{total} forening{'' if total == 1 else 'er'}", title=item_title(batch),
             pool_name=batch.scheme.pool.name, amount_applied=None, recommended_amount=batch.total,
             decision="Godkendt" if approved else None, amount_granted=batch.total if approved else None,
             reason=(("Hver forening får en rettet afgørelse med sin afregning." if batch.is_settlement else

@@ -15,15 +15,16 @@ from flask_babel import LazyString, lazy_gettext as _l
 
 from app import clock
 from app.extensions import db
-from app.models import Association, AssociationApproval, Case, ConflictDeclaration, Document, Membership, User
+from app.models import Association, AssociationApproval, AssociationConflict, Document, Membership, User
 from app.models.association import ApprovalRequest
 from app.models.yearly import AnnualReport
 from app.services.associations.associations import record
 from app.services.delivery import outbox
 from app.services.delivery.letterhead import locale_for
 from app.services.delivery.links import public_url
-from app.services.unit_of_work import flush, use_case
-from app.services.yearly.reports import ReportRefused, StaleReport
+from app.services.cases.guard import conflicted_associations
+from app.services.unit_of_work import flush, insert_if_absent, use_case
+from app.services.yearly.reports import ReportInvalid, ReportRefused, StaleReport
 
 MIN_PAYING_MEMBERS = 5  # folkeoplysningsloven § 4, stk. 2
 REVIEWER_ROLES = ("caseworker", "administrator")
@@ -39,14 +40,33 @@ class Approved:
 
 
 def inhabil_for(association_id: int, user: User) -> bool:
-    """Has `user` declared a conflict of interest in any case of the association?
+    """Has `user` declared a conflict of interest towards the association, or in any of its cases?
 
-    Inhabilitet is declared per case (ConflictDeclaration); an annual report has no case, so a declaration
-    in any of the association's cases keeps the official out of its report too (forvaltningsloven § 3).
+    An annual report has no case: a declaration in any of the association's cases keeps the official out of its
+    report too (forvaltningsloven § 3), and so does one towards the association itself (declare_conflict).
     """
-    return db.session.scalar(db.select(ConflictDeclaration.id).join(Case, Case.id == ConflictDeclaration.case_id)
-                             .where(Case.association_id == association_id, ConflictDeclaration.user_id == user.id)
+    found = conflicted_associations(user.id).subquery()
+    return db.session.scalar(db.select(found.c.association_id).where(found.c.association_id == association_id)
                              .limit(1)) is not None
+
+
+@use_case
+def declare_conflict(report_id: int, user: User, reason: str) -> AssociationConflict:
+    """A caseworker declares themself inhabil towards the report's association (and so all its cases)."""
+    if user.role not in REVIEWER_ROLES:
+        raise ReportRefused(_l("Kun sagsbehandlere kan gøre dette."))
+    report = db.session.get(AnnualReport, report_id)
+    if report is None:
+        raise ReportRefused(_l("Indberetningen findes ikke."))
+    if not reason.strip():
+        raise ReportInvalid({"reason": _l("Skriv kort, hvorfor du er inhabil.")})
+    # Two clicks at once, or a second declaration: the first one stands.
+    insert_if_absent(AssociationConflict, {"association_id": report.association_id, "user_id": user.id,
+                                           "reason": reason.strip(), "created_at": clock.now()},
+                     unique=("association_id", "user_id"))
+    record(report.association_id, user, "conflict_declared", year=report.campaign.year)
+    return db.session.scalar(db.select(AssociationConflict).where(
+        AssociationConflict.association_id == report.association_id, AssociationConflict.user_id == user.id))
 
 
 def has_statutes(report: AnnualReport) -> bool:
@@ -86,8 +106,8 @@ def _reviewable(report_id: int, user: User, expected_version: int | None) -> Ann
     if report is None:
         raise ReportRefused(_l("Indberetningen findes ikke."))
     if inhabil_for(report.association_id, user):
-        raise ReportRefused(_l("Du har erklæret dig inhabil i en sag for foreningen og kan ikke behandle dens "
-                               "indberetning."))
+        raise ReportRefused(_l("Du har erklæret dig inhabil i forhold til foreningen eller i en af dens sager og kan "
+                               "ikke behandle dens indberetning."))
     if expected_version is not None and report.version != expected_version:
         raise StaleReport()
     if report.status != "submitted":

@@ -40,7 +40,7 @@ def _points(p: dict, amount: str) -> str:
 
 
 def _cost_share(p: dict, amount: str) -> str:
-    return _("Lokaletilskud: %(percent)s %% af de udgifter til lokaler, der giver tilskud, %(costs)s = %(amount)s",
+    return _("Lokaletilskud: %(percent)s %% af udgifterne til lokaler, der giver tilskud (%(costs)s) = %(amount)s",
              percent=p["percent"], costs=money(p["costs"]), amount=amount)
 
 
