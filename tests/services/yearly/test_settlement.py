@@ -140,7 +140,7 @@ def test_higher_actual_costs_add_an_instalment_of_the_difference(settling):
     case = db.session.get(Case, case.id)
     new = db.session.scalar(sa.select(Decision).where(Decision.case_id == case.id, Decision.id != first.id))
     assert (new.amount, new.corrects_id, new.meeting_id, new.delegated) == (19_500, first.id, meeting.id, False)
-    assert "Lokaletilskud: 65 % af de udgifter" in new.reason and "6.500 kr. mere" in new.reason
+    assert "Lokaletilskud: 65 % af udgifterne til lokaler" in new.reason and "6.500 kr. mere" in new.reason
     assert case.granted_amount == 19_500 and case.state == "closed"
     assert _open(case.id) == [6_500]
     assert db.session.get(SubsidyBatch, batch.id).status == "approved"
@@ -289,9 +289,9 @@ def test_the_advance_letter_keeps_its_own_steps_and_the_minutes_count_the_differ
     decisions.close_meeting(meeting.id, settling.chair)
     case = settling.case_of(settling.rich)
     first, new = db.session.scalars(sa.select(Decision).where(Decision.case_id == case.id).order_by(Decision.id)).all()
-    assert letters.letter_data(first).calculation[0].endswith("20.000 kr. = 13.000 kr.")
+    assert letters.letter_data(first).calculation[0].endswith("(20.000 kr.) = 13.000 kr.")
     assert letters.letter_data(first).settlement is None
-    assert letters.letter_data(new).calculation[0].endswith("30.000 kr. = 19.500 kr.")
+    assert letters.letter_data(new).calculation[0].endswith("(30.000 kr.) = 19.500 kr.")
     assert letters.letter_data(new).settlement.advance == 13_000
     minutes = decisions.minutes_data(db.session.get(type(meeting), meeting.id), {})
     [pool] = minutes.pools
