@@ -155,10 +155,15 @@ class SubsidyBatch(db.Model):
         CheckConstraint("total >= 0 AND total <= budget", name="within_budget"),
         CheckConstraint("proposal IS NULL OR proposal IN ('approve','postpone')", name="proposal"),
         CheckConstraint("status <> 'on_agenda' OR meeting_id IS NOT NULL", name="agenda_has_meeting"),
+        CheckConstraint("(settles_batch_id IS NULL) = (settlement_campaign_id IS NULL)", name="settlement_has_campaign"),
         Index("ix_subsidy_batches_meeting", "meeting_id"),
-        # A scheme is decided once a year: one approved batch per scheme.
+        # A scheme is decided once a year: one approved batch per scheme, and one approved settlement of it.
         Index("uq_subsidy_batches_approved", "scheme_id", unique=True,
-              sqlite_where=text("status = 'approved'"), postgresql_where=text("status = 'approved'")),
+              sqlite_where=text("status = 'approved' AND settles_batch_id IS NULL"),
+              postgresql_where=text("status = 'approved' AND settles_batch_id IS NULL")),
+        Index("uq_subsidy_batches_settled", "settles_batch_id", unique=True,
+              sqlite_where=text("status = 'approved' AND settles_batch_id IS NOT NULL"),
+              postgresql_where=text("status = 'approved' AND settles_batch_id IS NOT NULL")),
         Index("ix_subsidy_batches_scheme", "scheme_id", "id"),
     )
 
@@ -175,8 +180,19 @@ class SubsidyBatch(db.Model):
     meeting_id: Mapped[int | None] = mapped_column(ForeignKey("meetings.id", ondelete="RESTRICT"))
     proposal: Mapped[str | None] = mapped_column(String(12))  # "approve" or "postpone", by the chair
     proposal_recorded_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    # A settlement: the approved advance batch of a premises scheme, settled against next year's reports.
+    settles_batch_id: Mapped[int | None] = mapped_column(ForeignKey("subsidy_batches.id", ondelete="RESTRICT"))
+    # The campaign whose reports a settlement reads (the year after the scheme's); None for an advance batch.
+    settlement_campaign_id: Mapped[int | None] = mapped_column(
+        ForeignKey("reporting_campaigns.id", ondelete="RESTRICT"))
 
     scheme: Mapped[SubsidyScheme] = relationship()
+    settles: Mapped["SubsidyBatch | None"] = relationship(remote_side=[id])
+    settlement_campaign: Mapped[ReportingCampaign | None] = relationship()
+
+    @property
+    def is_settlement(self) -> bool:
+        return self.settles_batch_id is not None
     lines: Mapped[list["SubsidyBatchLine"]] = relationship(
         back_populates="batch", order_by="SubsidyBatchLine.id", cascade="all, delete-orphan")
 
@@ -188,6 +204,7 @@ class SubsidyBatchLine(db.Model):
     __table_args__ = (
         UniqueConstraint("batch_id", "association_id"),
         CheckConstraint("amount >= 0", name="amount_positive"),
+        CheckConstraint("advance IS NULL OR advance >= 0", name="advance_positive"),
         Index("ix_subsidy_batch_lines_case", "case_id"),
     )
 
@@ -199,7 +216,15 @@ class SubsidyBatchLine(db.Model):
     # [{"code": "per_member", "params": {...}, "amount": 8200}, ...]: services/yearly/formula.py's steps.
     steps: Mapped[list] = mapped_column(JSON, default=list)
     case_id: Mapped[int | None] = mapped_column(ForeignKey("cases.id", ondelete="RESTRICT"))
+    # In a settlement: the amount granted as advance (the case's grant when calculated); `amount` is the final
+    # amount and `case_id` the advance's case, which the settlement's decision corrects.
+    advance: Mapped[int | None]
 
     batch: Mapped[SubsidyBatch] = relationship(back_populates="lines")
     association: Mapped["Association"] = relationship()  # noqa: F821
     report: Mapped[AnnualReport] = relationship()
+
+    @property
+    def difference(self) -> int:
+        """A settlement's final amount less the advance: above 0 is paid in addition, below 0 is overpaid."""
+        return self.amount - (self.advance or 0)

@@ -35,6 +35,14 @@ class Correction:
 
 
 @dataclass(frozen=True)
+class Settlement:
+    """The lokaletilskud advance this decision settles against the association's accounts (afregning)."""
+
+    year: int  # the subsidy year of the advance
+    advance: int  # the advance granted; the decision's amount is the final subsidy
+
+
+@dataclass(frozen=True)
 class LetterData:
     """Everything a decision letter says, taken from the decision, its case, pool and caseworker."""
 
@@ -67,10 +75,13 @@ class LetterData:
     report_due_on: date | None = None  # the report deadline the grant started, when known
     # A subsidy calculated from the annual report (nobody applied): each step of the calculation as a sentence.
     calculation: tuple[str, ...] = ()
+    settlement: Settlement | None = None
 
 
 def title_of(data: LetterData) -> str:
     """The letter's heading."""
+    if data.settlement:
+        return f"Afregning af lokaletilskud for {data.settlement.year}"
     subject = "lån af lokaler" if data.premises else "tilskud"
     return f"{'Rettet afgørelse' if data.correction else 'Afgørelse'} om {subject}"
 
@@ -93,6 +104,10 @@ def decision_sentence(data: LetterData) -> str:
                  CANCEL: f"aflyse jeres lån af lokaler til {what}."}
         return f"{who} {verbs[data.outcome]}"
     source = _from_pool(data)
+    if data.settlement:
+        return (f"{who} afregne jeres acontotilskud til {what}{source} for {data.settlement.year}. Det endelige "
+                f"tilskud er {kroner(data.amount_granted)}, beregnet ud fra jeres regnskab og årlige indberetning efter "
+                f"de samme regler for alle foreninger.")
     if data.calculation and data.outcome == REJECT:
         return (f"{who} I ikke får {what}{source}. Beregningen ud fra jeres årlige indberetning giver 0 kr. efter "
                 f"de samme regler for alle foreninger.")
@@ -129,6 +144,12 @@ def _amounts(data: LetterData) -> tuple[Block, ...]:
     if data.premises or data.outcome == CANCEL:
         return ()
     granted = 0 if data.outcome == REJECT else data.amount_granted
+    if data.settlement:
+        difference = (granted or 0) - data.settlement.advance
+        sign = "+" if difference > 0 else "-" if difference < 0 else ""
+        return (Block(HEADING, "Beløb"), Block(AMOUNTS, items=(
+            ("Acontotilskud", kroner(data.settlement.advance)), ("Endeligt tilskud", kroner(granted)),
+            ("Forskel", f"{sign}{kroner(abs(difference))}"))))
     if data.calculation:
         return (Block(HEADING, "Beløb"), Block(AMOUNTS, items=(("Beregnet tilskud", kroner(granted)),)))
     rows = (("Ansøgt beløb", kroner(data.amount_applied)), ("Bevilget beløb", kroner(granted)))
@@ -154,6 +175,8 @@ def instalments_text(count: int, interval: int) -> str:
 
 
 def _payment(data: LetterData) -> tuple[Block, ...]:
+    if data.settlement:  # what happens to the difference is said with the correction, at the top
+        return ()
     if data.outcome not in (GRANT, PARTLY) or not data.amount_granted:
         return ()
     account = (f"foreningens NemKonto (CVR-nr. {data.cvr})" if data.cvr else "kontaktpersonens NemKonto")
@@ -214,7 +237,12 @@ def in_sentence(name: str) -> str:
 def compose(data: LetterData) -> Letter:
     """What the decision letter says, for the PDF and the portal's HTML version alike."""
     body: list[Block] = [Block(TEXT, f"Kære {data.addressee}")]
-    if data.correction:
+    if data.correction and data.settlement:
+        body.append(Block(TEXT, (
+            f"Afregning af lokaletilskud for {data.settlement.year}: I fik acontotilskuddet ved vores afgørelse af "
+            f"{danish_date(data.correction.decided_on)}. Nu har vi afregnet det, og denne afgørelse træder i stedet "
+            f"for den tidligere. {data.correction.note.strip()}").strip()))
+    elif data.correction:
         body.append(Block(TEXT, (
             f"Vi har rettet vores afgørelse af {danish_date(data.correction.decided_on)}. Denne afgørelse træder i "
             f"stedet for den tidligere. {data.correction.note.strip()}").strip()))

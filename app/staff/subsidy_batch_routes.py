@@ -14,7 +14,7 @@ from app.extensions import db
 from app.models import Meeting, SubsidyBatch, SubsidyScheme
 from app.services.cases.guard import NotAllowed
 from app.services.committee import meetings, subsidy_batches
-from app.services.yearly import batches
+from app.services.yearly import batches, settlement
 from app.services.yearly.steps_text import describe
 from app.staff import bp
 from app.staff.fields import KronerField
@@ -42,6 +42,25 @@ class AgendaForm(FlaskForm):
 
     meeting = SelectField(_l("Møde"), coerce=str, validate_choice=True,
                           validators=[DataRequired(message=_l("Vælg det møde, beregningen skal behandles på."))])
+
+
+class SettleForm(FlaskForm):
+    """Settle an approved premises batch against the next campaign's reports."""
+
+    campaign = SelectField(_l("Indberetning med de faktiske tal"), coerce=str, validate_choice=True,
+                           validators=[DataRequired(message=_l("Vælg den indberetning, der afregnes efter."))])
+
+
+def _settle_form(batch: SubsidyBatch, formdata=None) -> SettleForm | None:
+    """The form to settle the batch, when it may be settled and the next year's campaign exists."""
+    campaign = settlement.settlement_campaign(batch) if settlement.may_be_settled(batch) else None
+    if campaign is None:
+        return None
+    form = SettleForm(formdata=formdata)
+    form.campaign.choices = [SelectChoice(str(campaign.id), _("Årlig indberetning %(year)s", year=campaign.year))]
+    if formdata is None:
+        form.campaign.data = str(campaign.id)
+    return form
 
 
 def _may_see(batch: SubsidyBatch) -> bool:
@@ -86,24 +105,29 @@ def calculate_subsidy_batch(scheme_id: int):
     return redirect(url_for("staff.subsidy_batch", subsidy_batch_id=batch.id))
 
 
-def render_batch(batch: SubsidyBatch, agenda_form: AgendaForm | None = None, status: int = 200):
+def render_batch(batch: SubsidyBatch, agenda_form: AgendaForm | None = None, status: int = 200,
+                 settle_form: SettleForm | None = None):
     """The preview: totals against the budget, a what-if column if asked, a page of associations with steps."""
     what_if_form = WhatIfForm(request.args)
     comparison, after = None, request.args.get("efter", type=int)
-    if "sats" in request.args and what_if_form.validate():
+    if "sats" in request.args and not batch.is_settlement and what_if_form.validate():
         try:
             comparison = batches.what_if(batch, what_if_form.sats.data)
         except NotAllowed as exc:
             what_if_form.sats.errors = [str(exc.message)]
     lines, next_after = batches.lines_page(batch.id, after)
     count, with_amount = batches.line_count(batch.id)
-    if agenda_form is None and batch.status == "calculated" and current_user.role in meetings.PLANNERS:
+    planner = current_user.role in meetings.PLANNERS
+    if agenda_form is None and batch.status == "calculated" and planner:
         agenda_form = AgendaForm(formdata=None)
         agenda_form.meeting.choices = _meeting_choices(batch)
+    if settle_form is None and planner:
+        settle_form = _settle_form(batch)
     return render_template("staff/subsidy_batch.html", batch=batch, lines=lines, next_after=next_after, after=after,
                            count=count, with_amount=with_amount, comparison=comparison, what_if_form=what_if_form,
-                           agenda_form=agenda_form, describe=describe,
-                           planner=current_user.role in meetings.PLANNERS), status
+                           agenda_form=agenda_form, describe=describe, planner=planner, settle_form=settle_form,
+                           missing=settlement.missing_reports(batch),
+                           settled_by=settlement.settlement_of(batch.id) if not batch.is_settlement else None), status
 
 
 @bp.route("/tilskudsberegning/beregninger/<int:subsidy_batch_id>")
@@ -129,3 +153,25 @@ def subsidy_batch_to_agenda(subsidy_batch_id: int):
         return render_batch(get_or_404(SubsidyBatch, subsidy_batch_id), form, 409)
     flash(_("Beregningen er sat på dagsordenen."), "success")
     return redirect(url_for("committee.meeting", meeting_id=int(form.meeting.data)))
+
+
+@bp.route("/tilskudsberegning/beregninger/<int:subsidy_batch_id>/afregn", methods=["POST"])
+@require_caseworker
+def settle_subsidy_batch(subsidy_batch_id: int):
+    batch = get_or_404(SubsidyBatch, subsidy_batch_id, lambda b: not b.is_settlement)
+    form = _settle_form(batch, formdata=request.form)
+    if form is None:
+        flash(_("Beregningen kan ikke afregnes: kun et godkendt lokaletilskud afregnes, og først når "
+                "indberetningen for det følgende år er oprettet."), "error")
+        return redirect(url_for("staff.subsidy_batch", subsidy_batch_id=batch.id))
+    if not form.validate():
+        return render_batch(batch, status=400, settle_form=form)
+    try:
+        made = settlement.calculate_settlement(batch.id, int(form.campaign.data), current_user)
+    except batches.BatchNotFound:
+        abort(404)
+    except NotAllowed as exc:
+        flash(str(exc.message), "error")
+        return render_batch(get_or_404(SubsidyBatch, subsidy_batch_id), status=409, settle_form=form)
+    flash(_("Afregningen er beregnet. Se den igennem, før den sættes på et møde."), "success")
+    return redirect(url_for("staff.subsidy_batch", subsidy_batch_id=made.id))

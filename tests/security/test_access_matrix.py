@@ -104,6 +104,7 @@ RULES: dict[str, dict] = {
     # Calculated subsidies: caseworkers calculate and plan; members see a batch on their committee's agenda.
     "staff.subsidy_schemes": CASEWORK, "staff.calculate_subsidy_batch": CASEWORK, "staff.subsidy_batch": MEETINGS,
     "staff.subsidy_batch_to_agenda": CASEWORK, "committee.record_batch": COMMITTEE, "committee.declare_batch_conflict": COMMITTEE, "committee.remove_batch": CASEWORK,
+    "staff.settle_subsidy_batch": CASEWORK,  # settle an approved lokaletilskud batch against next year's reports
     # Read log and the case file (partsaktindsigt)
     "privacy.association_reads": OWN, "privacy.my_reads": LOGGED_IN, "privacy.case_reads": CASEWORK,
     "privacy.staff_export": CASEWORK, "privacy.member_export": OWN,

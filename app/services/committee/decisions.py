@@ -10,7 +10,7 @@ from app.formatting import money
 from app.models import (AgendaItem, Case, CaseEvent, CommitteeMember, ConflictDeclaration, Decision, Meeting,
                         MoneyApproval, OutboxMessage, Pool, User)
 from app.pdf.minutes import MinutesData, MinutesItem, PoolLine, render_minutes
-from app.services.committee import letters, meetings, subsidy_batches
+from app.services.committee import letters, meetings, settlement_close, subsidy_batches
 from app.services.delivery import outbox
 from app.services.delivery.letterhead import sender
 from app.services.money import payouts
@@ -66,7 +66,8 @@ def _lock(items: list[AgendaItem], meeting_id: int) -> list:
     Always case, pool, batch (as calculate_batch takes pool before batch), so two closes or a close and a
     calculation cannot deadlock; the meeting row, locked first, keeps batches from joining the agenda meanwhile.
     """
-    case_ids = sorted(i.case_id for i in items)
+    # A settlement on the agenda corrects the advance cases it settles: they are locked with the agenda's own.
+    case_ids = sorted({i.case_id for i in items} | settlement_close.settled_cases(meeting_id))
     if case_ids:
         db.session.scalars(db.select(Case).where(Case.id.in_(case_ids)).order_by(Case.id)
                            .with_for_update().execution_options(populate_existing=True)).all()

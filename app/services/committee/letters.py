@@ -8,9 +8,9 @@ from flask_babel import force_locale
 
 from app import clock
 from app.extensions import db
-from app.models import Case, Decision, Document, Meeting, OutboxMessage, Pool, SubsidyBatchLine, User
+from app.models import Case, Decision, Document, Meeting, OutboxMessage, Pool, SubsidyBatch, SubsidyBatchLine, User
 from app.pdf.content import Letter
-from app.pdf.letter import (CANCEL, GRANT, PARTLY, REJECT, Correction, LetterData, compose,
+from app.pdf.letter import (CANCEL, GRANT, PARTLY, REJECT, Correction, LetterData, Settlement, compose,
                             render_decision_letter)
 from app.services.delivery import outbox
 from app.services.delivery.letterhead import locale_for, sender
@@ -76,6 +76,7 @@ def letter_data(decision: Decision) -> LetterData:
     committee = decision.meeting.committee.name if decision.meeting else (
         None if decision.delegated else pool.committee.name)
     postal = " ".join(p for p in (association.postcode, association.city) if p)
+    line = None if registry.applied_for(case.workflow) else batch_line(decision)
     return LetterData(
         sender=sender(), addressee=association.name, address_lines=(association.street or "", postal),
         cvr=association.cvr, contact_person=association.contact_person, case_number=case.number or str(case.id),
@@ -92,16 +93,33 @@ def letter_data(decision: Decision) -> LetterData:
         caseworker_phone=person.phone if person else None,
         correction=Correction(local_date(previous.decided_at), decision.correction_note) if previous else None,
         report_due_on=case.report_due_on if decision.amount else None,
-        calculation=() if registry.applied_for(case.workflow) else calculation_lines(case.id))
+        calculation=calculation_lines(line), settlement=_settlement(line))
 
 
-def calculation_lines(case_id: int) -> tuple[str, ...]:
+def batch_line(decision: Decision) -> SubsidyBatchLine | None:
+    """The batch line a calculated subsidy's decision was made from: the settlement approved at the decision's
+    meeting, if any, else the line of the batch that made the case."""
+    lines = db.session.scalars(db.select(SubsidyBatchLine).join(SubsidyBatch, SubsidyBatch.id == SubsidyBatchLine.batch_id)
+                               .where(SubsidyBatchLine.case_id == decision.case_id)
+                               .order_by(SubsidyBatchLine.id)).all()
+    settled = [ln for ln in lines if ln.batch.is_settlement and ln.batch.status == "approved"
+               and decision.meeting_id is not None and ln.batch.meeting_id == decision.meeting_id]
+    advance = [ln for ln in lines if not ln.batch.is_settlement]
+    return (settled or advance or [None])[0]
+
+
+def calculation_lines(line: SubsidyBatchLine | None) -> tuple[str, ...]:
     """How a calculated subsidy's amount came about, step by step, in Danish (its letter shows them)."""
-    line = db.session.scalar(db.select(SubsidyBatchLine).where(SubsidyBatchLine.case_id == case_id))
     if line is None:
         return ()
     with force_locale("da"):
         return tuple(describe(step) for step in line.steps or [])
+
+
+def _settlement(line: SubsidyBatchLine | None) -> Settlement | None:
+    if line is None or not line.batch.is_settlement:
+        return None
+    return Settlement(year=line.batch.scheme.campaign.year, advance=line.advance or 0)
 
 
 def letter_content(document_id: int) -> Letter | None:

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 
 from flask import current_app
 from flask_babel import force_locale, lazy_gettext as _l
+from sqlalchemy import func
 
 from app import clock
 from app.extensions import db
@@ -24,7 +25,7 @@ from app.models import (Association, AssociationConflict, Case, CaseEvent, Commi
 from app.pdf.minutes import MinutesItem
 from app.services.cases.core import next_case_number
 from app.services.cases.guard import conflicted_associations, refuse
-from app.services.committee import letters, meetings
+from app.services.committee import letters, meetings, settlement_close
 from app.services.pools import limits
 from app.services.unit_of_work import insert_if_absent, use_case
 from app.services.yearly.batches import line_count
@@ -48,6 +49,16 @@ class BatchItem:
     @property
     def name_in_sentence(self) -> str:
         return in_sentence(self.batch.scheme.name)
+
+    @property
+    def title(self) -> str:
+        return item_title(self.batch)
+
+
+def item_title(batch: SubsidyBatch) -> str:
+    """'Beregning af aktivitetstilskud 2027' or, for a settlement, 'Afregning af lokaletilskud 2027' (Danish)."""
+    word = "Afregning" if batch.is_settlement else "Beregning"
+    return f"{word} af {in_sentence(batch.scheme.name)}"
 
 
 def in_sentence(name: str) -> str:
@@ -216,22 +227,37 @@ def close_problems(batches: list[SubsidyBatch], chair: User, proposed_by_pool: d
         if conflicted_association(batch.id, chair) is not None:
             out.append(_l("Du er inhabil i forhold til en forening i beregningen %(name)s og kan ikke godkende den. "
                           "Udsæt beregningen.", name=name))
-        if batch.scheme_id in approving or _approved_exists(batch.scheme_id):
+        if _decides(batch) in approving or _approved_exists(batch):
             out.append(_l("%(name)s er allerede godkendt. Udsæt beregningen.", name=name))
-        approving.add(batch.scheme_id)
-        pool = batch.scheme.pool
-        granted = limits.granted_in_pool(pool.id) + proposed_by_pool.get(pool.id, 0)
-        if limits.over_budget(pool.budget, granted, batch.total):
-            out.append(_l("Beregningen %(name)s bevilger %(total)s, men puljen %(pool)s har kun %(left)s tilbage. "
-                          "Udsæt beregningen, og beregn den igen.", name=name, total=money(batch.total),
-                          pool=pool.name, left=money(max(pool.budget - granted, 0))))
-        proposed_by_pool[pool.id] = proposed_by_pool.get(pool.id, 0) + batch.total
+        approving.add(_decides(batch))
+        if batch.is_settlement:
+            out += settlement_close.close_problems(batch)
+        out += _budget_problem(batch, proposed_by_pool)
     return out
 
 
-def _approved_exists(scheme_id: int) -> bool:
-    return db.session.scalar(db.select(SubsidyBatch.id).where(
-        SubsidyBatch.scheme_id == scheme_id, SubsidyBatch.status == "approved")) is not None
+def _budget_problem(batch: SubsidyBatch, proposed_by_pool: dict[int, int]) -> list:
+    """The batch's grants on top of the pool's (a settlement adds only its final amounts less the advances)."""
+    pool = batch.scheme.pool
+    adding = settlement_close.added_to_pool(batch) if batch.is_settlement else batch.total
+    granted = limits.granted_in_pool(pool.id) + proposed_by_pool.get(pool.id, 0)
+    proposed_by_pool[pool.id] = proposed_by_pool.get(pool.id, 0) + adding
+    if not limits.over_budget(pool.budget, granted, adding):
+        return []
+    return [_l("Beregningen %(name)s bevilger %(total)s, men puljen %(pool)s har kun %(left)s tilbage. "
+               "Udsæt beregningen, og beregn den igen.", name=batch.scheme.name, total=money(adding),
+               pool=pool.name, left=money(max(pool.budget - granted, 0)))]
+
+
+def _decides(batch: SubsidyBatch) -> tuple[str, int]:
+    """What an approved batch decides once: a scheme's advance, or one settlement of an advance batch."""
+    return ("settles", batch.settles_batch_id) if batch.is_settlement else ("scheme", batch.scheme_id)
+
+
+def _approved_exists(batch: SubsidyBatch) -> bool:
+    same = (SubsidyBatch.settles_batch_id == batch.settles_batch_id if batch.is_settlement
+            else (SubsidyBatch.scheme_id == batch.scheme_id) & SubsidyBatch.settles_batch_id.is_(None))
+    return db.session.scalar(db.select(SubsidyBatch.id).where(same, SubsidyBatch.status == "approved")) is not None
 
 
 def decide(batch: SubsidyBatch, meeting: Meeting, user: User) -> None:
@@ -241,6 +267,10 @@ def decide(batch: SubsidyBatch, meeting: Meeting, user: User) -> None:
         batch.status = "calculated"
         return
     now = clock.now()
+    if batch.is_settlement:
+        settlement_close.settle(batch, meeting, user)
+        batch.status, batch.approved_at = "approved", now
+        return
     scheme, year = batch.scheme, clock.local(now).year
     basis = scheme.pool.basis
     legal_basis, appeal_text = ((basis.name, basis.appeal_text) if basis is not None
@@ -299,10 +329,18 @@ def minutes_items(meeting: Meeting, first: int) -> list[tuple]:
         approved = batch.status == "approved"
         total, _with_amount = line_count(batch.id)
         inhabil = conflicted_members(batch, meeting.committee_id)
-        out.append((batch.scheme.pool, batch.total if approved else 0, MinutesItem(
-            number=n, case_number="–", association=f"{total} forening{'' if total == 1 else 'er'}", title=f"Beregning af {in_sentence(batch.scheme.name)}",
+        # The pool's line counts what the batch added: a settlement adds its final amounts less the advances.
+        added = batch.total - (_advances(batch.id) if batch.is_settlement else 0)
+        out.append((batch.scheme.pool, added if approved else 0, MinutesItem(
+            number=n, case_number="–", association=f"{total} forening{'' if total == 1 else 'er'}", title=item_title(batch),
             pool_name=batch.scheme.pool.name, amount_applied=None, recommended_amount=batch.total,
             decision="Godkendt" if approved else None, amount_granted=batch.total if approved else None,
-            reason=("Hver forening får en afgørelse med sin egen beregning." if approved else ""),
+            reason=(("Hver forening får en rettet afgørelse med sin afregning." if batch.is_settlement else
+                     "Hver forening får en afgørelse med sin egen beregning.") if approved else ""),
             inhabil=tuple(sorted(inhabil.values())))))
     return out
+
+
+def _advances(batch_id: int) -> int:
+    return int(db.session.scalar(db.select(func.coalesce(func.sum(SubsidyBatchLine.advance), 0))
+                                 .where(SubsidyBatchLine.batch_id == batch_id)) or 0)

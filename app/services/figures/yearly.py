@@ -134,7 +134,8 @@ def _granted_cases(*columns):
             .join(SubsidyBatch, SubsidyBatch.id == SubsidyBatchLine.batch_id)
             .join(SubsidyScheme, SubsidyScheme.id == SubsidyBatch.scheme_id)
             .join(ReportingCampaign, ReportingCampaign.id == SubsidyScheme.campaign_id)
-            .where(Case.workflow == registry.YEARLY_SUBSIDY, Case.decided_at.is_not(None), Case.granted_amount > 0))
+            .where(Case.workflow == registry.YEARLY_SUBSIDY, Case.decided_at.is_not(None), Case.granted_amount > 0,
+                   SubsidyBatch.settles_batch_id.is_(None)))  # a settlement's line names the same case again
 
 
 def _granted(first: int, last: int) -> dict[int, dict[str, int]]:

@@ -142,10 +142,12 @@ def plan(case_id: int) -> list[PaymentInstalment]:
 
 
 def _due_instalments(due_by: date) -> list[PaymentInstalment]:
+    # A case that is paid already ("repayable") can owe more: a corrected decision or the settlement of an
+    # advance raised its grant, and replan_open_instalments put the difference in a new instalment.
     return list(db.session.scalars(
         db.select(PaymentInstalment).join(Case, Case.id == PaymentInstalment.case_id)
         .where(PaymentInstalment.batch_id.is_(None), PaymentInstalment.paid_at.is_(None),
-               PaymentInstalment.due_on <= due_by, Case.state_has("payable"))
+               PaymentInstalment.due_on <= due_by, Case.state_has("payable", "repayable"))
         .options(db.joinedload(PaymentInstalment.case).joinedload(Case.association),
                  db.joinedload(PaymentInstalment.case).joinedload(Case.pool))
         .order_by(PaymentInstalment.due_on, PaymentInstalment.id)))

@@ -104,6 +104,15 @@ def create_claim(case_id: int, user: User, amount: int, reason: str, due_on: dat
     case = db.session.get(Case, case_id, with_for_update=True)
     _check(case, amount, reason, due_on, today)
     require_staff_not_inhabil(case.id, user)
+    return issue_claim(case, user, amount, reason, due_on, today)
+
+
+def issue_claim(case: Case, user: User, amount: int, reason: str, due_on: date, today: date) -> RepaymentClaim:
+    """The claim, its letter, journal entry and notice, in the caller's unit of work (the case locked, checked).
+
+    create_claim checks a caseworker's claim; the committee's settlement of an advance claims what was paid
+    above the final amount at the meeting's close.
+    """
     basis = case.pool.basis  # the basis and its guidance from one library entry (or the default guidance)
     claim = RepaymentClaim(case_id=case.id, amount=amount, reason=reason.strip(), due_on=due_on,
                            created_by_id=user.id, legal_basis=basis.name if basis else "",

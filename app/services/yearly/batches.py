@@ -131,7 +131,8 @@ def calculate_batch(scheme_id: int, user: User, *, rate: int | None = None) -> S
 
 
 def _lock_batches_of(scheme_id: int) -> list[SubsidyBatch]:
-    return list(db.session.scalars(db.select(SubsidyBatch).where(SubsidyBatch.scheme_id == scheme_id)
+    return list(db.session.scalars(db.select(SubsidyBatch).where(SubsidyBatch.scheme_id == scheme_id,
+                                                                 SubsidyBatch.settles_batch_id.is_(None))
                                    .order_by(SubsidyBatch.id).with_for_update()
                                    .execution_options(populate_existing=True)))
 
@@ -184,11 +185,12 @@ def schemes() -> list[SubsidyScheme]:
 
 
 def latest_batches(scheme_ids: list[int]) -> dict[int, SubsidyBatch]:
-    """The newest batch of each scheme that is not discarded."""
+    """The newest batch of each scheme that is not discarded (its advance batch, not a settlement of it)."""
     if not scheme_ids:
         return {}
     found: dict[int, SubsidyBatch] = {}
     for batch in db.session.scalars(db.select(SubsidyBatch).where(
-            SubsidyBatch.scheme_id.in_(scheme_ids), SubsidyBatch.status != "discarded").order_by(SubsidyBatch.id)):
+            SubsidyBatch.scheme_id.in_(scheme_ids), SubsidyBatch.status != "discarded",
+            SubsidyBatch.settles_batch_id.is_(None)).order_by(SubsidyBatch.id)):
         found[batch.scheme_id] = batch
     return found
