@@ -4,7 +4,7 @@ A settlement batch names the approved batch it settles and the campaign whose re
 the advance it settles. One approved batch per scheme now means one approved advance batch, and one approved
 settlement per settled batch.
 
-Revision ID: 0295
+Revision ID: 0297
 Revises: 0296
 Create Date: 2026-12-07 08:09:23.845736
 
@@ -14,7 +14,7 @@ import sqlalchemy as sa
 
 
 # revision identifiers, used by Alembic.
-revision = '0295'
+revision = '0297'
 down_revision = '0296'
 branch_labels = None
 depends_on = None
