@@ -90,8 +90,9 @@ def test_an_amount_never_exceeds_any_of_its_caps(formula, reports, budget):
             if formula.basis == "cost_share":
                 cap = cap * formula.cost_percent / 100
             assert line.amount <= math.ceil(cap)
-        if formula.minimum_fee is not None and (f.paying_members == 0 or
-                                                Fraction(f.fee_income, f.paying_members) < formula.minimum_fee):
+        # Below the minimum fee: nothing. No paying members have paid 0 kr. each, below any minimum but 0 kr.
+        paid = Fraction(f.fee_income, f.paying_members) if f.paying_members else Fraction(0)
+        if formula.minimum_fee is not None and paid < formula.minimum_fee:
             assert line.amount == 0
 
 
