@@ -14,7 +14,7 @@ def test_visitor_finds_pools_and_workflow(page, live_server):
     expect(page.get_by_role("heading", name="Find støtte", exact=True)).to_be_visible()
     check_a11y(page, "pools")
     page.get_by_role("link", name="Sådan behandler vi sager").first.click()
-    page.get_by_role("link", name="Tilskud").click()
+    page.get_by_role("link", name="Tilskud", exact=True).click()
     expect(page.locator("svg[role=img]")).to_be_visible()
     check_a11y(page, "workflow diagram")
     shot(page, "visitor-workflow")
