@@ -4,7 +4,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from app.extensions import db
-from app.models import AgendaItem, Assessment, ConflictDeclaration, Meeting, User
+from app.models import AgendaItem, Assessment, Meeting, User
+from app.services.cases.guard import case_conflicts
 from app.services.committee import meetings
 
 try:  # the caseworker's assessment gives a weighted score; without it the page shows a dash
@@ -37,10 +38,10 @@ def _conflicts(case_ids: list[int]) -> dict[int, list[tuple[int, str]]]:
     out: dict[int, list[tuple[int, str]]] = {}
     if not case_ids:
         return out
-    for case_id, user_id, name in db.session.execute(
-            db.select(ConflictDeclaration.case_id, User.id, User.full_name)
-            .join(User, User.id == ConflictDeclaration.user_id).where(ConflictDeclaration.case_id.in_(case_ids))):
-        out.setdefault(case_id, []).append((user_id, name))
+    pairs = case_conflicts(case_ids)
+    names = dict(db.session.execute(db.select(User.id, User.full_name).where(User.id.in_({u for _c, u in pairs}))).all())
+    for case_id, user_id in sorted(pairs):
+        out.setdefault(case_id, []).append((user_id, names[user_id]))
     return out
 
 

@@ -10,7 +10,7 @@ from sqlalchemy import func
 from wtforms import SelectChoice
 
 from app.extensions import db
-from app.models import Case, ConflictDeclaration, Membership, User
+from app.models import AssociationConflict, Case, ConflictDeclaration, Membership, User
 from app.services.cases import assessment as assessment_service
 from app.services.cases import assignment, notes as case_notes, hearing, queue, transitions
 from app.services.cases import core as case_rules
@@ -143,10 +143,13 @@ def association_panel(case: Case) -> dict:
             "granted_total": granted}
 
 
-def _conflicts(case: Case) -> list[tuple[ConflictDeclaration, User]]:
-    return db.session.execute(db.select(ConflictDeclaration, User).join(User, User.id == ConflictDeclaration.user_id)
-                              .where(ConflictDeclaration.case_id == case.id)
-                              .order_by(ConflictDeclaration.id)).all()
+def _conflicts(case: Case) -> list[tuple[ConflictDeclaration | AssociationConflict, User]]:
+    """Who is inhabil here: declared in the case, or towards the association as a whole (each with its reason)."""
+    in_case = db.session.execute(db.select(ConflictDeclaration, User).join(User, User.id == ConflictDeclaration.user_id)
+                                 .where(ConflictDeclaration.case_id == case.id)).all()
+    towards = db.session.execute(db.select(AssociationConflict, User).join(User, User.id == AssociationConflict.user_id)
+                                 .where(AssociationConflict.association_id == case.association_id)).all()
+    return sorted([*in_case, *towards], key=lambda row: row[0].created_at)
 
 
 def _form_spec(case: Case):

@@ -149,6 +149,22 @@ def test_inhabil_chair_must_postpone(world):
         decisions.close_meeting(meeting.id, world.chair)
 
 
+def test_a_chair_inhabil_towards_the_association_must_postpone_and_the_minutes_say_so(world):
+    """Declared towards the association as a whole (on its annual report or a batch), not in this case."""
+    from app.models import AssociationConflict
+    case = world.committee_case()
+    meeting = world.meeting([case])
+    world.decide(meeting, case, "grant")
+    db.session.add(AssociationConflict(association_id=case.association_id, user_id=world.chair.id, reason="Formand."))
+    db.session.commit()
+    with pytest.raises(decisions.CloseRefused):
+        decisions.close_meeting(meeting.id, world.chair)
+    world.decide(meeting, case, "postpone")
+    decisions.close_meeting(meeting.id, world.chair)
+    [item] = decisions.minutes_data(db.session.get(type(meeting), meeting.id), {}).items
+    assert world.chair.full_name in item.inhabil
+
+
 def test_case_is_on_one_open_agenda_only(world):
     case = world.committee_case()
     world.meeting([case])

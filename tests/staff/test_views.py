@@ -21,7 +21,13 @@ STAFF_RULES = [
     ("POST", "/sagsbehandling/sager/{id}/vurdering"), ("POST", "/sagsbehandling/sager/{id}/inhabilitet"),
     ("GET", "/sagsbehandling/dokumenter/{doc}"),
     ("POST", "/sagsbehandling/sager/{id}/afgoerelse"), ("POST", "/sagsbehandling/sager/{id}/afgoerelse/brev.pdf"),
+    ("GET", "/sagsbehandling/tilskudsberegning"), ("POST", "/sagsbehandling/tilskudsberegning/{scheme}/beregn"),
+    ("GET", "/sagsbehandling/tilskudsberegning/beregninger/{batch}"),
+    ("POST", "/sagsbehandling/tilskudsberegning/beregninger/{batch}/dagsorden"),
+    ("POST", "/sagsbehandling/tilskudsberegning/beregninger/{batch}/afregn"),
 ]
+# Calculated subsidies: the role check comes before the object, so ids that do not exist answer 403 too.
+NO_SUCH = {"scheme": 999_999, "batch": 999_999}
 
 
 def _document(case, direction="in", name="budget.pdf") -> Document:
@@ -35,7 +41,8 @@ def _document(case, direction="in", name="budget.pdf") -> Document:
 
 def test_every_staff_url_is_listed_here(app):
     rules = {r.rule for r in app.url_map.iter_rules() if r.endpoint.startswith("staff.")}
-    listed = {path.replace("{id}", "<int:case_id>").replace("{doc}", "<int:document_id>") for _, path in STAFF_RULES}
+    listed = {path.replace("{id}", "<int:case_id>").replace("{doc}", "<int:document_id>")
+              .replace("{scheme}", "<int:scheme_id>").replace("{batch}", "<int:subsidy_batch_id>") for _, path in STAFF_RULES}
     assert rules == listed
 
 
@@ -44,14 +51,14 @@ def test_applicant_gets_403_on_every_staff_url(client, auth, world, method, path
     case = world.submitted()
     doc = _document(case)
     auth.login("karen@example.dk")
-    url = path.format(id=case.id, doc=doc.id)
+    url = path.format(id=case.id, doc=doc.id, **NO_SUCH)
     response = client.get(url) if method == "GET" else client.post(url, data={"action": "decide_grant"})
     assert response.status_code == 403
 
 
 @pytest.mark.parametrize("method, path", STAFF_RULES)
 def test_anonymous_is_sent_to_log_in(client, world, method, path):
-    url = path.format(id=1, doc=1)
+    url = path.format(id=1, doc=1, **NO_SUCH)
     response = client.get(url) if method == "GET" else client.post(url)
     assert response.status_code == 302 and "/konto/log-ind" in response.location
 

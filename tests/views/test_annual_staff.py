@@ -8,6 +8,7 @@ import sqlalchemy as sa
 
 from app.extensions import db
 from app.models import AssociationApproval, AssociationConflict, ConflictDeclaration, OutboxMessage
+from app.services.cases.core import is_inhabil
 from app.services.cases.guard import NotAllowed, require_not_inhabil_in
 from app.models.yearly import AnnualReport, ReportingCampaign
 from app.services.yearly import reports
@@ -146,3 +147,14 @@ def test_a_caseworker_cannot_open_campaigns_and_a_member_cannot_review(client, a
     assert client.get(f"/indberetning/indberetninger/{w.report.id}").status_code == 403
     assert client.post(f"/indberetning/indberetninger/{w.report.id}/godkend", data={}).status_code == 403
     assert _status(w.report.id) == "submitted"
+
+
+def test_a_conflict_towards_the_association_shows_on_and_guards_its_cases(client, auth, w, factory):
+    """Declared on the report, it is on the case page too (with its reason), and the case's actions are refused."""
+    case = factory.CaseFactory(association=w.club, state="screening")
+    db.session.add(AssociationConflict(association_id=w.club.id, user_id=w.caseworker.id, reason="Min søster er formand."))
+    db.session.commit()
+    auth.login(w.caseworker.email)
+    page = client.get(f"/sagsbehandling/sager/{case.id}").get_data(as_text=True)
+    assert "Min søster er formand." in page and "Erklær mig inhabil" not in page
+    assert is_inhabil(w.caseworker, case)

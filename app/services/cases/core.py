@@ -6,8 +6,8 @@ from datetime import date
 from sqlalchemy import update
 
 from app.extensions import db
-from app.models import (Association, Case, CaseNumberCounter, CommitteeMember, ConflictDeclaration, Membership, Pool,
-                        User)
+from app.models import (Association, AssociationConflict, Case, CaseNumberCounter, CommitteeMember,
+                        ConflictDeclaration, Membership, Pool, User)
 from app.services.pools.status import ACCEPTING, phase_on
 from app.services.unit_of_work import flush, use_case
 from workflows import registry
@@ -65,9 +65,12 @@ def roles_for(user: User, case: Case) -> frozenset[str]:
 
 
 def is_inhabil(user: User, case: Case) -> bool:
-    """True when `user` has declared a conflict of interest in `case`."""
-    return db.session.scalar(db.select(ConflictDeclaration.id).where(
-        ConflictDeclaration.case_id == case.id, ConflictDeclaration.user_id == user.id)) is not None
+    """True when `user` has declared a conflict of interest in `case`, or towards its association."""
+    in_case = db.select(ConflictDeclaration.id).where(ConflictDeclaration.case_id == case.id,
+                                                      ConflictDeclaration.user_id == user.id)
+    towards_association = db.select(AssociationConflict.id).where(
+        AssociationConflict.association_id == case.association_id, AssociationConflict.user_id == user.id)
+    return db.session.scalar(in_case.union_all(towards_association).limit(1)) is not None
 
 
 def accepts_applications(pool: Pool, today: date) -> bool:

@@ -77,6 +77,22 @@ def conflicted_associations(user_id: int):
     return by_case.union(by_association)
 
 
+def case_conflicts(case_ids, user_ids=None) -> list[tuple[int, int]]:
+    """(case id, user id) for everyone inhabil on these cases: declared in the case, or towards its association."""
+    ids = sorted(set(case_ids))
+    if not ids:
+        return []
+    by_case = db.select(ConflictDeclaration.case_id, ConflictDeclaration.user_id).where(
+        ConflictDeclaration.case_id.in_(ids))
+    by_association = (db.select(Case.id, AssociationConflict.user_id)
+                      .join(AssociationConflict, AssociationConflict.association_id == Case.association_id)
+                      .where(Case.id.in_(ids)))
+    if user_ids is not None:
+        by_case = by_case.where(ConflictDeclaration.user_id.in_(list(user_ids)))
+        by_association = by_association.where(AssociationConflict.user_id.in_(list(user_ids)))
+    return [(case_id, user_id) for case_id, user_id in db.session.execute(by_case.union(by_association))]
+
+
 def require_staff_not_inhabil(case_id: int | None, user: User) -> None:
     """The check for one case, its claims or its bookings (none for a booking without a case)."""
     if case_id is not None:

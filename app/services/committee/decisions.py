@@ -7,7 +7,7 @@ from flask_babel import lazy_gettext as _l
 from app import clock
 from app.extensions import db
 from app.formatting import money
-from app.models import (AgendaItem, Case, CaseEvent, CommitteeMember, ConflictDeclaration, Decision, Meeting,
+from app.models import (AgendaItem, Case, CaseEvent, CommitteeMember, Decision, Meeting,
                         MoneyApproval, OutboxMessage, Pool, User)
 from app.pdf.minutes import MinutesData, MinutesItem, PoolLine, render_minutes
 from app.services.committee import letters, meetings, settlement_close, subsidy_batches
@@ -15,7 +15,7 @@ from app.services.delivery import outbox
 from app.services.delivery.letterhead import sender
 from app.services.money import payouts
 from app.services.cases import transitions
-from app.services.cases.guard import (NotAllowed, flush_or_stale, lock_case, mark_changed, refuse,
+from app.services.cases.guard import (NotAllowed, case_conflicts, flush_or_stale, lock_case, mark_changed, refuse,
                                      require_caseworker_on)
 from app.services.pools import limits
 from app.services.unit_of_work import use_case
@@ -78,8 +78,7 @@ def _lock(items: list[AgendaItem], meeting_id: int) -> list:
 
 
 def _problems(items: list[AgendaItem], chair: User) -> list:
-    inhabil = set(db.session.scalars(db.select(ConflictDeclaration.case_id).where(
-        ConflictDeclaration.user_id == chair.id, ConflictDeclaration.case_id.in_([i.case_id for i in items]))))
+    inhabil = {case_id for case_id, _user in case_conflicts([i.case_id for i in items], [chair.id])}
     out = []
     for item in items:
         case, number = item.case, item.case.number or str(item.case.id)
@@ -160,8 +159,7 @@ def minutes_data(meeting: Meeting, granted_before: dict[int, int]) -> MinutesDat
                                .options(db.joinedload(CommitteeMember.user))).all()
     names = {s.user_id: s.user.full_name for s in seats}
     conflicts: dict[int, list[str]] = {}
-    for case_id, user_id in db.session.execute(db.select(ConflictDeclaration.case_id, ConflictDeclaration.user_id).where(
-            ConflictDeclaration.case_id.in_([i.case_id for i in items]), ConflictDeclaration.user_id.in_(names))):
+    for case_id, user_id in case_conflicts([i.case_id for i in items], names):
         conflicts.setdefault(case_id, []).append(names[user_id])
     amounts = dict(db.session.execute(db.select(Decision.id, Decision.amount).where(Decision.meeting_id == meeting.id)).all())
     now: dict[int, int] = {}
