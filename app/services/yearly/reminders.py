@@ -66,12 +66,17 @@ def _remind_campaign(campaign: ReportingCampaign, day: date) -> int:
         if not associations:
             return sent
         after = associations[-1].id
-        try:
-            sent += _remind_page(campaign, associations, day)
-        except IntegrityError:  # another run wrote the same reminders first
-            pass
+        sent += _page_unless_taken(campaign, associations, day)
         if len(associations) < BATCH:
             return sent
+
+
+def _page_unless_taken(campaign: ReportingCampaign, associations: list[Association], day: date) -> int:
+    """Remind one page; 0 when another run wrote the same reminders first (the page is theirs, sent once)."""
+    try:
+        return _remind_page(campaign, associations, day)
+    except IntegrityError:
+        return 0
 
 
 @use_case
