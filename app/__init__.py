@@ -1,7 +1,10 @@
 """Application factory."""
 from __future__ import annotations
 
+import gc
 import os
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 from flask import Flask
@@ -12,6 +15,28 @@ from config import (DEFAULT_PUBLIC_BASE_URL, DEV_SECRET_KEY, Config, ProductionC
 
 def create_app(config: type[Config] | None = None, **overrides: object) -> Flask:
     """Build the app from a config class, the environment and explicit overrides."""
+    with collector_paused():
+        return build_app(config, **overrides)
+
+
+@contextmanager
+def collector_paused() -> Iterator[None]:
+    """Pause the cyclic garbage collector while the app is built.
+
+    Building the app makes tens of thousands of long-lived objects (modules, models, routes) and no garbage
+    worth collecting; the collector would walk all of them several times over (an eighth of a cold start).
+    """
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
+def build_app(config: type[Config] | None, **overrides: object) -> Flask:
+    """create_app's steps, in order."""
     app = Flask(__name__, instance_relative_config=True)
     config = config or select_config()
     app.config.from_object(config)
@@ -111,12 +136,11 @@ def configure_public_url(app: Flask, config: type[Config]) -> None:
 
 def register_extensions(app: Flask) -> None:
     """Bind the extension singletons."""
-    from app.extensions import babel, celery_init_app, csrf, db, limiter, login_manager, migrate
+    from app.extensions import babel, celery_init_app, csrf, db, limiter, login_manager, migrate_init_app
     from app.i18n import select_locale
 
     db.init_app(app)
-    migrate.init_app(app, db, directory=str(Path(app.root_path).parent / "migrations"),
-                     render_as_batch=True)
+    migrate_init_app(app, str(Path(app.root_path).parent / "migrations"))
     login_manager.init_app(app)
     login_manager.login_view = "auth.login"
     login_manager.login_message_category = "info"

@@ -1,13 +1,16 @@
 """Extension singletons, bound to the app in create_app."""
 from __future__ import annotations
 
+from functools import cached_property
+from typing import Any
+
+import click
 from celery import Celery, Task
 from flask import Flask, request
 from flask_babel import Babel
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
 from flask_login import LoginManager
-from flask_migrate import Migrate
 from flask_sqlalchemy import SQLAlchemy
 from flask_wtf import CSRFProtect
 from sqlalchemy import MetaData
@@ -22,7 +25,6 @@ NAMING = {
 }
 
 db = SQLAlchemy(metadata=MetaData(naming_convention=NAMING))
-migrate = Migrate()
 login_manager = LoginManager()
 csrf = CSRFProtect()
 babel = Babel()
@@ -42,6 +44,43 @@ def celery_init_app(app: Flask) -> Celery:
     celery_app.set_default()
     app.extensions["celery"] = celery_app
     return celery_app
+
+
+class MigrationsConfig:
+    """What Flask-Migrate reads from app.extensions["migrate"], without importing Alembic until it is asked.
+
+    Importing Flask-Migrate imports Alembic (a sixth of a cold start); every web and worker process would pay
+    for it, and only `flask db` and the code that migrates (tests, benchmarks) use it.
+    """
+
+    def __init__(self, database: SQLAlchemy, directory: str, **configure_args: Any) -> None:
+        self.db = database
+        self.directory = directory
+        self.configure_args = configure_args
+
+    @cached_property
+    def migrate(self) -> Any:
+        from flask_migrate import Migrate
+        return Migrate(db=self.db, directory=self.directory, **self.configure_args)
+
+    @property
+    def metadata(self) -> MetaData:
+        return self.db.metadata
+
+
+class MigrationCommands(click.Group):
+    """`flask db`: lists under its own help line; Flask-Migrate's command group is imported when it is run."""
+
+    def make_context(self, info_name: str | None, args: list[str], parent: click.Context | None = None,
+                     **extra: Any) -> click.Context:
+        from flask_migrate.cli import db as commands
+        return commands.make_context(info_name, args, parent=parent, **extra)
+
+
+def migrate_init_app(app: Flask, directory: str) -> None:
+    """Bind the migrations (Flask-Migrate, Alembic) to the app, lazily."""
+    app.extensions["migrate"] = MigrationsConfig(db, directory, compare_type=True, render_as_batch=True)
+    app.cli.add_command(MigrationCommands("db", help="Perform database migrations."))
 
 
 def client_ip() -> str:

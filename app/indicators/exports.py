@@ -4,8 +4,6 @@ from __future__ import annotations
 import csv
 import io
 
-from openpyxl import Workbook
-
 from app.services.figures.indicators import GrantRow, PremisesRow
 from app.services.figures.yearly import BANDS, YearRow
 
@@ -83,6 +81,7 @@ def to_csv(grants: list[list], premises: list[list], yearly: list[list] = ()) ->
 
 def to_xlsx(grants: list[list], premises: list[list], yearly: list[list] = ()) -> bytes:
     """One sheet for grants, one for premises use, one for the yearly cycle."""
+    from openpyxl import Workbook  # 60 ms to import: only when a spreadsheet is asked for
     book = Workbook()
     sheet = book.active
     sheet.title = "Tilskud"

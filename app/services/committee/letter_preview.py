@@ -4,7 +4,6 @@ from __future__ import annotations
 import io
 from dataclasses import dataclass
 
-from pypdf import PdfReader
 
 from app import clock
 from app.extensions import db
@@ -54,5 +53,6 @@ def preview_decision(case_id: int, action: str, user: User, *, expected_version:
 
 def letter_text(pdf: bytes) -> str:
     """The text of a letter's pages as a reader sees it (the preview shows this; a test compares it)."""
+    from pypdf import PdfReader  # only the preview reads a PDF back: not on every process's start
     reader = PdfReader(io.BytesIO(pdf))
     return "\n\n".join((page.extract_text() or "").strip() for page in reader.pages)

@@ -14,11 +14,9 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from functools import lru_cache
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from flask import current_app
-from jsonschema import Draft202012Validator, FormatChecker
-from referencing import Registry, Resource
-from referencing.jsonschema import DRAFT202012
 from sqlalchemy import func
 
 from app import clock
@@ -27,6 +25,9 @@ from app.models import Association, Case, Committee, PaymentInstalment, Pool
 from app.services.delivery.links import public_base_url
 from app.services.figures.indicators import year_bounds
 from workflows import registry
+
+if TYPE_CHECKING:
+    from jsonschema import Draft202012Validator
 
 SCHEMA_DIR = Path(__file__).resolve().parent / "schema"
 GRANT_SCHEMA, PACKAGE_SCHEMA = "360-giving-schema.json", "360-giving-package-schema.json"
@@ -39,6 +40,10 @@ _DIGITS = re.compile(r"\+?\d[\d \-]{6,}\d")
 @lru_cache(maxsize=1)
 def package_validator() -> Draft202012Validator:
     """A validator for the package schema, with the grant schema resolved from the local copy."""
+    # jsonschema is imported here, when a package is first validated, not on every process's start.
+    from jsonschema import Draft202012Validator, FormatChecker
+    from referencing import Registry, Resource
+    from referencing.jsonschema import DRAFT202012
     schemas = [json.loads((SCHEMA_DIR / name).read_text(encoding="utf-8")) for name in (GRANT_SCHEMA, PACKAGE_SCHEMA)]
     registry = Registry().with_resources(
         (schema["$id"], Resource.from_contents(schema, default_specification=DRAFT202012)) for schema in schemas)

@@ -4,13 +4,17 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import timedelta
 
+from typing import TYPE_CHECKING
+
 from flask import current_app
-from icalendar import Calendar, Event
 
 from app import clock
 from app.extensions import db
 from app.models import Association, Booking, CalendarFeed, Space
 from app.services.premises.occupancy import active_bookings
+
+if TYPE_CHECKING:  # icalendar is imported where a calendar is built, not on every process's start
+    from icalendar import Event
 
 PRODID = "-//Foreningsstotte//Lokaler//DA"
 FEED_PAST = timedelta(days=90)
@@ -27,6 +31,7 @@ def _uid(booking: Booking) -> str:
 def booking_event(booking: Booking, *, show_association: bool) -> Event:
     """One VEVENT; a cancelled booking keeps its UID so calendar programs remove it."""
     space, location = booking.space, booking.space.location
+    from icalendar import Event
     event = Event()
     event.add("uid", _uid(booking))
     event.add("dtstamp", clock.now())
@@ -43,6 +48,7 @@ def booking_event(booking: Booking, *, show_association: bool) -> Event:
 
 def to_calendar(name: str, bookings: Sequence[Booking], *, show_association: bool) -> bytes:
     """A VCALENDAR with one event per booking."""
+    from icalendar import Calendar
     cal = Calendar()
     cal.add("prodid", PRODID)
     cal.add("version", "2.0")
