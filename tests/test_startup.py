@@ -39,12 +39,12 @@ def test_flask_db_runs_flask_migrate_on_demand(tmp_path):
     runner = app.test_cli_runner()
     listed = runner.invoke(args=["--help"])
     assert "Perform database migrations." in listed.output
-    heads = runner.invoke(args=["db", "heads"])
+    heads = runner.invoke(args=["db", "heads"])  # Alembic prints to the stdout it saw first: not asserted on
     assert heads.exit_code == 0, heads.output
-    assert "(head)" in heads.output
     upgraded = runner.invoke(args=["db", "upgrade"])
     assert upgraded.exit_code == 0, upgraded.output
-    head = heads.output.split()[0]
+    from alembic.script import ScriptDirectory
+    head = ScriptDirectory(str(ROOT / "migrations")).get_current_head()
     with app.app_context():
         assert db.session.scalar(sa.text("SELECT version_num FROM alembic_version")) == head
         db.engine.dispose()
