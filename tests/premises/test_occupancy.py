@@ -80,6 +80,19 @@ def test_collisions_list_each_requested_slot(world):
     assert [c.slot.local_day() for c in collisions] == [days[1]]
 
 
+def test_a_series_meets_the_holds_on_its_own_dates_and_hours_only(world):
+    days = [next_weekday(1, w) for w in (1, 2, 3, 4)]
+    room, (court, *_) = world["room"], world["courts"]
+    for day, start, end in ((days[0], "18:00", "19:00"), (days[1], "16:00", "18:30"), (days[2], "20:00", "21:00"),
+                            (days[3], "19:30", "20:30")):
+        _book(room, slot(day, start, end), world["club"])
+    _book(world["hall"], slot(days[2], "19:00", "19:30"), world["rivals"])
+    db.session.commit()
+    series = [slot(d, "18:30", "20:00") for d in days]
+    assert [c.slot.local_day() for c in find_collisions(room, series)] == [days[0], days[3]]
+    assert [c.slot.local_day() for c in find_collisions(court, series)] == [days[2]]
+
+
 def test_the_database_refuses_overlapping_holds_even_without_the_service(world):
     """The rule lives in the database on PostgreSQL; SQLite relies on the service's check."""
     [booking] = _book(world["room"], slot(next_weekday(1), "18:00", "20:00"), world["club"])
