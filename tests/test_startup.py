@@ -62,3 +62,21 @@ def test_a_collector_turned_off_by_the_caller_stays_off(tmp_path):
         assert not gc.isenabled()
     finally:
         gc.enable()
+
+
+FROZEN = """
+import gc, sys
+from config import TestingConfig
+from app import create_app
+gc.freeze()
+before = gc.get_freeze_count()
+create_app(TestingConfig, SQLALCHEMY_DATABASE_URI="sqlite://", MAIL_LOG_PATH=sys.argv[1])
+print(before > 0, gc.get_freeze_count() > before // 2, gc.isenabled())  # frozen objects that die leave it
+"""
+
+
+def test_a_first_app_leaves_what_the_caller_froze_frozen(tmp_path):
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    done = subprocess.run([sys.executable, "-c", FROZEN, str(tmp_path / "mail.log")], cwd=ROOT, env=env,
+                          capture_output=True, text=True, check=True)
+    assert done.stdout.split() == ["True", "True", "True"]
