@@ -39,6 +39,7 @@ class Case(db.Model):
         Index("ix_cases_association_state", "association_id", "state", "id"),
         Index("ix_cases_workflow_state_submitted", "workflow", "state", "submitted_at", "id"),
         Index("ix_cases_state_due", "state", "reply_deadline", "report_due_on", "id"),  # deadlines, index-only
+        Index("ix_cases_updated", "updated_at", "id"),  # the API's case list: updated_since and its cursor
         # Full-text search; PostgreSQL only (SQLite searches with LIKE). The text is PostgreSQL's own spelling.
         Index("ix_cases_search", text(CASE_SEARCH_SQL), postgresql_using="gin").ddl_if(dialect="postgresql"),
     )
