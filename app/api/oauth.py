@@ -99,12 +99,15 @@ def token_response():
 # --- the bearer check ----------------------------------------------------------------------------------
 
 def bearer_token() -> ApiToken | None:
-    """The request's valid token (looked up once per request; the rate limit's key uses it too)."""
-    if "api_token" not in g:
-        header = request.headers.get("Authorization", "")
-        kind, _, value = header.partition(" ")
-        g.api_token = api_clients.active_token(value.strip()) if kind.lower() == "bearer" else None
-    return g.api_token
+    """The request's valid token, looked up once per request (the rate limit's key uses it too).
+
+    Kept in the request's environ, not in `g`: an app context may outlive one request (tests, CLI).
+    """
+    key = "foreningsstoette.api_token"
+    if key not in request.environ:
+        kind, _, value = request.headers.get("Authorization", "").partition(" ")
+        request.environ[key] = api_clients.active_token(value.strip()) if kind.lower() == "bearer" else None
+    return request.environ[key]
 
 
 def require_scope(scope: str) -> Callable:
