@@ -4,7 +4,7 @@ from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
 from wtforms import (BooleanField, EmailField, IntegerField, SelectChoice, SelectField, SelectMultipleField,
                      StringField, TextAreaField)
-from wtforms.validators import DataRequired, Email, Length, Optional, StopValidation
+from wtforms.validators import DataRequired, Email, InputRequired, Length, Optional, StopValidation
 
 from app.main.template_helpers import ROLE_LABELS
 
@@ -92,4 +92,4 @@ class ApiClientForm(FlaskForm):
     scopes = SelectMultipleField(_l("Adgang"), choices=[SelectChoice(k, v) for k, v in SCOPE_LABELS.items()],
                                  validators=[DataRequired(message=_l("Vælg mindst én adgang fra listen."))], **ONE_OF)
     rate_per_minute = DanishIntegerField(_l("Højst antal kald i minuttet"), default=120, validators=[
-        DataRequired(message=_l("Skriv et helt tal, fx 120."))])
+        InputRequired(message=_l("Skriv et helt tal, fx 120."))])

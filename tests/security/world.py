@@ -222,6 +222,7 @@ def build_world() -> dict:
         "booking_id": booking.id,
         "equipment_id": _one(db.select(Equipment.id)),
         "closure_id": _closure(space),
+        "client_id": _an_api_client(),
         "scheme_id": _a_scheme(pool),
         "round_id": _one(db.select(AllocationRound.id)),
         "wish_id": _a_wish(a, chair),
@@ -271,6 +272,14 @@ def _a_scheme(pool) -> int:
     db.session.add(scheme)
     db.session.commit()  # test set-up, outside any use case
     return scheme.id
+
+
+def _an_api_client() -> int:
+    """An integration registered by the demo's administrator (the revoke route's object)."""
+    from app.models import User
+    from app.services.integrations import api_clients
+    admin = db.session.scalar(db.select(User).where(User.role == "administrator").order_by(User.id).limit(1))
+    return api_clients.register_client(admin, "ESDH", ["cases:read"], 120).client.id
 
 
 def _closure(space) -> int:
