@@ -13,7 +13,6 @@ from flask_babel import lazy_gettext as _l
 from marshmallow import Schema, fields
 from werkzeug.exceptions import HTTPException
 
-from app.extensions import db
 
 PROBLEM_TYPE = "application/problem+json"
 TITLES = {
@@ -76,8 +75,6 @@ def _language() -> str:
 def handle_http_exception(error: HTTPException) -> Response:
     """Any HTTP error under /api/v1 as a problem (webargs' 422 carries the field errors in error.data)."""
     status = error.code or 500
-    if status >= 500:
-        db.session.rollback()
     data = getattr(error, "data", None) or {}
     errors = data.get("errors") or data.get("messages")
     headers = dict(data.get("headers") or {})
@@ -86,9 +83,8 @@ def handle_http_exception(error: HTTPException) -> Response:
 
 
 def handle_unexpected(error: Exception) -> Response:
-    """A fault of ours: logged, rolled back, answered as a 500 problem without details."""
-    current_app.logger.exception("api: unexpected error")
-    db.session.rollback()
+    """A fault of ours (the site's 500 handler has rolled back): logged, answered without details."""
+    current_app.logger.error("api: unexpected error", exc_info=getattr(error, "original_exception", error))
     return problem(500)
 
 

@@ -6,7 +6,7 @@ from flask_smorest import Blueprint, abort
 from flask_babel import gettext as _
 
 from app.api import oauth
-from app.api.schemas import CaseListArgs, CasePageSchema, CaseSchema, PageArgs, PoolPageSchema, TokenArgs, TokenSchema
+from app.api.schemas import CaseListArgs, CasePageSchema, CaseSchema, PageArgs, PoolPageSchema
 from app.extensions import limiter
 from app.services.integrations import api_reads
 from app.services.integrations.api_reads import BadCursor

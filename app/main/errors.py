@@ -6,7 +6,7 @@ from werkzeug.exceptions import HTTPException
 from flask_babel import lazy_gettext as _l
 from flask_wtf.csrf import CSRFError
 
-from app.api.problems import handle_http_exception, handle_unexpected, is_api_request
+from app.api.problems import handle_http_exception, handle_unexpected, is_api_request, problem
 from app.extensions import db
 
 MESSAGES = {
@@ -21,7 +21,9 @@ MESSAGES = {
 
 
 def render_error(code: int, message: str | None = None):
-    """Render the error page for `code`."""
+    """Render the error page for `code` (under /api/: the same as problem+json)."""
+    if is_api_request():
+        return problem(code, message)
     title, text = MESSAGES.get(code, MESSAGES[500])
     return render_template("errors/error.html", code=code, title=title, text=message or text), code
 
@@ -51,7 +53,5 @@ def register(app: Flask) -> None:
 
     @app.errorhandler(500)
     def server_error(e):
-        if is_api_request():
-            return handle_unexpected(e)
         db.session.rollback()
-        return render_error(500)
+        return handle_unexpected(e) if is_api_request() else render_error(500)
