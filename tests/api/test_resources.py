@@ -90,3 +90,11 @@ def test_the_rate_limit_is_per_client(app, client, cases, registered, admin):
     resp = client.get("/api/v1/cases", headers=bearer(slow_token))
     assert resp.mimetype == "application/problem+json" and resp.get_json()["status"] == 429
     assert client.get("/api/v1/cases", headers=bearer(fast_token)).status_code == 200
+
+
+def test_the_read_log_pages_name_the_integration(client, cases, token):
+    from app.services.journals import read_log
+    client.get(f"/api/v1/cases/{cases[0].id}", headers=bearer(token))
+    page = read_log.reads_of_case(cases[0].id)
+    assert [r.reader_name for r in page.rows] == ["SBSYS"]
+    assert read_log.describe(page.rows)[page.rows[0].id]["role"] == "Integration (API)"
