@@ -16,6 +16,13 @@ per_client = limiter.limit(oauth.rate_limit, key_func=oauth.rate_key)
 CASES = [{"oauth2": ["cases:read"]}]
 
 
+@bp.after_request
+def no_store(response):
+    """Answers carry personal data and are fetched with a bearer token: no cache may keep them."""
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
 def _bad_cursor():
     abort(400, message=_("Cursoren kan ikke bruges. Brug next_cursor fra forrige side uændret, eller start forfra "
                          "uden cursor."))

@@ -32,8 +32,10 @@ def test_cases_page_through_with_the_cursor_and_every_case_comes_once_in_order(c
     assert seen == [c.id for c in cases]  # the draft is not among them
 
 
-def test_only_the_listed_columns_leave(client, cases, token):
-    item = client.get("/api/v1/cases", headers=bearer(token)).get_json()["items"][0]
+def test_only_the_listed_columns_leave_and_no_cache_keeps_them(client, cases, token):
+    resp = client.get("/api/v1/cases", headers=bearer(token))
+    assert resp.headers["Cache-Control"] == "no-store"
+    item = resp.get_json()["items"][0]
     assert set(item) == {"id", "number", "title", "workflow", "state", "pool_id", "association_id", "amount_applied",
                          "granted_amount", "submitted_at", "decided_at", "updated_at"}
     assert "secret answer" not in str(item)
