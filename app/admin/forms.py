@@ -80,6 +80,8 @@ class SettingsForm(FlaskForm):
 
 SCOPE_LABELS = {
     "cases:read": _l("Læse sager (cases:read)"), "documents:read": _l("Hente dokumenter og breve (documents:read)"),
+    "cases:write": _l("Sætte ESDH-journalnummer og tilføje indgående dokumenter (cases:write)"),
+    "payouts:read": _l("Læse betalingsplaner og betalingsbatcher (payouts:read)"),
     "payouts:write": _l("Melde udbetalinger betalt eller fejlet (payouts:write)"),
     "bookings:read": _l("Læse bookinger og lokaler (bookings:read)"),
     "events:read": _l("Læse hændelser (events:read)"),

@@ -14,6 +14,7 @@ from flask_smorest import Api
 from flask_smorest.utils import prepare_response
 
 from app.api.problems import PROBLEM_TYPE, ProblemSchema
+from app.models.api_client import SCOPES
 
 
 class ProblemApi(Api):
@@ -41,7 +42,7 @@ class ProblemApi(Api):
 
 def register(app: Flask) -> None:
     """Bind /api/v1 to the app: spec, resources, token endpoint, reference page, errors, CSRF and limits."""
-    from app.api import oauth
+    from app.api import case_parts, money, oauth, premises
     from app.api.resources import bp
     from app.api.reference import bp as reference_bp
     from app.extensions import csrf
@@ -54,6 +55,8 @@ def register(app: Flask) -> None:
     api.spec.components.schema("Token", schema=TokenSchema)
     api.spec.components.schema("TokenArgs", schema=TokenArgs)
     oauth.init_oauth(app)
+    for module in (case_parts, money, premises):  # importing them put their routes on bp
+        app.logger.debug("api: routes of %s", module.__name__)
     csrf.exempt(bp)
     api.register_blueprint(bp)
     app.register_blueprint(reference_bp)
@@ -65,4 +68,4 @@ DESCRIPTION = ("The municipality's association support (foreningsstøtte) for ot
                "(HTTP Basic or form), send it as `Authorization: Bearer …`. Lists are keyset-paginated: pass "
                "`next_cursor` back as `cursor`. Errors are RFC 9457 problem details, in Danish unless "
                "`Accept-Language: en`.")
-SCOPES_DOC = ("cases:read", "documents:read", "payouts:write", "bookings:read", "events:read")
+SCOPES_DOC = SCOPES

@@ -1,9 +1,14 @@
-"""The resources of /api/v1: pools (public), cases (scope cases:read) and the token endpoint."""
+"""The resources of /api/v1: pools (public), cases (scope cases:read) and the token endpoint.
+
+The blueprint `bp` is shared: app/api/case_parts.py, money.py and premises.py add their routes to it.
+"""
 from __future__ import annotations
 
 from flask import current_app, g, request
 from flask_smorest import Blueprint, abort
 from flask_babel import gettext as _
+from webargs.flaskparser import FlaskParser
+from werkzeug.datastructures import CombinedMultiDict
 
 from app.api import oauth
 from app.api.schemas import CaseListArgs, CasePageSchema, CaseSchema, PageArgs, PoolPageSchema
@@ -11,7 +16,18 @@ from app.extensions import limiter
 from app.services.integrations import api_reads
 from app.services.integrations.api_reads import BadCursor
 
-bp = Blueprint("api", __name__, url_prefix="/api/v1", description="Foreningsstøtte: pools and cases.")
+class MultipartParser(FlaskParser):
+    """A multipart body's files and its plain fields in one schema (location "files"), as OpenAPI documents it."""
+
+    def load_files(self, req, schema):
+        return self._makeproxy(CombinedMultiDict([req.files, req.form]), schema)
+
+
+class ApiBlueprint(Blueprint):
+    ARGUMENTS_PARSER = MultipartParser()
+
+
+bp = ApiBlueprint("api", __name__, url_prefix="/api/v1", description="Foreningsstøtte for other systems.")
 per_client = limiter.limit(oauth.rate_limit, key_func=oauth.rate_key)
 CASES = [{"oauth2": ["cases:read"]}]
 
@@ -23,7 +39,12 @@ def no_store(response):
     return response
 
 
-def _bad_cursor():
+def call() -> tuple[str, str, str]:
+    """The call as the client's journal records it: method, endpoint, path."""
+    return request.method, request.endpoint, request.path
+
+
+def bad_cursor():
     abort(400, message=_("Cursoren kan ikke bruges. Brug next_cursor fra forrige side uændret, eller start forfra "
                          "uden cursor."))
 
@@ -52,7 +73,7 @@ def pools(limit: int, cursor: str | None = None):
     try:
         page = api_reads.pools(cursor, limit)
     except BadCursor:
-        _bad_cursor()
+        bad_cursor()
     return {"items": page.items, "next_cursor": page.next_cursor}
 
 
@@ -69,7 +90,7 @@ def cases(limit: int, cursor: str | None = None, updated_since=None):
     try:
         page = api_reads.cases(g.api_client, request.endpoint, request.path, cursor, limit, updated_since)
     except BadCursor:
-        _bad_cursor()
+        bad_cursor()
     return {"items": page.items, "next_cursor": page.next_cursor}
 
 

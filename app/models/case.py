@@ -68,6 +68,7 @@ class Case(db.Model):
     form_version_id: Mapped[int | None] = mapped_column(ForeignKey("form_versions.id", ondelete="RESTRICT"),
                                                          index=True)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=clock.now, onupdate=clock.now)
+    esdh_journal_number: Mapped[str | None] = mapped_column(String(64))  # set by the ESDH through the API
     # Set when the retention rules removed the personal data (app/services/privacy/retention.py).
     anonymised_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
@@ -108,6 +109,8 @@ class CaseEvent(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     case_id: Mapped[int] = mapped_column(ForeignKey("cases.id", ondelete="RESTRICT"))
     actor_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    # An integration that wrote the entry through the API (actor_id is then empty); migration 0321.
+    api_client_id: Mapped[int | None] = mapped_column(ForeignKey("api_clients.id", ondelete="RESTRICT"))
     kind: Mapped[str] = mapped_column(String(40))  # transition, note, document, ...
     action: Mapped[str | None] = mapped_column(String(60))
     from_state: Mapped[str | None] = mapped_column(String(40))
@@ -118,6 +121,7 @@ class CaseEvent(db.Model):
 
     case: Mapped[Case] = relationship(back_populates="events")
     actor: Mapped["User | None"] = relationship()  # noqa: F821
+    api_client: Mapped["ApiClient | None"] = relationship()  # noqa: F821
 
 
 class ConflictDeclaration(db.Model):

@@ -110,6 +110,14 @@ def add_client_case_reads(client: ApiClient, cases: list[Case]) -> None:
                                   subject_user_id=c.created_by_id) for c in cases])
 
 
+def add_client_read(client: ApiClient, object_type: str, object_id: int, **about: int | None) -> None:
+    """An integration read one association or document through the API, in the caller's unit of work."""
+    if object_type not in OBJECT_TYPES:
+        raise ValueError(f"unknown object type {object_type!r}")
+    db.session.add(ReadEvent(api_client_id=client.id, reader_role="api_client", object_type=object_type,
+                             object_id=object_id, **about))
+
+
 def read_association(reader: User, association: Association) -> None:
     """A staff member opened an association's profile."""
     record_read(reader, "association", association.id, association_id=association.id)
