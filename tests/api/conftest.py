@@ -69,3 +69,21 @@ def cases(app):
     db.session.commit()
     clock.freeze(NOW)
     return made
+
+
+def token_for(client, admin, name: str, scopes: list[str]) -> tuple:
+    """(client row, token) for a new client of exactly these scopes."""
+    made = api_clients.register_client(admin, name, scopes, 1000)
+    return made.client, get_token(client, made)
+
+
+def count(model, *where) -> int:
+    return db.session.scalar(db.select(db.func.count()).select_from(model).where(*where))
+
+
+@pytest.fixture
+def world(factory):
+    """The payouts tests' municipality (decided grants through the services); ask for it before `admin`, whose
+    frozen clock is past the pools' deadlines."""
+    from tests.payouts.conftest import World
+    return World(factory)
