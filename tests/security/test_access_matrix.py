@@ -56,7 +56,11 @@ RULES: dict[str, dict] = {
     # The integration API (/api/v1): the document, its page and the pools are public; cases need a bearer
     # token whoever is logged in. The token endpoint answers an empty form with OAuth's 400 (no grant_type).
     "api-docs.openapi_json": PUBLIC, "api_reference.reference": PUBLIC, "api.pools": PUBLIC, "api.token": PUBLIC,
-    "api.cases": BEARER, "api.case": BEARER,
+    "api.cases": BEARER, "api.case": BEARER, "api.associations": BEARER, "api.case_journal": BEARER,
+    "api.case_decisions": BEARER, "api.case_documents": BEARER, "api.document": BEARER,
+    "api.esdh_journal_number": BEARER, "api.add_document": BEARER, "api.payment_plan": BEARER,
+    "api.payout_batches": BEARER, "api.payout_lines": BEARER, "api.payout_line_result": BEARER,
+    "api.spaces": BEARER, "api.bookings": BEARER,
     # Accounts
     "auth.login": PUBLIC, "auth.signup": PUBLIC, "auth.reset_request": PUBLIC, "auth.reset": TOKEN,
     # A confirmed address sends a visitor on to log in, a logged-in user home.

@@ -168,7 +168,7 @@ def build_world() -> dict:
     from app.models.association import ApprovalRequest
     from app.models.listing import AssociationListing as Listing
     from app.models.outbox import OutboxMessage
-    from app.models.payout import PaymentBatch as PayoutBatch
+    from app.models.payout import PaymentBatch as PayoutBatch, PaymentBatchLine
     from app.models.premises import AllocationRound, Equipment
     from app.models.form import FormField, FormStep, FormVersion
     from app.models.pool import PoolCriterion
@@ -230,6 +230,7 @@ def build_world() -> dict:
         "request_id": approval.id if approval else 0,
         "message_id": _one(db.select(OutboxMessage.id)),
         "batch_id": _one(db.select(PayoutBatch.id)),
+        "line_id": _one(db.select(PaymentBatchLine.id)),
         "pool_id": pool.id,
         "criterion_id": _one(db.select(PoolCriterion.id).where(PoolCriterion.pool_id == pool.id)),
         "step_id": step.id,
