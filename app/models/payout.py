@@ -13,6 +13,7 @@ from app.models.base import UTCDateTime
 BATCH_STATUSES = ("draft", "sent", "paid")
 # The finance system's answer per line (through the API): sent until it says paid or failed, with its reference.
 LINE_STATUSES = ("sent", "paid", "failed")
+LINE_SENT, LINE_PAID, LINE_FAILED = LINE_STATUSES  # a line's, not a case's: not workflow state names
 
 
 class PaymentInstalment(db.Model):

@@ -14,6 +14,7 @@ from werkzeug.datastructures import FileStorage
 from app import clock
 from app.extensions import db
 from app.models import ApiClient, Case, CaseEvent, Document, PaymentBatch, PaymentBatchLine, PaymentInstalment
+from app.models.payout import LINE_FAILED, LINE_PAID, LINE_SENT
 from app.services.cases.transitions import CaseNotFound, lock_case, stale_as_case
 from app.services.files import attachments
 from app.services.integrations.api_clients import add_call
@@ -87,7 +88,7 @@ def add_incoming_document(client: ApiClient, case_id: int, upload: FileStorage, 
 def settle_payout_line(client: ApiClient, line_id: int, outcome: str, reference: str, reason: str | None,
                        call: tuple[str, str, str]) -> tuple[PaymentBatchLine, bool]:
     """The finance system paid (or could not pay) one line; (line, False) when this answer was recorded already."""
-    if outcome not in ("paid", "failed"):
+    if outcome not in (LINE_PAID, LINE_FAILED):
         raise ValueError(outcome)
     batch_id = db.session.scalar(db.select(PaymentBatchLine.batch_id).where(PaymentBatchLine.id == line_id))
     if batch_id is None:
@@ -98,24 +99,24 @@ def settle_payout_line(client: ApiClient, line_id: int, outcome: str, reference:
     if batch is None or line is None:
         raise Missing()
     add_call(client, *call)
-    if line.status != "sent":
+    if line.status != LINE_SENT:
         if (line.status, line.finance_reference) == (outcome, reference):
             return line, False
         raise WriteConflict(_l("Linjen er allerede meldt %(status)s med referencen %(reference)s.",
                                status=STATUS_WORDS[line.status], reference=line.finance_reference))
     _check_may_settle(batch, line, outcome)
     line.status, line.finance_reference, line.settled_at = outcome, reference, clock.now()
-    line.failure_reason, line.settled_by_client_id = (reason or None) if outcome == "failed" else None, client.id
-    if outcome == "paid":
+    line.failure_reason, line.settled_by_client_id = (reason or None) if outcome == LINE_FAILED else None, client.id
+    if outcome == LINE_PAID:
         instalment = db.session.get(PaymentInstalment, line.instalment_id)
         instalment.paid_at = instalment.paid_at or line.settled_at
-    comment = f"{reference}: {reason}" if outcome == "failed" and reason else reference
+    comment = f"{reference}: {reason}" if outcome == LINE_FAILED and reason else reference
     _journal(client, line.case_id, "payout", f"payout_line_{outcome}", comment)
     flush()
     return line, True
 
 
-STATUS_WORDS = {"paid": _l("betalt"), "failed": _l("fejlet")}
+STATUS_WORDS = {LINE_PAID: _l("betalt"), LINE_FAILED: _l("fejlet")}
 
 
 def _check_may_settle(batch: PaymentBatch, line: PaymentBatchLine, outcome: str) -> None:
@@ -123,7 +124,7 @@ def _check_may_settle(batch: PaymentBatch, line: PaymentBatchLine, outcome: str)
     if batch.status == "draft":
         raise WriteConflict(_l("Betalingsbatchen er ikke sendt til økonomisystemet endnu."))
     instalment = db.session.get(PaymentInstalment, line.instalment_id, with_for_update=True, populate_existing=True)
-    if outcome == "failed":
+    if outcome == LINE_FAILED:
         if instalment.paid_at is not None:
             raise WriteConflict(_l("Udbetalingen er allerede registreret som betalt her. Kontakt en sagsbehandler."))
         return
