@@ -215,3 +215,23 @@ def test_without_the_write_scope_every_write_is_403_and_writes_nothing(client, s
     assert _written() == before
     db.session.expire_all()
     assert db.session.get(Case, granted.id).esdh_journal_number is None
+
+
+def test_more_paid_than_granted_is_a_409(client, sent_line, admin):
+    case = db.session.get(Case, sent_line.case_id)
+    db.session.execute(db.update(Case).where(Case.id == case.id).values(granted_amount=sent_line.amount - 1))
+    db.session.commit()
+    _c, token = token_for(client, admin, "OPUS", ["payouts:write"])
+    resp = _result(client, token, sent_line.id)
+    assert resp.status_code == 409 and "bevilgede" in resp.get_json()["detail"]
+    db.session.expire_all()
+    assert db.session.get(PaymentBatchLine, sent_line.id).status == "sent"
+
+
+def test_the_staff_journal_names_the_integration(client, granted, admin, auth):
+    _c, token = token_for(client, admin, "SBSYS", ["cases:write"])
+    client.put(f"/api/v1/cases/{granted.id}/esdh-journal-number", json={"journal_number": "A-1"},
+               headers=bearer(token))
+    auth.login("mette@kommune.dk")
+    page = client.get(f"/sagsbehandling/sager/{granted.id}").get_data(as_text=True)
+    assert "ESDH-journalnummer tilknyttet" in page and "integration: SBSYS" in page
