@@ -71,6 +71,15 @@ class Config:
                              "invitation": 1, "inactive_user": 3}
     RETENTION_SWEEP_SECONDS = 24 * 3600
     RETENTION_BATCH = 200
+    # The integration API (/api/v1, app/api): OpenAPI 3.1 by flask-smorest, no docs UI from a CDN (the
+    # reference page is rendered here from the same document); calls without a token share a per-IP limit.
+    API_TITLE = "Foreningsstøtte API"
+    API_VERSION = "1"
+    OPENAPI_VERSION = "3.1.0"
+    OPENAPI_URL_PREFIX = "/api/v1"
+    OPENAPI_JSON_PATH = "openapi.json"
+    API_ANONYMOUS_RATE = "60 per minute"
+    API_TOKEN_RATE = "30 per minute"  # per client IP at POST /api/v1/token (each costs an argon2 verify)
     RATELIMIT_ENABLED = True  # explicit: Flask-Limiter keeps a previous app's False as its default
     RATELIMIT_STORAGE_URI = "memory://"
     RATELIMIT_LOGIN = "10 per minute;50 per hour"  # per client IP: log-in, password reset, the 2FA step

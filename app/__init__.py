@@ -222,6 +222,8 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(annual_bp)
     from app.privacy import bp as privacy_bp  # read logs, aktindsigt, Mine data, account deletion, retention
     app.register_blueprint(privacy_bp)
+    from app.api import register as register_api  # /api/v1: OpenAPI, OAuth 2.0 client credentials (issue 22)
+    register_api(app)
 
 
 def register_errorhandlers(app: Flask) -> None:

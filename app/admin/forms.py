@@ -4,7 +4,7 @@ from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
 from wtforms import (BooleanField, EmailField, IntegerField, SelectChoice, SelectField, SelectMultipleField,
                      StringField, TextAreaField)
-from wtforms.validators import DataRequired, Email, Length, Optional, StopValidation
+from wtforms.validators import DataRequired, Email, InputRequired, Length, Optional, StopValidation
 
 from app.main.template_helpers import ROLE_LABELS
 
@@ -76,3 +76,22 @@ class SettingsForm(FlaskForm):
         Length(max=1000, message=_l("Højst 1000 tegn."))])
     logo = FileField(_l("Logo (PNG eller JPEG, højst 2 MB)"))
     remove_logo = BooleanField(_l("Fjern det nuværende logo"))
+
+
+SCOPE_LABELS = {
+    "cases:read": _l("Læse sager (cases:read)"), "documents:read": _l("Hente dokumenter og breve (documents:read)"),
+    "cases:write": _l("Sætte ESDH-journalnummer og tilføje indgående dokumenter (cases:write)"),
+    "payouts:read": _l("Læse betalingsplaner og betalingsbatcher (payouts:read)"),
+    "payouts:write": _l("Melde udbetalinger betalt eller fejlet (payouts:write)"),
+    "bookings:read": _l("Læse bookinger og lokaler (bookings:read)"),
+    "events:read": _l("Læse hændelser (events:read)"),
+}
+
+
+class ApiClientForm(FlaskForm):
+    name = StringField(_l("Integrationens navn"), validators=[
+        DataRequired(message=_l("Skriv integrationens navn.")), Length(max=120, message=_l("Højst 120 tegn."))])
+    scopes = SelectMultipleField(_l("Adgang"), choices=[SelectChoice(k, v) for k, v in SCOPE_LABELS.items()],
+                                 validators=[DataRequired(message=_l("Vælg mindst én adgang fra listen."))], **ONE_OF)
+    rate_per_minute = DanishIntegerField(_l("Højst antal kald i minuttet"), default=120, validators=[
+        InputRequired(message=_l("Skriv et helt tal, fx 120."))])

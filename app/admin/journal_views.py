@@ -12,7 +12,8 @@ from app.services.journals import audit as admin_audit
 ENTITY_LABELS = {"pool": _l("Pulje"), "criterion": _l("Kriterium"), "question": _l("Spørgsmål"),
                  "form": _l("Ansøgningsskema"), "committee": _l("Udvalg"), "user": _l("Bruger"),
                  "settings": _l("Brevpapir"), "case": _l("Sag"), "retention": _l("Sletteregler"),
-                 "legal_basis": _l("Lovgrundlag"), "subsidy_scheme": _l("Tilskudsordning")}
+                 "legal_basis": _l("Lovgrundlag"), "subsidy_scheme": _l("Tilskudsordning"),
+                 "api_client": _l("Integration")}
 ACTION_LABELS = {"create": _l("oprettet"), "update": _l("ændret"), "delete": _l("slettet"),
                  "publish": _l("offentliggjort"), "unpublish": _l("skjult"), "copy": _l("kopieret til nyt år"),
                  "replace": _l("ændret"), "start_draft": _l("ny kladde"), "discard_draft": _l("kladde kasseret"),
@@ -22,7 +23,7 @@ ACTION_LABELS = {"create": _l("oprettet"), "update": _l("ændret"), "delete": _l
                  "disable": _l("deaktiveret"), "reset_two_factor": _l("to-faktor nulstillet"),
                  "anonymise": _l("anonymiseret"), "run": _l("kørt"), "dry_run": _l("prøvekørt"),
                  "anonymise_invitations": _l("invitationer anonymiseret"), "export": _l("data udleveret"),
-                 "delete_account": _l("bruger slettet af brugeren selv")}
+                 "delete_account": _l("bruger slettet af brugeren selv"), "revoke": _l("spærret")}
 
 
 @bp.route("/journal")

@@ -25,6 +25,8 @@ LazyString.__html__ = _escaped_html
 def select_locale() -> str:
     """Flask-Babel locale selector."""
     languages = current_app.config["LANGUAGES"]
+    if request and request.path.startswith("/api/"):  # an integration has no cookie or account: it asks
+        return request.accept_languages.best_match(languages) or current_app.config["BABEL_DEFAULT_LOCALE"]
     if current_user and current_user.is_authenticated and current_user.locale in languages:
         return current_user.locale
     chosen = request.cookies.get(COOKIE) if request else None

@@ -2,9 +2,11 @@
 from __future__ import annotations
 
 from flask import Flask, render_template
+from werkzeug.exceptions import HTTPException
 from flask_babel import lazy_gettext as _l
 from flask_wtf.csrf import CSRFError
 
+from app.api.problems import handle_http_exception, handle_unexpected, is_api_request, problem
 from app.extensions import db
 
 MESSAGES = {
@@ -19,9 +21,18 @@ MESSAGES = {
 
 
 def render_error(code: int, message: str | None = None):
-    """Render the error page for `code`."""
+    """Render the error page for `code` (under /api/: the same as problem+json)."""
+    if is_api_request():
+        return problem(code, message)
     title, text = MESSAGES.get(code, MESSAGES[500])
     return render_template("errors/error.html", code=code, title=title, text=message or text), code
+
+
+def _page(code: int):
+    """The site's error page, or under /api/ a problem+json answer (app/api/problems.py)."""
+    def handle(e):
+        return handle_http_exception(e) if is_api_request() else render_error(code)
+    return handle
 
 
 def register(app: Flask) -> None:
@@ -29,7 +40,12 @@ def register(app: Flask) -> None:
     for code in MESSAGES:
         if code == 500:
             continue
-        app.register_error_handler(code, lambda e, code=code: render_error(code))
+        app.register_error_handler(code, _page(code))
+
+    @app.errorhandler(HTTPException)
+    def other_http_error(e):
+        """Codes without a page of their own (401, 415, 422, …): plain for the site, problem+json for the API."""
+        return handle_http_exception(e) if is_api_request() else e
 
     @app.errorhandler(CSRFError)
     def csrf_error(e):
@@ -38,4 +54,4 @@ def register(app: Flask) -> None:
     @app.errorhandler(500)
     def server_error(e):
         db.session.rollback()
-        return render_error(500)
+        return handle_unexpected(e) if is_api_request() else render_error(500)

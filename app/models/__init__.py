@@ -12,6 +12,7 @@ from app.models.assessment import Assessment, CriterionScore
 from app.models.association import ApprovalRequest, AssociationConflict, AssociationEvent
 from app.models.invitation import Invitation
 from app.models.admin_event import AdminEvent
+from app.models.api_client import ApiCall, ApiClient, ApiToken
 from app.models.form import FormField, FormStep, FormVersion
 from app.models.pool import EligibilityQuestion, PoolRound
 from app.models.settings import MunicipalitySettings
@@ -31,7 +32,7 @@ __all__ = [
     "Association", "AssociationApproval", "Case", "CaseEvent", "CaseNumberCounter", "Committee",
     "CommitteeMember", "ConflictDeclaration", "Decision", "Document", "Membership", "OutboxMessage", "Pool", "PoolCriterion", "User", "LegalBasis",
     "ApprovalRequest", "AssociationConflict", "AssociationEvent", "Invitation",
-    "AdminEvent", "FormField", "FormStep", "FormVersion", "EligibilityQuestion", "PoolRound", "MunicipalitySettings",
+    "AdminEvent", "ApiCall", "ApiClient", "ApiToken", "FormField", "FormStep", "FormVersion", "EligibilityQuestion", "PoolRound", "MunicipalitySettings",
     "Assessment", "CriterionScore",
     "AllocationRound", "AllocationWish", "Booking", "BookingCancellation", "BookingOccupancy", "BookingRequest",
     "CalendarFeed", "Closure", "Equipment", "Location", "OpeningHours", "RequestSlot", "Space",

@@ -11,7 +11,7 @@ from app.extensions import db
 from app.models.base import UTCDateTime
 
 ENTITY_TYPES = ("pool", "criterion", "question", "form", "committee", "user", "settings", "case", "retention",
-                "legal_basis", "subsidy_scheme")
+                "legal_basis", "subsidy_scheme", "api_client")
 
 
 class AdminEvent(db.Model):

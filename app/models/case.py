@@ -39,6 +39,7 @@ class Case(db.Model):
         Index("ix_cases_association_state", "association_id", "state", "id"),
         Index("ix_cases_workflow_state_submitted", "workflow", "state", "submitted_at", "id"),
         Index("ix_cases_state_due", "state", "reply_deadline", "report_due_on", "id"),  # deadlines, index-only
+        Index("ix_cases_updated", "updated_at", "id"),  # the API's case list: updated_since and its cursor
         # Full-text search; PostgreSQL only (SQLite searches with LIKE). The text is PostgreSQL's own spelling.
         Index("ix_cases_search", text(CASE_SEARCH_SQL), postgresql_using="gin").ddl_if(dialect="postgresql"),
     )
@@ -67,6 +68,7 @@ class Case(db.Model):
     form_version_id: Mapped[int | None] = mapped_column(ForeignKey("form_versions.id", ondelete="RESTRICT"),
                                                          index=True)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=clock.now, onupdate=clock.now)
+    esdh_journal_number: Mapped[str | None] = mapped_column(String(64))  # set by the ESDH through the API
     # Set when the retention rules removed the personal data (app/services/privacy/retention.py).
     anonymised_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
@@ -107,6 +109,8 @@ class CaseEvent(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     case_id: Mapped[int] = mapped_column(ForeignKey("cases.id", ondelete="RESTRICT"))
     actor_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    # An integration that wrote the entry through the API (actor_id is then empty); migration 0321.
+    api_client_id: Mapped[int | None] = mapped_column(ForeignKey("api_clients.id", ondelete="RESTRICT"))
     kind: Mapped[str] = mapped_column(String(40))  # transition, note, document, ...
     action: Mapped[str | None] = mapped_column(String(60))
     from_state: Mapped[str | None] = mapped_column(String(40))
@@ -117,6 +121,7 @@ class CaseEvent(db.Model):
 
     case: Mapped[Case] = relationship(back_populates="events")
     actor: Mapped["User | None"] = relationship()  # noqa: F821
+    api_client: Mapped["ApiClient | None"] = relationship()  # noqa: F821
 
 
 class ConflictDeclaration(db.Model):

@@ -11,6 +11,9 @@ from app.extensions import db
 from app.models.base import UTCDateTime
 
 BATCH_STATUSES = ("draft", "sent", "paid")
+# The finance system's answer per line (through the API): sent until it says paid or failed, with its reference.
+LINE_STATUSES = ("sent", "paid", "failed")
+LINE_SENT, LINE_PAID, LINE_FAILED = LINE_STATUSES  # a line's, not a case's: not workflow state names
 
 
 class PaymentInstalment(db.Model):
@@ -78,6 +81,8 @@ class PaymentBatchLine(db.Model):
         UniqueConstraint("instalment_id"),
         CheckConstraint("amount > 0", name="amount_positive"),
         CheckConstraint("cvr IS NOT NULL OR contact_person IS NOT NULL", name="cvr_or_contact"),
+        CheckConstraint("status IN ('sent','paid','failed')", name="status"),
+        CheckConstraint("status = 'sent' OR finance_reference IS NOT NULL", name="settled_has_reference"),
         Index("ix_payment_batch_lines_batch", "batch_id", "id"),
     )
 
@@ -91,5 +96,10 @@ class PaymentBatchLine(db.Model):
     cvr: Mapped[str | None] = mapped_column(String(8))  # None: an informal group, paid by hand
     contact_person: Mapped[str | None] = mapped_column(String(200))
     text: Mapped[str] = mapped_column(Text, default="")
+    status: Mapped[str] = mapped_column(String(8), default="sent", server_default="sent")
+    finance_reference: Mapped[str | None] = mapped_column(String(64))
+    failure_reason: Mapped[str | None] = mapped_column(Text)
+    settled_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    settled_by_client_id: Mapped[int | None] = mapped_column(ForeignKey("api_clients.id", ondelete="RESTRICT"))
 
     batch: Mapped[PaymentBatch] = relationship(back_populates="lines")

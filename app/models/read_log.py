@@ -1,4 +1,4 @@
-"""The read log: which staff member opened which case, association or document, and when (GDPR art. 15/30).
+"""The read log: which staff member or API client opened which case, association or document, and when (GDPR art. 15/30).
 
 Append-only like the case journal: the database refuses UPDATE and DELETE (migration 0120).
 """
@@ -24,6 +24,8 @@ class ReadEvent(db.Model):
     __tablename__ = "read_events"
     __table_args__ = (
         CheckConstraint("object_type IN ('case','association','document','case_export','user')", name="object_type"),
+        # A reader is a person or an integration (API client), never neither (migration 0320).
+        CheckConstraint("reader_id IS NOT NULL OR api_client_id IS NOT NULL", name="reader_present"),
         # "Who has read association X", newest first, keyset on (created_at, id).
         Index("ix_read_events_association_time", "association_id", "created_at", "id"),
         # "Who has read my personal data" (the data subject's own log).
@@ -35,8 +37,9 @@ class ReadEvent(db.Model):
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    reader_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="RESTRICT"))
-    reader_role: Mapped[str] = mapped_column(String(32))  # the role at the time of reading
+    reader_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="RESTRICT"))
+    api_client_id: Mapped[int | None] = mapped_column(ForeignKey("api_clients.id", ondelete="RESTRICT"))
+    reader_role: Mapped[str] = mapped_column(String(32))  # the role at the time of reading; "api_client" for one
     object_type: Mapped[str] = mapped_column(String(32))
     object_id: Mapped[int]
     case_id: Mapped[int | None] = mapped_column(ForeignKey("cases.id", ondelete="RESTRICT"))
@@ -44,4 +47,10 @@ class ReadEvent(db.Model):
     subject_user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="RESTRICT"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=clock.now)
 
-    reader: Mapped["User"] = relationship(foreign_keys=[reader_id])  # noqa: F821
+    reader: Mapped["User | None"] = relationship(foreign_keys=[reader_id])  # noqa: F821
+    api_client: Mapped["ApiClient | None"] = relationship()  # noqa: F821
+
+    @property
+    def reader_name(self) -> str:
+        """The person's name, or the integration's."""
+        return self.reader.full_name if self.reader is not None else self.api_client.name

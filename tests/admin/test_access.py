@@ -11,10 +11,11 @@ GET_PAGES = ["admin.home", "admin.users", "admin.pools_index", "admin.pool_new",
              "admin.criterion_edit", "admin.questions", "admin.form_builder", "admin.form_edit_step",
              "admin.form_edit_field", "admin.form_preview", "admin.committees", "admin.committee_edit",
              "admin.letter_settings", "admin.journal", "admin.legal_bases", "admin.legal_basis_edit",
-             "admin.schemes_index", "admin.scheme_new", "admin.scheme_edit"]
+             "admin.schemes_index", "admin.scheme_new", "admin.scheme_edit", "admin.api_clients_index"]
 POST_ACTIONS = ["admin.pool_publish", "admin.pool_copy", "admin.criterion_delete", "admin.form_start_draft",
                 "admin.form_add_step", "admin.form_step_action", "admin.form_add_field", "admin.form_field_action",
-                "admin.form_version_action", "admin.user_active", "admin.user_reset_two_factor"]
+                "admin.form_version_action", "admin.user_active", "admin.user_reset_two_factor",
+                "admin.api_client_revoke"]
 
 
 @pytest.fixture
@@ -28,7 +29,7 @@ def world(factory, pool):
     db.session.commit()
     step, field = version.steps[0], version.steps[0].fields[0]
     return {"scheme_id": scheme.id, "pool_id": pool.id, "criterion_id": pool.criteria[0].id, "step_id": step.id, "field_id": field.id,
-            "committee_id": pool.committee_id, "user_id": people["member"].id, "what": "slet"}
+            "committee_id": pool.committee_id, "user_id": people["member"].id, "what": "slet", "client_id": 1}
 
 
 def _scheme(pool):

@@ -11,7 +11,7 @@ from flask import Flask
 
 from tests.security.world import LOGINS, PASSWORD, build_world
 
-OK, LOGIN, FORBIDDEN, NOT_FOUND = "ok", "login", 403, 404
+OK, LOGIN, UNAUTHORIZED, FORBIDDEN, NOT_FOUND = "ok", "login", 401, 403, 404
 ROLES = ("visitor", "member_a", "member_b", "caseworker", "committee_member", "administrator")
 STAFF = ("caseworker", "committee_member", "administrator")
 
@@ -30,6 +30,8 @@ OWN = rule(LOGIN, OK, NOT_FOUND, FORBIDDEN, FORBIDDEN, FORBIDDEN)
 MEMBERS = rule(LOGIN, OK, OK, FORBIDDEN, FORBIDDEN, FORBIDDEN)
 # Any logged-in user (account pages).
 LOGGED_IN = rule(LOGIN, OK, OK, OK, OK, OK)
+# The integration API's protected calls: a bearer token or 401; a logged-in session opens nothing.
+BEARER = rule(*(UNAUTHORIZED,) * 6)
 
 
 def staff(*roles: str) -> dict:
@@ -51,6 +53,14 @@ RULES: dict[str, dict] = {
     "directory.search": PUBLIC, "directory.listing": PUBLIC, "static": PUBLIC, "i18n.set_language": PUBLIC,
     "premises.catalogue_page": PUBLIC, "premises.space": PUBLIC, "premises.month": PUBLIC, "premises.week": PUBLIC,
     "premises.feed": TOKEN,
+    # The integration API (/api/v1): the document, its page and the pools are public; cases need a bearer
+    # token whoever is logged in. The token endpoint answers an empty form with OAuth's 400 (no grant_type).
+    "api-docs.openapi_json": PUBLIC, "api_reference.reference": PUBLIC, "api.pools": PUBLIC, "api.token": PUBLIC,
+    "api.cases": BEARER, "api.case": BEARER, "api.associations": BEARER, "api.case_journal": BEARER,
+    "api.case_decisions": BEARER, "api.case_documents": BEARER, "api.document": BEARER,
+    "api.esdh_journal_number": BEARER, "api.add_document": BEARER, "api.payment_plan": BEARER,
+    "api.payout_batches": BEARER, "api.payout_lines": BEARER, "api.payout_line_result": BEARER,
+    "api.spaces": BEARER, "api.bookings": BEARER,
     # Accounts
     "auth.login": PUBLIC, "auth.signup": PUBLIC, "auth.reset_request": PUBLIC, "auth.reset": TOKEN,
     # A confirmed address sends a visitor on to log in, a logged-in user home.
@@ -127,7 +137,8 @@ RULES.update({endpoint: ADMIN for endpoint in (
     "admin.form_edit_field", "admin.form_field_action", "admin.form_preview", "admin.form_start_draft",
     "admin.form_add_step", "admin.form_edit_step", "admin.form_step_action", "admin.questions", "admin.pool_new",
     "admin.committees", "admin.committee_edit", "admin.legal_bases", "admin.legal_basis_edit",
-    "admin.schemes_index", "admin.scheme_new", "admin.scheme_edit")})
+    "admin.schemes_index", "admin.scheme_new", "admin.scheme_edit", "admin.api_clients_index",
+    "admin.api_client_revoke")})
 
 # Which of A's objects a route's <case_id> means, where the decided case is not the natural one.
 CASE_FOR = {"applying.resume": "draft_case_id", "applying.submit": "draft_case_id", "applying.summary": "draft_case_id",
@@ -185,7 +196,7 @@ def _outcome(resp) -> object:
         return resp.status_code
     if resp.status_code in (301, 302, 303) and "/konto/log-ind" in (resp.location or ""):
         return LOGIN
-    if resp.status_code in (403, 404):
+    if resp.status_code in (401, 403, 404):
         return resp.status_code
     return OK
 

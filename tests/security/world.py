@@ -168,7 +168,7 @@ def build_world() -> dict:
     from app.models.association import ApprovalRequest
     from app.models.listing import AssociationListing as Listing
     from app.models.outbox import OutboxMessage
-    from app.models.payout import PaymentBatch as PayoutBatch
+    from app.models.payout import PaymentBatch as PayoutBatch, PaymentBatchLine
     from app.models.premises import AllocationRound, Equipment
     from app.models.form import FormField, FormStep, FormVersion
     from app.models.pool import PoolCriterion
@@ -222,6 +222,7 @@ def build_world() -> dict:
         "booking_id": booking.id,
         "equipment_id": _one(db.select(Equipment.id)),
         "closure_id": _closure(space),
+        "client_id": _an_api_client(),
         "scheme_id": _a_scheme(pool),
         "round_id": _one(db.select(AllocationRound.id)),
         "wish_id": _a_wish(a, chair),
@@ -229,6 +230,7 @@ def build_world() -> dict:
         "request_id": approval.id if approval else 0,
         "message_id": _one(db.select(OutboxMessage.id)),
         "batch_id": _one(db.select(PayoutBatch.id)),
+        "line_id": _one(db.select(PaymentBatchLine.id)),
         "pool_id": pool.id,
         "criterion_id": _one(db.select(PoolCriterion.id).where(PoolCriterion.pool_id == pool.id)),
         "step_id": step.id,
@@ -271,6 +273,14 @@ def _a_scheme(pool) -> int:
     db.session.add(scheme)
     db.session.commit()  # test set-up, outside any use case
     return scheme.id
+
+
+def _an_api_client() -> int:
+    """An integration registered by the demo's administrator (the revoke route's object)."""
+    from app.models import User
+    from app.services.integrations import api_clients
+    admin = db.session.scalar(db.select(User).where(User.role == "administrator").order_by(User.id).limit(1))
+    return api_clients.register_client(admin, "ESDH", ["cases:read"], 120).client.id
 
 
 def _closure(space) -> int:

@@ -193,9 +193,9 @@ def chosen_files(uploads: list[FileStorage] | None) -> list[FileStorage]:
     return [f for f in uploads or [] if f is not None and f.filename]
 
 
-def add_document(checked: CheckedFile, *, kind: str, uploaded_by: User, case_id: int | None = None,
+def add_document(checked: CheckedFile, *, kind: str, uploaded_by: User | None, case_id: int | None = None,
                  association_id: int | None = None, description: str | None = None) -> Document:
-    """Store the bytes and add a Document to the current unit of work (the caller commits).
+    """Store the bytes and add a Document to the current unit of work (the caller commits); no uploader: an integration.
 
     The bytes are written before the commit; if the commit fails they stay on disk under a random
     key no row points to, which is harmless and can be swept.
@@ -204,7 +204,7 @@ def add_document(checked: CheckedFile, *, kind: str, uploaded_by: User, case_id:
     document = Document(case_id=case_id, association_id=association_id, kind=kind, direction="in",
                         filename=checked.filename, content_type=checked.content_type,
                         size_bytes=len(checked.data), sha256=sha256, storage_key=key,
-                        description=description, uploaded_by_id=uploaded_by.id)
+                        description=description, uploaded_by_id=uploaded_by.id if uploaded_by else None)
     db.session.add(document)
     return document
 

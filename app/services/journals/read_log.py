@@ -20,7 +20,7 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from app import keyset
 from app.extensions import db
-from app.models import Association, Case, Decision, Document, RepaymentClaim, User
+from app.models import ApiClient, Association, Case, Decision, Document, RepaymentClaim, User
 from app.models.read_log import OBJECT_TYPES, ReadEvent
 from app.models.user import STAFF_ROLES
 from app.services.unit_of_work import transaction
@@ -38,6 +38,7 @@ NOT_LOGGED = _l("Vi kunne ikke registrere, at du åbnede oplysningerne, så de v
 ROLE_LABELS = {
     "caseworker": _l("Sagsbehandler"), "committee_member": _l("Udvalgsmedlem"),
     "administrator": _l("Administrator"), "member": _l("Bestyrelsesmedlem"),
+    "api_client": _l("Integration (API)"),
 }
 
 
@@ -99,6 +100,24 @@ def last_case_read(reader_id: int, case_id: int) -> datetime | None:
         .order_by(ReadEvent.created_at.desc(), ReadEvent.id.desc()).limit(1))
 
 
+def add_client_case_reads(client: ApiClient, cases: list[Case]) -> None:
+    """An integration read these cases through the API: one read each, in the caller's unit of work.
+
+    The API's call wraps this in `logged_read()`, so the cases are not returned when the log cannot be written.
+    """
+    db.session.add_all([ReadEvent(api_client_id=client.id, reader_role="api_client", object_type="case",
+                                  object_id=c.id, case_id=c.id, association_id=c.association_id,
+                                  subject_user_id=c.created_by_id) for c in cases])
+
+
+def add_client_read(client: ApiClient, object_type: str, object_id: int, **about: int | None) -> None:
+    """An integration read one association or document through the API, in the caller's unit of work."""
+    if object_type not in OBJECT_TYPES:
+        raise ValueError(f"unknown object type {object_type!r}")
+    db.session.add(ReadEvent(api_client_id=client.id, reader_role="api_client", object_type=object_type,
+                             object_id=object_id, **about))
+
+
 def read_association(reader: User, association: Association) -> None:
     """A staff member opened an association's profile."""
     record_read(reader, "association", association.id, association_id=association.id)
@@ -131,7 +150,8 @@ class ReadPage:
 
 
 def _page(condition, cursor: str | None, limit: int) -> ReadPage:
-    query = (db.select(ReadEvent).where(condition).options(db.joinedload(ReadEvent.reader))
+    query = (db.select(ReadEvent).where(condition).options(db.joinedload(ReadEvent.reader),
+                                                               db.joinedload(ReadEvent.api_client))
              .order_by(ReadEvent.created_at.desc(), ReadEvent.id.desc()).limit(limit + 1))
     after = keyset.decode(cursor, _SORT, _KEYS)
     if after is not None:

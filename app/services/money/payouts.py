@@ -289,8 +289,12 @@ def mark_paid(batch_id: int, user: User) -> PaidResult:
     if batch.status == "sent":
         now = clock.now()
         batch.status, batch.paid_at, batch.paid_by_id = "paid", now, user.id
+        # A line the finance system reported failed (through the API) was not paid.
+        failed = db.select(PaymentBatchLine.instalment_id).where(PaymentBatchLine.batch_id == batch.id,
+                                                                 PaymentBatchLine.status == "failed")
         db.session.execute(update(PaymentInstalment).where(
-            PaymentInstalment.batch_id == batch.id, PaymentInstalment.paid_at.is_(None)).values(paid_at=now)
+            PaymentInstalment.batch_id == batch.id, PaymentInstalment.paid_at.is_(None),
+            PaymentInstalment.id.not_in(failed)).values(paid_at=now)
             .execution_options(synchronize_session=False))
         _notify_partly_paid(batch)
     return _move_paid_cases(batch_id, user)

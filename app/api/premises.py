@@ -1,0 +1,46 @@
+"""/api/v1 for booking screens and the website: spaces and bookings (bookings:read)."""
+from __future__ import annotations
+
+from flask import g
+
+from app.api import oauth
+from app.api.resources import bad_cursor, bp, call, per_client
+from app.api.schemas import BookingListArgs, BookingPageSchema, PageArgs, SpacePageSchema
+from app.services.integrations import api_resources
+from app.services.integrations.api_reads import BadCursor
+
+BOOKINGS = [{"oauth2": ["bookings:read"]}]
+
+
+@bp.route("/spaces")
+@per_client
+@oauth.require_scope("bookings:read")
+@bp.arguments(PageArgs, location="query", as_kwargs=True)
+@bp.response(200, SpacePageSchema)
+@bp.alt_response(401, response="UNAUTHORIZED")
+@bp.alt_response(403, response="FORBIDDEN")
+@bp.doc(summary="Published spaces (halls, courts, rooms), by id", security=BOOKINGS)
+def spaces(limit: int, cursor: str | None = None):
+    """A court names its hall as parent: booking the hall blocks its courts."""
+    try:
+        page = api_resources.spaces(g.api_client, call(), cursor, limit)
+    except BadCursor:
+        bad_cursor()
+    return {"items": page.items, "next_cursor": page.next_cursor}
+
+
+@bp.route("/bookings")
+@per_client
+@oauth.require_scope("bookings:read")
+@bp.arguments(BookingListArgs, location="query", as_kwargs=True)
+@bp.response(200, BookingPageSchema)
+@bp.alt_response(401, response="UNAUTHORIZED")
+@bp.alt_response(403, response="FORBIDDEN")
+@bp.doc(summary="Bookings by start time", security=BOOKINGS)
+def bookings(limit: int, cursor: str | None = None, starts_from=None, space_id: int | None = None):
+    """Confirmed and cancelled bookings (status says which), from `starts_from` on, of one space or all."""
+    try:
+        page = api_resources.bookings(g.api_client, call(), cursor, limit, starts_from, space_id)
+    except BadCursor:
+        bad_cursor()
+    return {"items": page.items, "next_cursor": page.next_cursor}
