@@ -10,10 +10,10 @@ from xml.sax.saxutils import escape  # nosec B406 # escapes text for the XMP pac
 
 from reportlab.pdfbase import pdfdoc, pdfmetrics
 from reportlab.pdfbase.pdfdoc import PDFArray, PDFDictionary, PDFName, PDFStream, PDFString, PDFText
-from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.pdfgen.canvas import Canvas
 
 from app.pdf.icc import DESCRIPTION, srgb_profile
+from app.pdf.subsets import SharedSubsetFont, flate_stream, flated
 
 REGULAR, BOLD = "IBMPlexSans", "IBMPlexSans-Bold"
 FONT_FILES = {REGULAR: "IBMPlexSans-Regular.ttf", BOLD: "IBMPlexSans-Bold.ttf"}
@@ -46,7 +46,7 @@ def register_fonts(font_dir: Path | None = None) -> None:
     if directory is None:
         raise FontsMissing("IBM Plex Sans TTF files not found; run scripts/build_static.sh")
     for name, filename in FONT_FILES.items():
-        pdfmetrics.registerFont(TTFont(name, str(directory / filename)))
+        pdfmetrics.registerFont(SharedSubsetFont(name, str(directory / filename)))
     pdfmetrics.registerFontFamily(REGULAR, normal=REGULAR, bold=BOLD, italic=REGULAR, boldItalic=BOLD)
 
 
@@ -139,7 +139,7 @@ class PdfACanvas(Canvas):
         catalog = self._doc.Catalog
         catalog.Metadata = _UnfilteredStream(
             PDFDictionary({"Type": PDFName("Metadata"), "Subtype": PDFName("XML")}), self._xmp())
-        profile = PDFStream(PDFDictionary({"N": 3}), srgb_profile())
+        profile = flate_stream(flated(srgb_profile()), N=3)
         catalog.OutputIntents = PDFArray([PDFDictionary({
             "Type": PDFName("OutputIntent"), "S": PDFName("GTS_PDFA1"),
             "OutputConditionIdentifier": PDFString(DESCRIPTION), "Info": PDFString(DESCRIPTION),
