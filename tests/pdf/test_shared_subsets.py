@@ -1,0 +1,55 @@
+"""Font subsets shared by every document of the process (app/pdf/subsets.py): same objects, right text, any thread."""
+from __future__ import annotations
+
+import io
+from concurrent.futures import ThreadPoolExecutor
+from datetime import datetime, timezone
+
+from pypdf import PdfReader
+
+from app.pdf.letter import render_decision_letter
+from tests.pdf.conftest import letter
+
+CREATED = datetime(2026, 12, 3, 14, 30, tzinfo=timezone.utc)
+
+
+def font_programs(pdf: bytes) -> list[bytes]:
+    """The embedded TrueType programs (FontFile2), decompressed, in page order of first use."""
+    out = []
+    for page in PdfReader(io.BytesIO(pdf)).pages:
+        for font in page["/Resources"]["/Font"].values():
+            program = font.get_object()["/FontDescriptor"]["/FontFile2"].get_data()
+            if program not in out:
+                out.append(program)
+    return out
+
+
+def text_of(pdf: bytes) -> str:
+    return "\n".join(page.extract_text() for page in PdfReader(io.BytesIO(pdf)).pages)
+
+
+def test_letters_in_danish_embed_the_same_subset_whatever_their_characters():
+    one = render_decision_letter(letter(), CREATED)
+    other = render_decision_letter(letter(addressee="Ærø Æblemost & Café", case_title="Øvelser i ÅÅ-hallen",
+                                          reason="Ü, é, ñ og » « er også almindelige."), CREATED)
+    assert font_programs(one) == font_programs(other)
+    assert "Ærø Æblemost & Café" in text_of(other)
+
+
+def test_a_character_outside_the_common_set_is_embedded_and_read_back(preflight, tmp_path):
+    usual = render_decision_letter(letter(), CREATED)
+    pdf = render_decision_letter(letter(addressee="Łódź Żeglarze – Ğüzel"), CREATED)
+    assert "Kære Łódź Żeglarze – Ğüzel" in text_of(pdf)
+    assert font_programs(pdf) != font_programs(usual)
+    path = tmp_path / "rare.pdf"
+    path.write_bytes(pdf)
+    ok, output = preflight(path)
+    assert ok, output
+
+
+def test_letters_rendered_in_threads_at_once_equal_letters_rendered_alone():
+    names = [f"Forening {n} – {'ÆØÅŁ'[n % 4]}" for n in range(16)]
+    alone = [render_decision_letter(letter(addressee=name), CREATED) for name in names]
+    with ThreadPoolExecutor(max_workers=4) as pool:
+        together = list(pool.map(lambda name: render_decision_letter(letter(addressee=name), CREATED), names))
+    assert together == alone
