@@ -63,6 +63,22 @@ def styles() -> dict[str, ParagraphStyle]:
 # goes through `text`, and the renderers build Paragraphs only with `para`, `rich` and `lines` below
 # (tests/security/test_escaping.py holds that no other module calls Paragraph).
 
+class _Paragraph(Paragraph):
+    """A Paragraph that breaks its lines once per width: KeepTogether measures its content, then the frame lays
+    the same paragraphs out again at the same width (a third of a letter's line breaking was done twice)."""
+
+    _wrapped: tuple | None = None  # (available width, style, width, height) of the last wrap
+
+    def wrap(self, availWidth, availHeight):
+        last = self._wrapped
+        # split() drops blPara when the paragraph moves whole to the next page: then break the lines again.
+        if last is not None and last[0] == availWidth and last[1] is self.style and hasattr(self, "blPara"):
+            return last[2], last[3]
+        width, height = super().wrap(availWidth, availHeight)
+        self._wrapped = (availWidth, self.style, width, height)
+        return width, height
+
+
 def text(value: object) -> str:
     """Plain text made safe for a Paragraph, line breaks kept."""
     return escape("" if value is None else str(value), {'"': "&quot;"}).replace("\n", "<br/>")
@@ -70,17 +86,17 @@ def text(value: object) -> str:
 
 def para(value: object, style: ParagraphStyle) -> Paragraph:
     """A Paragraph printing `value` exactly as written."""
-    return Paragraph(text(value), style)
+    return _Paragraph(text(value), style)
 
 
 def rich(template: str, style: ParagraphStyle, **values: object) -> Paragraph:
     """A Paragraph from our own markup `template` (a literal), every {name} filled with escaped text."""
-    return Paragraph(template.format(**{name: text(value) for name, value in values.items()}), style)
+    return _Paragraph(template.format(**{name: text(value) for name, value in values.items()}), style)
 
 
 def lines(values, style: ParagraphStyle) -> Paragraph:
     """One Paragraph with each value on a line of its own."""
-    return Paragraph("<br/>".join(text(value) for value in values), style)
+    return _Paragraph("<br/>".join(text(value) for value in values), style)
 
 
 def paragraphs(value: str, style: ParagraphStyle) -> list[Paragraph]:

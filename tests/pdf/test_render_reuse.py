@@ -1,4 +1,5 @@
-"""Font subsets shared by every document of the process (app/pdf/subsets.py): same objects, right text, any thread."""
+"""What the renderers build once and reuse: font subsets shared by every document (app/pdf/subsets.py) and a
+paragraph's line breaks (app/pdf/layout.py). Same objects, right text, any thread."""
 from __future__ import annotations
 
 import io
@@ -53,3 +54,17 @@ def test_letters_rendered_in_threads_at_once_equal_letters_rendered_alone():
     with ThreadPoolExecutor(max_workers=4) as pool:
         together = list(pool.map(lambda name: render_decision_letter(letter(addressee=name), CREATED), names))
     assert together == alone
+
+
+def test_a_long_letter_breaks_across_pages_with_every_line_once_and_in_order():
+    """Paragraphs measured by KeepTogether and laid out again, split or moved whole to the next page
+    (app/pdf/layout.py keeps a paragraph's line breaks between the two): nothing lost, nothing twice."""
+    sections = [f"Afsnit {n:02d}: " + " ".join(["Foreningen har brugt tilskuddet som aftalt."] * (n % 7 + 1))
+                for n in range(1, 41)]
+    pdf = render_decision_letter(letter(reason="\n\n".join(sections)), CREATED)
+    assert len(PdfReader(io.BytesIO(pdf)).pages) >= 3
+    text = " ".join(text_of(pdf).split())
+    positions = [text.find(f"Afsnit {n:02d}:") for n in range(1, 41)]
+    assert all(p >= 0 for p in positions) and positions == sorted(positions)
+    assert all(text.count(f"Afsnit {n:02d}:") == 1 for n in range(1, 41))
+    assert text.count("Foreningen har brugt tilskuddet som aftalt.") == sum(n % 7 + 1 for n in range(1, 41))
