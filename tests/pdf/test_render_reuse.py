@@ -1,15 +1,20 @@
 """What the renderers build once and reuse: font subsets shared by every document (app/pdf/subsets.py) and a
-paragraph's line breaks (app/pdf/layout.py). Same objects, right text, any thread."""
+paragraph's line breaks and fragments (app/pdf/layout.py). Same objects, right text, any thread."""
 from __future__ import annotations
 
 import io
 from concurrent.futures import ThreadPoolExecutor
 from datetime import datetime, timezone
 
+import pytest
 from pypdf import PdfReader
+from reportlab.platypus import Paragraph
 
-from app.pdf.letter import render_decision_letter
-from tests.pdf.conftest import letter
+from app.pdf import layout
+from app.pdf.layout import styles
+from app.pdf.letter import compose, render_decision_letter
+from app.pdf.pdfa import register_fonts
+from tests.pdf.conftest import VARIANTS, letter
 
 CREATED = datetime(2026, 12, 3, 14, 30, tzinfo=timezone.utc)
 
@@ -68,3 +73,24 @@ def test_a_long_letter_breaks_across_pages_with_every_line_once_and_in_order():
     assert all(p >= 0 for p in positions) and positions == sorted(positions)
     assert all(text.count(f"Afsnit {n:02d}:") == 1 for n in range(1, 41))
     assert text.count("Foreningen har brugt tilskuddet som aftalt.") == sum(n % 7 + 1 for n in range(1, 41))
+
+
+PLAIN_TEXTS = ("Kære Boldklubben Nordstjernen", "  spaces  before,   between and after  ", "tab\there", "ÆØÅ æøå é ü ñ ß",
+               "Tilskud på 1.250 kr. – se § 18 «citat»", "nbsp\u00a0here", "one", "Łódź Żeglarze", "x" * 400)
+
+
+@pytest.mark.parametrize("value", PLAIN_TEXTS + tuple(
+    block.text for variant in sorted(VARIANTS) for block in compose(letter(**VARIANTS[variant])).body if block.text))
+def test_plain_text_skips_the_parser_and_gives_exactly_its_fragments(value):
+    register_fonts()  # the parser maps our font names to their bold variants
+    for style in styles().values():
+        ours = layout.para(value, style)
+        theirs = Paragraph(layout.text(value), style)  # reportlab's own parse
+        assert [vars(f) for f in ours.frags] == [vars(f) for f in theirs.frags]
+        assert ours.style is theirs.style
+
+
+@pytest.mark.parametrize("value", ("a < b & c", 'say "hi"', "two\nlines", "<b>not bold</b>"))
+def test_text_with_markup_characters_still_goes_through_the_parser_and_prints_as_written(value):
+    paragraph = layout.para(value, styles()["body"])
+    assert paragraph.getPlainText().replace("\n", "") == value.replace("\n", "")
