@@ -235,6 +235,8 @@ def pages(pdf: bytes) -> int:
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--runs", type=int, default=200, help="rounds (each renders the letter once per renderer)")
+    parser.add_argument("--block", type=int, default=10,
+                        help="letters each renderer renders in a row, as a worker does for a meeting (1: interleave)")
     parser.add_argument("--smoke", action="store_true", help="3 rounds: proves the script runs, numbers are rough")
     parser.add_argument("--peer-font", choices=("dejavu", "letter"), default="dejavu",
                         help="the peers' font as documented: DejaVu Sans (default) or the letter's IBM Plex Sans")
@@ -250,11 +252,13 @@ def main() -> int:
         pdf = r.render(0)
         print(f"{r.name:>11}: {len(pdf):7,} bytes, {pages(pdf)} page(s)")
     times: dict[str, list[float]] = {r.name: [] for r in renderers}
-    for n in range(1, runs + 1):
+    block = max(1, min(args.block, runs))
+    for first in range(1, runs + 1, block):  # blocks alternate: machine load falls on every renderer alike
         for r in renderers:
-            start = time.perf_counter()
-            r.render(n)
-            times[r.name].append(time.perf_counter() - start)
+            for n in range(first, min(first + block, runs + 1)):
+                start = time.perf_counter()
+                r.render(n)
+                times[r.name].append(time.perf_counter() - start)
     median = {name: statistics.median(ts) * 1000 for name, ts in times.items()}
     for name, ts in times.items():
         print(f"{name:>11}: p50 {median[name]:8.2f} ms   min {min(ts) * 1000:8.2f} ms   ({len(ts)} renders)")
