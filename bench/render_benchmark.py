@@ -1,19 +1,23 @@
 """One decision letter, rendered by our reportlab renderer and by two HTML renderers (a script, not a test).
 
-    .venv-bench/bin/python bench/render_benchmark.py [--runs 200] [--smoke] [--peer-font letter|dejavu]
+    .venv-bench/bin/python bench/render_benchmark.py [--runs 200] [--block 10] [--smoke] [--peer-font dejavu|letter]
 
 The letter is the real `app.pdf.letter.render_decision_letter` on a granted decision as the app writes it
-(conditions in the reason, instalments, report deadline, the default appeal guidance). The peers, xhtml2pdf and
-WeasyPrint, render an HTML+CSS version of the SAME letter: the words come from `app.pdf.letter.compose`, the
-layout copies ours (A4, the same margins, letterhead table, font sizes, amounts table, footer with page number)
-and the fonts are the IBM Plex Sans files our letter embeds (`--peer-font dejavu`: DejaVu Sans instead).
-Each round renders the letter once with every renderer (interleaved, so a busy machine slows all three alike);
-the numbers are medians. The peers are installed in a separate venv (bench/requirements.txt), never in .venv:
+(conditions in the reason, instalments, report deadline, the default appeal guidance); every render is a
+different letter (association, case number, amounts). The peers, xhtml2pdf and WeasyPrint, render an HTML+CSS
+version of the SAME letters: the words come from `app.pdf.letter.compose`, the layout copies ours (A4, the same
+margins, letterhead columns, font sizes, amounts table, footer with page number). Two peer setups:
+- as documented (the target lines): each document self-contained, its CSS and @font-face (DejaVu Sans from
+  fonts-dejavu-core; `--peer-font letter`: our IBM Plex Sans) in a <style>, one call per document;
+- tuned (`*`, no target): IBM Plex Sans, and WeasyPrint keeps one FontConfiguration and the parsed stylesheet.
+Each renderer renders `--block` letters in a row, as a worker does for a meeting; blocks alternate so a busy
+machine slows every renderer alike. The numbers are medians. The peers are installed in a separate venv
+(bench/requirements.txt), never in .venv:
 
     python3 -m venv .venv-bench && .venv-bench/bin/pip install -r requirements.txt -r bench/requirements.txt
 
-The ratio lines come last. A full run exits 1 if a target is missed; `--smoke` (a few renders, seconds) only
-proves that the three renderers still run and exits 0.
+The ratio lines come last. A full run exits 1 if a target is missed, and so does any run whose peers cannot be
+imported; `--smoke` (3 letters each, seconds) proves that the three renderers still run and exits 0.
 """
 from __future__ import annotations
 
