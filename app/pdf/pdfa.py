@@ -2,9 +2,10 @@
 from __future__ import annotations
 
 import hashlib
+import zlib
 from dataclasses import dataclass
 from datetime import datetime, timezone
-from functools import partial
+from functools import lru_cache, partial
 from pathlib import Path
 from xml.sax.saxutils import escape  # nosec B406 # escapes text for the XMP packet; parses no XML
 
@@ -13,7 +14,7 @@ from reportlab.pdfbase.pdfdoc import PDFArray, PDFDictionary, PDFName, PDFStream
 from reportlab.pdfgen.canvas import Canvas
 
 from app.pdf.icc import DESCRIPTION, srgb_profile
-from app.pdf.subsets import SharedSubsetFont, flate_stream, flated
+from app.pdf.subsets import Hole, Inline, SharedSubsetFont, Written, flate_stream, written
 
 REGULAR, BOLD = "IBMPlexSans", "IBMPlexSans-Bold"
 FONT_FILES = {REGULAR: "IBMPlexSans-Regular.ttf", BOLD: "IBMPlexSans-Bold.ttf"}
@@ -139,11 +140,8 @@ class PdfACanvas(Canvas):
         catalog = self._doc.Catalog
         catalog.Metadata = _UnfilteredStream(
             PDFDictionary({"Type": PDFName("Metadata"), "Subtype": PDFName("XML")}), self._xmp())
-        profile = flate_stream(flated(srgb_profile()), N=3)
-        catalog.OutputIntents = PDFArray([PDFDictionary({
-            "Type": PDFName("OutputIntent"), "S": PDFName("GTS_PDFA1"),
-            "OutputConditionIdentifier": PDFString(DESCRIPTION), "Info": PDFString(DESCRIPTION),
-            "DestOutputProfile": self._doc.Reference(profile)})])
+        profile, intents = _output_intent()
+        catalog.OutputIntents = Inline(intents, self._doc.Reference(Written(profile)))
         super().save()
 
     def _xmp(self) -> bytes:
@@ -151,6 +149,17 @@ class PdfACanvas(Canvas):
         date = self._pdfa_created.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
         return XMP.format(title=escape(info.title), author=escape(info.author), subject=escape(info.subject),
                           date=date, tool=escape(PRODUCER)).encode("utf-8")
+
+
+@lru_cache(maxsize=1)
+def _output_intent() -> tuple[tuple, tuple]:
+    """The sRGB profile's stream and the OutputIntents array referring to it, written once per process."""
+    profile = written(flate_stream(zlib.compress(srgb_profile()), N=3))
+    intents = written(PDFArray([PDFDictionary({
+        "Type": PDFName("OutputIntent"), "S": PDFName("GTS_PDFA1"),
+        "OutputConditionIdentifier": PDFString(DESCRIPTION), "Info": PDFString(DESCRIPTION),
+        "DestOutputProfile": Hole(0)})]))
+    return profile, intents
 
 
 def canvasmaker(info: DocumentInfo, created: datetime):

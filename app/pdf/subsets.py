@@ -31,13 +31,7 @@ def flate_stream(content: bytes, **entries) -> PDFStream:
     return PDFStream(PDFDictionary({**entries, "Filter": PDFArray([PDFName("FlateDecode")])}), content)
 
 
-@lru_cache(maxsize=16)
-def flated(content: bytes) -> bytes:
-    """`content` compressed, once per process for the few constant streams (the ICC profile)."""
-    return zlib.compress(content)
-
-
-class _Hole(PDFObject):
+class Hole(PDFObject):
     """Where a written object refers to another: the document fills in that object's number."""
 
     def __init__(self, index: int) -> None:
@@ -55,7 +49,7 @@ class _WritingDoc(pdfdoc.DummyDoc):
 
 
 def written(obj: PDFObject) -> tuple[bytes | int, ...]:
-    """`obj` as reportlab writes it, once: bytes, with the index of a `_Hole` where each reference goes
+    """`obj` as reportlab writes it, once: bytes, with the index of a `Hole` where each reference goes
     (a stream's compressed content is never searched for holes: streams here refer to nothing)."""
     out = pdfdoc.format(obj, _WritingDoc(), toplevel=1)
     if isinstance(obj, PDFStream):
@@ -144,11 +138,11 @@ class SharedSubsetFont(TTFont):
             "Type": "/FontDescriptor", "Ascent": face.ascent, "CapHeight": face.capHeight,
             "Descent": face.descent, "Flags": (face.flags & ~FF_NONSYMBOLIC) | FF_SYMBOLIC,
             "FontBBox": PDFArray(face.bbox), "FontName": PDFName(base_name), "ItalicAngle": face.italicAngle,
-            "StemV": face.stemV, "FontFile2": _Hole(0), "MissingWidth": face.defaultWidth})
+            "StemV": face.stemV, "FontFile2": Hole(0), "MissingWidth": face.defaultWidth})
         font = pdfdoc.PDFTrueTypeFont()
         font.Name, font.BaseFont = internal_name, base_name
         font.FirstChar, font.LastChar = 0, len(subset) - 1
-        font.Widths, font.FontDescriptor, font.ToUnicode = widths, _Hole(0), _Hole(1)
+        font.Widths, font.FontDescriptor, font.ToUnicode = widths, Hole(0), Hole(1)
         return SubsetParts(cmap=written(flate_stream(cmap)),
                            program=written(flate_stream(zlib.compress(program), Length1=len(program))),
                            descriptor=written(descriptor), font=written(font))
