@@ -94,3 +94,20 @@ def test_plain_text_skips_the_parser_and_gives_exactly_its_fragments(value):
 def test_text_with_markup_characters_still_goes_through_the_parser_and_prints_as_written(value):
     paragraph = layout.para(value, styles()["body"])
     assert paragraph.getPlainText().replace("\n", "") == value.replace("\n", "")
+
+
+LINES = (("Foreningsvej 1", "9999 Eksempelby"), ("one",), ("", "after an empty line"), ("before an empty line", ""),
+         ("",), ("", ""), ("  spaces  ", "\ttab\t", " "), ("a", "", "", "b"), ("Łódź", "ÆØÅ «§»", "x" * 300),
+         ("Mette Sørensen", "Kultur og Fritid", "Eksempel Kommune"), ("two\nlines", "in one value"))
+
+
+@pytest.mark.parametrize("values", LINES + tuple(
+    block.items for variant in sorted(VARIANTS) for block in compose(letter(**VARIANTS[variant])).closing
+    if block.items))
+def test_plain_lines_skip_the_parser_and_give_exactly_its_fragments(values):
+    register_fonts()
+    for style in styles().values():
+        ours = layout.lines(values, style)
+        theirs = Paragraph("<br/>".join(layout.text(value) for value in values), style)
+        assert [vars(f) for f in ours.frags] == [vars(f) for f in theirs.frags]
+        assert ours.style is theirs.style and ours.text == theirs.text
