@@ -114,8 +114,9 @@ class SharedSubsetFont(TTFont):
 
     def _new_state(self, doc):
         assignments, subsets, next_code, numbered = self._seed
-        state = self.state[doc] = TTFont.State(self._asciiReadable, self)
+        state = self.state[doc] = TTFont.State.__new__(TTFont.State)  # its __init__ numbers ASCII: done already
         state.assignments, state.subsets, state.nextCode = dict(assignments), [list(s) for s in subsets], next_code
+        state.internalName, state.frozen = None, 0
         state._numbered, state._numbered_count = numbered, len(assignments)
         return state
 
