@@ -16,6 +16,7 @@ from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
 from reportlab.platypus import (BaseDocTemplate, Frame, Image, KeepTogether, PageTemplate, Paragraph,
                                 SimpleDocTemplate, Spacer, Table, TableStyle)
+from reportlab.platypus.paragraph import _wsc as WHITESPACE  # the white space reportlab collapses
 from reportlab.platypus.paragraph import cleanBlockQuotedText
 from reportlab.platypus.paraparser import ParaFrag, ParaParser
 
@@ -149,10 +150,20 @@ def _plain_frags(plain: str, style: ParagraphStyle) -> list[ParaFrag] | None:
     return frags
 
 
+_COLLAPSED = frozenset(WHITESPACE) - {" "}
+
+
+def _cleaned(markup: str) -> str:
+    """reportlab's cleanBlockQuotedText, which leaves text alone when its words are one space apart."""
+    if markup[:1] != " " and markup[-1:] != " " and "  " not in markup and _COLLAPSED.isdisjoint(markup):
+        return markup
+    return cleanBlockQuotedText(markup)
+
+
 def _paragraph(markup: str, style: ParagraphStyle) -> _Paragraph:
     """A Paragraph of `markup`; plain text and plain lines (no tag but <br/>, no entity: most of a letter) skip
     reportlab's XML parser, which would only return their fragments (a sixth of a letter's render time)."""
-    plain = cleanBlockQuotedText(markup)
+    plain = _cleaned(markup)
     if "&" in markup or not plain or getattr(style, "textTransform", None):
         return _Paragraph(markup, style)
     frags = _plain_frags(plain, style)

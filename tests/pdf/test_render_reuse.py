@@ -76,7 +76,7 @@ def test_a_long_letter_breaks_across_pages_with_every_line_once_and_in_order():
 
 
 PLAIN_TEXTS = ("Kære Boldklubben Nordstjernen", "  spaces  before,   between and after  ", "tab\there", "ÆØÅ æøå é ü ñ ß",
-               "Tilskud på 1.250 kr. – se § 18 «citat»", "nbsp\u00a0here", "one", "Łódź Żeglarze", "x" * 400)
+               "Tilskud på 1.250 kr. – se § 18 «citat»", "nbsp\u00a0here", "one", "line\u2028separator", " lead", "trail ", "form\x0cfeed", "Łódź Żeglarze", "x" * 400)
 
 
 @pytest.mark.parametrize("value", PLAIN_TEXTS + tuple(
@@ -111,3 +111,15 @@ def test_plain_lines_skip_the_parser_and_give_exactly_its_fragments(values):
         theirs = Paragraph("<br/>".join(layout.text(value) for value in values), style)
         assert [vars(f) for f in ours.frags] == [vars(f) for f in theirs.frags]
         assert ours.style is theirs.style and ours.text == theirs.text
+
+
+def test_text_left_alone_by_the_cleaner_is_what_reportlabs_cleaner_gives():
+    """Every string of up to four characters from letters, spaces and each kind of white space reportlab knows."""
+    from itertools import product
+
+    from reportlab.platypus.paragraph import cleanBlockQuotedText
+    alphabet = ["a", "b", " ", "\u00a0", *layout.WHITESPACE[::3]]
+    for size in range(5):
+        for chars in product(alphabet, repeat=size):
+            value = "".join(chars)
+            assert layout._cleaned(value) == cleanBlockQuotedText(value), repr(value)
