@@ -2,6 +2,8 @@
 
     .venv-bench/bin/python bench/render_profile.py [--count 400] [--pyinstrument] [--top 40]
     .venv-bench/bin/python bench/render_profile.py --timing     # CPU ms per letter, p50 / min, no profiler
+
+--pyinstrument wants `pip install pyinstrument` in .venv-bench (5.1.1 was used); cProfile needs nothing.
 """
 from __future__ import annotations
 
