@@ -6,8 +6,11 @@ Every text that came from a person (titles, comments, file names) reaches report
 from __future__ import annotations
 
 import io
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
+from functools import lru_cache
+from types import MappingProxyType
 
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.units import mm
@@ -45,12 +48,19 @@ class CaseJournal:
     lines: tuple[JournalLine, ...]
 
 
+@lru_cache(maxsize=1)
+def _styles() -> Mapping[str, ParagraphStyle]:
+    """The letters' styles and the journal's own two, made once per process."""
+    st = styles()
+    return MappingProxyType({**st, "entry": ParagraphStyle("entry", parent=st["body"], spaceBefore=6, spaceAfter=2,
+                                                           borderPadding=0),
+                             "comment": ParagraphStyle("comment", parent=st["small"], leftIndent=6 * mm, spaceAfter=3)})
+
+
 def render_case_journal(data: CaseJournal, created: datetime) -> bytes:
     """The journal as PDF/A-1b bytes."""
     register_fonts()
-    st = styles()
-    st["entry"] = ParagraphStyle("entry", parent=st["body"], spaceBefore=6, spaceAfter=2, borderPadding=0)
-    st["comment"] = ParagraphStyle("comment", parent=st["small"], leftIndent=6 * mm, spaceAfter=3)
+    st = _styles()
     out = io.BytesIO()
     title = f"Journal for sag {data.case_number}"
     doc = SimpleDocTemplate(out, pagesize=A4, leftMargin=MARGIN, rightMargin=MARGIN, topMargin=18 * mm,
@@ -61,7 +71,7 @@ def render_case_journal(data: CaseJournal, created: datetime) -> bytes:
     return out.getvalue()
 
 
-def _story(data: CaseJournal, st: dict) -> list:
+def _story(data: CaseJournal, st: Mapping) -> list:
     facts = [("Sag:", data.case_number), ("Udskrevet:", data.printed_at)]
     story: list = [letterhead(data.sender, facts, st), Spacer(1, 8 * mm),
                    para(f"Journal for sag {data.case_number}", st["title"]),
@@ -74,7 +84,7 @@ def _story(data: CaseJournal, st: dict) -> list:
     return story + _entries(data.lines, st)
 
 
-def _entries(lines: tuple[JournalLine, ...], st: dict) -> list:
+def _entries(lines: tuple[JournalLine, ...], st: Mapping) -> list:
     """One block per entry (not a table: a long comment must be able to run over a page break)."""
     story: list = []
     for line in lines:

@@ -45,6 +45,9 @@ def _assemble(header: bytes, tags: dict[bytes, bytes]) -> bytes:
     out = bytearray(header)
     out[0:4] = struct.pack(">I", 128 + len(body))
     out[8:12] = b"\x02\x10\x00\x00"  # version 2.1.0
+    # lcms stamps the profile with the time it was made: a fixed date instead, so that the same letter gives the
+    # same bytes in every process (a worker, a test, tomorrow), as render_decision_letter promises.
+    out[24:36] = struct.pack(">6H", 2026, 1, 1, 0, 0, 0)
     out[84:100] = b"\0" * 16  # profile ID is reserved (zero) in version 2
     return bytes(out) + body
 

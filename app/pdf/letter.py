@@ -12,10 +12,9 @@ from datetime import date, datetime
 
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.units import mm
-from reportlab.platypus import SimpleDocTemplate
 
 from app.pdf.content import AMOUNTS, HEADING, LEAD, LINES, TEXT, Block, Letter, section
-from app.pdf.layout import MARGIN, Sender, danish_date, footer, kroner, story, styles
+from app.pdf.layout import MARGIN, LetterTemplate, Sender, danish_date, footer, kroner, story, styles
 from app.pdf.pdfa import REGULAR, DocumentInfo, canvasmaker, register_fonts
 
 # What the decision says, in the letter's own words (app/services/committee/letters.py maps the case's state to one).
@@ -278,7 +277,7 @@ def render_decision_letter(data: LetterData, created: datetime) -> bytes:
     register_fonts()
     st = styles()
     out = io.BytesIO()
-    doc = SimpleDocTemplate(out, pagesize=A4, leftMargin=MARGIN, rightMargin=MARGIN, topMargin=18 * mm,
+    doc = LetterTemplate(out, pagesize=A4, leftMargin=MARGIN, rightMargin=MARGIN, topMargin=18 * mm,
                             bottomMargin=24 * mm, initialFontName=REGULAR, title=title_of(data))
     info = DocumentInfo(title=title_of(data), author=data.sender.name,
                         subject=f"Sag {data.case_number}: {data.case_title}", fingerprint=fingerprint(data))
