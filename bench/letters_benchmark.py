@@ -14,6 +14,7 @@ E-mails go to a log file. BENCH_DATABASE_URL is emptied with --reset; BENCH_REDI
 from __future__ import annotations
 
 import argparse
+import base64
 import os
 import subprocess
 import sys
@@ -31,10 +32,14 @@ from app import clock  # noqa: E402  (the app's one source of time: the letters 
 from config import TestingConfig, normalise_database_url  # noqa: E402
 
 
+# The app refuses the development secrets on PostgreSQL: this run's own, also handed to the worker.
+SECRETS = {"SECRET_KEY": uuid.uuid4().hex, "TOTP_ENCRYPTION_KEYS": base64.urlsafe_b64encode(os.urandom(32)).decode()}
+
+
 def make_app(url: str, tmp: Path, redis_url: str | None = None):
     from app import create_app
     overrides = {"SQLALCHEMY_DATABASE_URI": url, "MAIL_LOG_PATH": str(tmp / "mail.log"),
-                 "UPLOAD_FOLDER": str(tmp / "files")}
+                 "UPLOAD_FOLDER": str(tmp / "files"), **SECRETS}
     app = create_app(TestingConfig, **overrides)
     if redis_url:
         app.config["CELERY"] = {**app.config["CELERY"], "broker_url": redis_url, "task_always_eager": False}
@@ -60,7 +65,8 @@ def reset(url: str, tmp: Path) -> None:
 def seed(cases: int) -> int:
     """A committee, a pool, `cases` associations with one case each in state committee, all on one agenda."""
     from app.extensions import db
-    from app.models import AgendaItem, Association, Case, Committee, CommitteeMember, Meeting, Pool, User
+    from app.models import (AgendaItem, Association, Case, Committee, CommitteeMember, LegalBasis, Meeting, Pool,
+                            User)
     from app.services.accounts.passwords import hash_password
     pw = hash_password("bench-adgangskode-42")
     chair = User(email="chair@bench.dk", full_name="Lise Dahl", role="committee_member", password_hash=pw)
@@ -71,9 +77,12 @@ def seed(cases: int) -> int:
     db.session.add(committee)
     db.session.flush()
     db.session.add(CommitteeMember(committee_id=committee.id, user_id=chair.id, is_chair=True))
+    basis = LegalBasis(code="bench-18", name="folkeoplysningslovens § 18",
+                       appeal_text="Du kan klage til kommunen inden 4 uger.")
+    db.session.add(basis)
+    db.session.flush()
     pool = Pool(slug="bench", name="Aktivitetstilskud 2026", committee_id=committee.id, workflow="subsidy", year=2026,
-                budget=10 ** 9, is_rolling=True, delegation_limit=1_000, report_due_days=90,
-                appeal_text="Du kan klage til kommunen inden 4 uger.", legal_basis="folkeoplysningslovens § 18")
+                budget=10 ** 9, is_rolling=True, delegation_limit=1_000, report_due_days=90, legal_basis_id=basis.id)
     db.session.add(pool)
     db.session.flush()
     associations = [Association(name=f"Forening nr. {n} – Østerbyens Idræt", cvr=f"{10_000_000 + n}",
@@ -151,7 +160,7 @@ def bench_celery(url: str, redis_url: str, tmp: Path, cases: int) -> tuple[float
     redis.Redis.from_url(redis_url).flushdb()
     app = make_app(url, tmp, redis_url)
     env = {**os.environ, "PYTHONPATH": str(ROOT), "FLASK_CONFIG": "production", "DATABASE_URL": url,
-           "REDIS_URL": redis_url, "SECRET_KEY": uuid.uuid4().hex, "MAIL_BACKEND": "log",
+           "REDIS_URL": redis_url, **SECRETS, "MAIL_BACKEND": "log",
            "PUBLIC_BASE_URL": "http://127.0.0.1:5000",
            "MAIL_LOG_PATH": str(tmp / "worker-mail.log")}
     with app.app_context():

@@ -1,7 +1,8 @@
 """Decision letters: requested in the decision's commit, rendered and published by the outbox's letter channel."""
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from datetime import date
 
 from flask_babel import force_locale
@@ -20,14 +21,39 @@ from app.services.yearly.steps_text import describe
 from workflows import registry
 
 
+_DEFERRED = "decision_letters_deferred"
+
+
 def request_decision_letter(case: Case, user: User, given: object) -> None:
     """Workflow effect: the decision just recorded gets a letter, written by the outbox after this commit."""
     decision = next((o for o in db.session.new if isinstance(o, Decision) and o.case_id == case.id), None)
+    deferred = db.session.info.get(_DEFERRED)
+    if deferred is not None and decision is not None:
+        deferred.append((decision, case))  # requested at the end of requests_in_one_flush
+        return
     db.session.flush()
     if decision is None:
         decision = db.session.scalar(db.select(Decision).where(Decision.case_id == case.id)
                                      .order_by(Decision.id.desc()).limit(1))
     enqueue_letter(decision, case)
+
+
+@contextmanager
+def requests_in_one_flush() -> Iterator[None]:
+    """Decisions made in the block get their letters at its end, after one flush for all of them.
+
+    The letter's outbox row names its decision's id; a meeting deciding 1,000 cases would otherwise flush
+    once per case to learn it. Used inside a use case: the rows are written in its unit of work all the same.
+    """
+    pending: list[tuple[Decision, Case]] = []
+    db.session.info[_DEFERRED] = pending
+    try:
+        yield
+    finally:
+        db.session.info.pop(_DEFERRED, None)
+    db.session.flush()
+    for decision, case in pending:
+        enqueue_letter(decision, case)
 
 
 def enqueue_letter(decision: Decision, case: Case) -> OutboxMessage:
