@@ -26,6 +26,15 @@ def deliver_notice(message_id: int) -> str:
         return "pending"
 
 
+@shared_task(acks_late=True)
+def deliver_letters(message_ids: list[int]) -> dict[int, str]:
+    """Deliver a batch of letters in one transaction, then their e-mail notices; idempotent like deliver_notice.
+
+    A letter that fails sends the batch down the one-by-one path, where its error and next attempt are recorded.
+    """
+    return outbox.deliver_letters(message_ids)
+
+
 @shared_task
 def sweep_outbox() -> int:
     """Send what is due (next attempt reached, lost hand-offs) and tell the administrators of new failures."""

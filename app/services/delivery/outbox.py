@@ -28,7 +28,7 @@ from flask import current_app
 from app import clock
 from app.extensions import db
 from app.models.outbox import OutboxMessage
-from app.services.unit_of_work import in_unit_of_work, use_case
+from app.services.unit_of_work import delivered_by_caller, in_unit_of_work, use_case
 
 
 class Adapter(Protocol):
@@ -43,20 +43,30 @@ class DeliveryTask(Protocol):
     def delay(self, message_id: int) -> object: ...
 
 
+class BatchTask(Protocol):
+    """The task that delivers letters by a list of ids (app.tasks.notices.deliver_letters)."""
+
+    def delay(self, message_ids: list[int]) -> object: ...
+
+
 class UnknownChannel(LookupError):
     """An outbox row names a channel without an adapter."""
 
 
 ADAPTERS: dict[str, Adapter] = {}
 delivery_task: DeliveryTask | None = None
+batch_task: BatchTask | None = None
+# The channel whose messages may share one transaction: a letter is rendered, stored and published, all in
+# the database, so a batch rolled back has sent nothing. An e-mail is out the moment SMTP accepts it.
+BATCHED_CHANNEL = "letter"
 
 
-def bind(adapters: dict[str, Adapter], task: DeliveryTask) -> None:
-    """Bind the channels' adapters and the delivery task (app/wiring.py, once per app)."""
-    global delivery_task
+def bind(adapters: dict[str, Adapter], task: DeliveryTask, batch: BatchTask | None = None) -> None:
+    """Bind the channels' adapters and the delivery tasks (app/wiring.py, once per app)."""
+    global delivery_task, batch_task
     ADAPTERS.clear()
     ADAPTERS.update(adapters)
-    delivery_task = task
+    delivery_task, batch_task = task, batch
 
 
 def adapter_for(channel: str) -> Adapter:
@@ -76,28 +86,43 @@ def enqueue(template: str, recipient: str, payload: dict, *, locale: str | None 
     return msg
 
 
-def _task_of_this_app() -> DeliveryTask:
-    """The delivery task as registered on the current Flask app's Celery app.
+def _of_this_app(task):
+    """`task` as registered on the current Flask app's Celery app.
 
     A shared task's `delay` goes to Celery's default app, which is the app created last in the process. In
     production there is one; where several live in one process (the browser tests' demo servers beside the
     tests' own apps) a message must be delivered by the app whose database holds it.
     """
     celery = current_app.extensions.get("celery")
-    name = getattr(delivery_task, "name", None)
-    return celery.tasks[name] if celery is not None and name in celery.tasks else delivery_task
+    name = getattr(task, "name", None)
+    return celery.tasks[name] if celery is not None and name in celery.tasks else task
 
 
 def dispatch(ids: list[int]) -> None:
-    """Hand committed outbox ids to Celery; a broker outage is left to the sweep."""
-    task = _task_of_this_app()
-    for position, message_id in enumerate(ids):
+    """Hand committed outbox ids to Celery, letters in batches; a broker outage is left to the sweep."""
+    batches, singles = _letter_batches(ids)
+    calls = sorted([(_of_this_app(batch_task), batch) for batch in batches]
+                   + [(_of_this_app(delivery_task), message_id) for message_id in singles],
+                   key=lambda call: call[1][0] if isinstance(call[1], list) else call[1])  # in the order written
+    for position, (task, argument) in enumerate(calls):
         try:
-            task.delay(message_id)
+            task.delay(argument)
         except Exception as exc:  # broker down: the rows stay pending and the sweep re-sends them
             # The rest would fail the same way; stop so the request is not held once per message.
-            current_app.logger.warning("outbox %s not dispatched: %s", ids[position:], exc)
+            current_app.logger.warning("outbox %s not dispatched: %s", [a for _t, a in calls[position:]], exc)
             return
+
+
+def _letter_batches(ids: list[int]) -> tuple[list[list[int]], list[int]]:
+    """(letters in batches of OUTBOX_LETTER_BATCH, the other ids): one task per batch, not per letter."""
+    if batch_task is None or len(ids) < 2:
+        return [], list(ids)
+    letter_ids = set(db.session.scalars(db.select(OutboxMessage.id).where(
+        OutboxMessage.id.in_(ids), OutboxMessage.channel == BATCHED_CHANNEL)))
+    size = current_app.config["OUTBOX_LETTER_BATCH"]
+    ordered = [i for i in ids if i in letter_ids]
+    return ([ordered[n:n + size] for n in range(0, len(ordered), size)],
+            [i for i in ids if i not in letter_ids])
 
 
 def deliver(message_id: int) -> str:
@@ -128,6 +153,67 @@ def deliver(message_id: int) -> str:
             raise  # the task logs it; the sweep tries again when the row says so
         return status
     return "delivered"
+
+
+def deliver_letters(message_ids: list[int]) -> dict[int, str]:
+    """Deliver many letters in one unit of work, then hand their e-mail notices to one task; the status of each id.
+
+    A retried batch skips what is delivered already (and rows another task holds). If any letter fails,
+    the batch is rolled back, nothing of it is kept, and each is delivered on its own (`deliver`), so the
+    failure is recorded on its row and the others go out. Ids on other channels are delivered one by one.
+    """
+    if in_unit_of_work():
+        raise RuntimeError("outbox.deliver_letters is a unit of work of its own; call it from a task")
+    letters = set(db.session.scalars(db.select(OutboxMessage.id).where(
+        OutboxMessage.id.in_(message_ids), OutboxMessage.channel == BATCHED_CHANNEL)))
+    db.session.rollback()
+    statuses: dict[int, str] = {}
+    try:
+        with delivered_by_caller() as notices:
+            statuses.update(_deliver_together(sorted(letters)))
+    except Exception as exc:
+        current_app.logger.warning("letters %s not delivered together, one by one now: %s", sorted(letters), exc)
+        notices = []
+        statuses.update(_one_by_one(sorted(letters)))
+    statuses.update(_one_by_one([i for i in message_ids if i not in letters]))
+    if notices:  # the letters' e-mails: one task for all, each e-mail committed the moment it is out
+        dispatch_together(notices)
+    return statuses
+
+
+def dispatch_together(ids: list[int]) -> None:
+    """Hand committed ids to one batch task (not one task each); a broker outage is left to the sweep."""
+    try:
+        _of_this_app(batch_task).delay(ids)
+    except Exception as exc:
+        current_app.logger.warning("outbox %s not dispatched: %s", ids, exc)
+
+
+def _one_by_one(message_ids: list[int]) -> dict[int, str]:
+    statuses = {}
+    for message_id in message_ids:
+        try:
+            statuses[message_id] = deliver(message_id)
+        except Exception as exc:  # recorded on the row with its next attempt; the others go on
+            current_app.logger.warning("outbox %s not delivered, tried again later: %s", message_id, exc)
+            statuses[message_id] = "pending"
+    return statuses
+
+
+@use_case
+def _deliver_together(message_ids: list[int]) -> dict[int, str]:
+    """Claim the due rows (skipping those another task holds), deliver each, mark them: one commit."""
+    rows = db.session.scalars(db.select(OutboxMessage).where(OutboxMessage.id.in_(message_ids))
+                              .order_by(OutboxMessage.id).with_for_update(skip_locked=True)
+                              .execution_options(populate_existing=True)).all()
+    statuses = {message_id: "busy" for message_id in message_ids}  # held by another task: it delivers them
+    for msg in rows:
+        statuses[msg.id] = _readiness(msg)
+        if statuses[msg.id] == "due":
+            msg.attempts += 1
+            adapter_for(msg.channel).deliver(msg, _marker(msg))  # inside this use case the mark only flushes
+            statuses[msg.id] = "delivered"
+    return statuses
 
 
 def _send(msg: OutboxMessage, savepoint: bool) -> None:
