@@ -119,8 +119,9 @@ def _letter_batches(ids: list[int]) -> tuple[list[list[int]], list[int]]:
         return [], list(ids)
     letter_ids = set(db.session.scalars(db.select(OutboxMessage.id).where(
         OutboxMessage.id.in_(ids), OutboxMessage.channel == BATCHED_CHANNEL)))
-    size = current_app.config["OUTBOX_LETTER_BATCH"]
     ordered = [i for i in ids if i in letter_ids]
+    # At most OUTBOX_LETTER_BATCH, and at least four batches, so a small meeting keeps several workers busy.
+    size = max(1, min(current_app.config["OUTBOX_LETTER_BATCH"], -(-len(ordered) // 4)))
     return ([ordered[n:n + size] for n in range(0, len(ordered), size)],
             [i for i in ids if i not in letter_ids])
 
@@ -207,12 +208,20 @@ def _deliver_together(message_ids: list[int]) -> dict[int, str]:
                               .order_by(OutboxMessage.id).with_for_update(skip_locked=True)
                               .execution_options(populate_existing=True)).all()
     statuses = {message_id: "busy" for message_id in message_ids}  # held by another task: it delivers them
-    for msg in rows:
-        statuses[msg.id] = _readiness(msg)
-        if statuses[msg.id] == "due":
+    due = [msg for msg in rows if _readiness(msg) == "due"]
+    statuses.update({msg.id: _readiness(msg) for msg in rows})
+    adapter = adapter_for(BATCHED_CHANNEL)
+    prepare, finish = getattr(adapter, "prepare", None), getattr(adapter, "finish", None)
+    if prepare is not None and due:
+        prepare(due)  # what the batch's messages share, read once
+    try:
+        for msg in due:
             msg.attempts += 1
-            adapter_for(msg.channel).deliver(msg, _marker(msg))  # inside this use case the mark only flushes
+            adapter.deliver(msg, _marker(msg))  # inside this use case the mark only flushes
             statuses[msg.id] = "delivered"
+    finally:
+        if finish is not None:
+            finish()
     return statuses
 
 
