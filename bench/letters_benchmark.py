@@ -179,7 +179,7 @@ def bench_celery(url: str, redis_url: str, tmp: Path, cases: int) -> tuple[float
         meeting_id = seed(cases)
         log = (tmp / "worker.log").open("wb")
         worker = subprocess.Popen([str(Path(sys.executable).with_name("celery")), "-A", "wsgi:celery_app", "worker",
-                                   f"--concurrency={WORKERS}", "--pool=prefork", "--loglevel=WARNING",
+                                   f"--concurrency={WORKERS}", "--pool=prefork", f"--loglevel={os.environ.get('BENCH_WORKER_LOGLEVEL', 'WARNING')}",
                                    "--without-gossip", "--without-mingle", "--without-heartbeat"], cwd=ROOT, env=env,
                                   stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
         try:
@@ -192,6 +192,8 @@ def bench_celery(url: str, redis_url: str, tmp: Path, cases: int) -> tuple[float
             os.killpg(worker.pid, 15)
             worker.wait(30)
             _remove_worker_files()
+            if os.environ.get("BENCH_KEEP_LOG"):
+                Path(os.environ["BENCH_KEEP_LOG"]).write_bytes((tmp / "worker.log").read_bytes())
         return closing, letters_done, mails_done
 
 

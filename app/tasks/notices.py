@@ -27,12 +27,13 @@ def deliver_notice(message_id: int) -> str:
 
 
 @shared_task(acks_late=True)
-def deliver_letters(message_ids: list[int]) -> dict[int, str]:
-    """Deliver a batch of letters in one transaction, then their e-mail notices; idempotent like deliver_notice.
+def deliver_batch(message_ids: list[int]) -> dict[int, str]:
+    """Deliver a batch: its letters in one transaction, then its other messages one by one (each its own commit).
 
-    A letter that fails sends the batch down the one-by-one path, where its error and next attempt are recorded.
+    Idempotent like deliver_notice: what is delivered is skipped. A letter that fails sends the letters down
+    the one-by-one path, where its error and next attempt are recorded.
     """
-    return outbox.deliver_letters(message_ids)
+    return outbox.deliver_batch(message_ids)
 
 
 @shared_task

@@ -44,7 +44,7 @@ class DeliveryTask(Protocol):
 
 
 class BatchTask(Protocol):
-    """The task that delivers letters by a list of ids (app.tasks.notices.deliver_letters)."""
+    """The task that delivers a list of ids, letters together (app.tasks.notices.deliver_batch)."""
 
     def delay(self, message_ids: list[int]) -> object: ...
 
@@ -99,7 +99,8 @@ def _of_this_app(task):
 
 
 def dispatch(ids: list[int]) -> None:
-    """Hand committed outbox ids to Celery, letters in batches; a broker outage is left to the sweep."""
+    """Hand committed outbox ids to Celery, letters (and crowds of others) in batches; a broker outage is left to
+    the sweep."""
     batches, singles = _letter_batches(ids)
     calls = sorted([(_of_this_app(batch_task), batch) for batch in batches]
                    + [(_of_this_app(delivery_task), message_id) for message_id in singles],
@@ -114,16 +115,24 @@ def dispatch(ids: list[int]) -> None:
 
 
 def _letter_batches(ids: list[int]) -> tuple[list[list[int]], list[int]]:
-    """(letters in batches of OUTBOX_LETTER_BATCH, the other ids): one task per batch, not per letter."""
+    """(batches, single ids): one task per batch rather than per message.
+
+    Letters go in batches of at most OUTBOX_BATCH, at least four of them so a small meeting keeps several
+    workers busy. Other messages go one task each when they are a handful (spread over the workers at once),
+    in batches of OUTBOX_BATCH when there are more (a meeting's close tells the caseworker of every case):
+    a batch still sends and commits each of them on its own.
+    """
     if batch_task is None or len(ids) < 2:
         return [], list(ids)
     letter_ids = set(db.session.scalars(db.select(OutboxMessage.id).where(
         OutboxMessage.id.in_(ids), OutboxMessage.channel == BATCHED_CHANNEL)))
-    ordered = [i for i in ids if i in letter_ids]
-    # At most OUTBOX_LETTER_BATCH, and at least four batches, so a small meeting keeps several workers busy.
-    size = max(1, min(current_app.config["OUTBOX_LETTER_BATCH"], -(-len(ordered) // 4)))
-    return ([ordered[n:n + size] for n in range(0, len(ordered), size)],
-            [i for i in ids if i not in letter_ids])
+    letters, others = [i for i in ids if i in letter_ids], [i for i in ids if i not in letter_ids]
+    limit = current_app.config["OUTBOX_BATCH"]
+    size = max(1, min(limit, -(-len(letters) // 4)))
+    batches = [letters[n:n + size] for n in range(0, len(letters), size)]
+    if len(others) <= limit:
+        return batches, others
+    return batches + [others[n:n + limit] for n in range(0, len(others), limit)], []
 
 
 def deliver(message_id: int) -> str:
@@ -156,7 +165,7 @@ def deliver(message_id: int) -> str:
     return "delivered"
 
 
-def deliver_letters(message_ids: list[int]) -> dict[int, str]:
+def deliver_batch(message_ids: list[int]) -> dict[int, str]:
     """Deliver many letters in one unit of work, then hand their e-mail notices to one task; the status of each id.
 
     A retried batch skips what is delivered already (and rows another task holds). If any letter fails,
@@ -164,7 +173,7 @@ def deliver_letters(message_ids: list[int]) -> dict[int, str]:
     failure is recorded on its row and the others go out. Ids on other channels are delivered one by one.
     """
     if in_unit_of_work():
-        raise RuntimeError("outbox.deliver_letters is a unit of work of its own; call it from a task")
+        raise RuntimeError("outbox.deliver_batch is a unit of work of its own; call it from a task")
     letters = set(db.session.scalars(db.select(OutboxMessage.id).where(
         OutboxMessage.id.in_(message_ids), OutboxMessage.channel == BATCHED_CHANNEL)))
     db.session.rollback()
@@ -212,9 +221,9 @@ def _deliver_together(message_ids: list[int]) -> dict[int, str]:
     statuses.update({msg.id: _readiness(msg) for msg in rows})
     adapter = adapter_for(BATCHED_CHANNEL)
     prepare, finish = getattr(adapter, "prepare", None), getattr(adapter, "finish", None)
-    if prepare is not None and due:
-        prepare(due)  # what the batch's messages share, read once
     try:
+        if prepare is not None and due:
+            prepare(due)  # what the batch's messages share, read once
         for msg in due:
             msg.attempts += 1
             adapter.deliver(msg, _marker(msg))  # inside this use case the mark only flushes
