@@ -5,11 +5,12 @@ A row's `channel` picks its delivery adapter, an object bound by app/wiring.py: 
 and writes the e-mail that tells the applicant (app.services.committee.letters). An adapter has
 `deliver(msg, on_accepted) -> None` and calls `on_accepted()` once the message is out; that marks the
 row delivered and commits, together with whatever the adapter changed. Delivering one message is one
-unit of work of its own, on purpose (see `deliver`): never one unit across many messages.
+unit of work of its own, on purpose (see `deliver`), with one exception: letters, which only write to the
+database, are delivered many to a transaction (`deliver_batch`); an e-mail never shares its commit.
 
 Digital Post (decisions in production) would be one more adapter bound in the wiring, e.g. "digital_post",
 that hands the stored letter to the provider and calls `on_accepted()` when the provider has accepted it.
-Committed rows are handed to the task bound as `deliver` (a Celery task) by `dispatch`.
+Committed rows are handed by `dispatch` to the task bound for one message, or for a batch (a meeting's close).
 
 Retrying is the row's business, not Celery's: a failed attempt stores when the next one is due (1, 2,
 4, ... minutes, capped at OUTBOX_RETRY_MAX_SECONDS, with jitter), and the beat sweep hands out what
