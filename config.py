@@ -56,6 +56,9 @@ class Config:
     OUTBOX_RETRY_HOURS = 48
     OUTBOX_RETRY_FIRST_SECONDS = 60
     OUTBOX_RETRY_MAX_SECONDS = 3600
+    # Letters committed together (a meeting's close) are delivered this many to a task, in one transaction;
+    # more e-mails than this go this many to a task, each still committed on its own.
+    OUTBOX_BATCH = 20
     # Committee agendas and reminders (Celery beat, idempotent per meeting/case and deadline).
     AGENDA_NOTICE_DAYS = 5
     REPLY_REMINDER_DAYS = 3
@@ -219,7 +222,7 @@ def settings_from_env(environ: Mapping[str, str] | None = None) -> dict:
     if environ.get("DATABASE_URL"):
         out["SQLALCHEMY_DATABASE_URI"] = normalise_database_url(environ["DATABASE_URL"])
     for key in ("OUTBOX_SWEEP_SECONDS", "OUTBOX_RETRY_HOURS", "SESSION_IDLE_MINUTES", "PASSWORD_MIN_LENGTH",
-                "TRUSTED_PROXIES"):
+                "TRUSTED_PROXIES", "OUTBOX_BATCH"):
         if environ.get(key):
             out[key] = int(environ[key])
     if environ.get("SESSION_LIFETIME_HOURS"):

@@ -42,6 +42,6 @@ def wire(app: Flask) -> None:
     """Bind effects, letter renderers, outbox channels, the after-commit dispatch and the beat schedule."""
     transitions.bind_effects(EFFECT_HANDLERS)  # refuses to start if an effect has no handler
     letters.bind_renderers(LETTER_RENDERERS)
-    outbox.bind(channels(), notice_tasks.deliver_notice)
+    outbox.bind(channels(), notice_tasks.deliver_notice, notice_tasks.deliver_batch)
     unit_of_work.install(after_commit=_dispatch)
     schedule.install(app)

@@ -112,6 +112,21 @@ def insert_if_absent(model: type, values: dict, *, unique: tuple[str, ...]) -> N
     db.session.execute(insert(model).values(**values).on_conflict_do_nothing(index_elements=list(unique)))
 
 
+_HANDED_OVER = "outbox_handed_over"
+
+
+@contextmanager
+def delivered_by_caller() -> Iterator[list[int]]:
+    """Outbox rows committed in the block are not dispatched: their ids land in the yielded list, for the
+    caller to deliver itself (a letter batch sends its notices). If it never does, the sweep sends them."""
+    taken: list[int] = []
+    db.session.info[_HANDED_OVER] = taken
+    try:
+        yield taken
+    finally:
+        db.session.info.pop(_HANDED_OVER, None)
+
+
 def _commit() -> None:
     try:
         db.session.commit()
@@ -119,7 +134,10 @@ def _commit() -> None:
         db.session.rollback()
         raise
     ids = db.session.info.pop(_KEY, [])
-    if ids and _after_commit:
+    taken = db.session.info.get(_HANDED_OVER)
+    if ids and taken is not None:
+        taken.extend(ids)
+    elif ids and _after_commit:
         _after_commit[0](ids)
 
 

@@ -26,6 +26,16 @@ def deliver_notice(message_id: int) -> str:
         return "pending"
 
 
+@shared_task(acks_late=True)
+def deliver_batch(message_ids: list[int]) -> dict[int, str]:
+    """Deliver a batch: its letters in one transaction, then its other messages one by one (each its own commit).
+
+    Idempotent like deliver_notice: what is delivered is skipped. A letter that fails sends the letters down
+    the one-by-one path, where its error and next attempt are recorded.
+    """
+    return outbox.deliver_batch(message_ids)
+
+
 @shared_task
 def sweep_outbox() -> int:
     """Send what is due (next attempt reached, lost hand-offs) and tell the administrators of new failures."""

@@ -102,8 +102,10 @@ def test_redis_down_during_close_loses_nothing(world, worker, start_celery, smtp
     _assert_exactly_once(smtp_sink, meeting.id)
 
 
-def test_killed_worker_loses_and_duplicates_nothing(world, worker, start_celery, smtp_sink, private_redis):
+def test_killed_worker_loses_and_duplicates_nothing(app, world, worker, start_celery, smtp_sink, private_redis):
     meeting = _meeting(world)
+    # Small batches (the close dispatches them), so e-mails are held while letters are still queued.
+    app.config["OUTBOX_BATCH"] = 2
     wait_for(lambda: all(r[3] == "delivered" for r in _rows()) and len(smtp_sink.messages) >= len(
         [r for r in _rows() if r[1] == "email"]), "the set-up notices", timeout=120, detail=_progress(smtp_sink, worker))
     # Hold e-mails after five more, so the kill lands with both pool processes mid-send and letters still queued.

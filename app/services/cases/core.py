@@ -64,6 +64,19 @@ def roles_for(user: User, case: Case) -> frozenset[str]:
     return frozenset(roles)
 
 
+def roles_for_cases(user: User, cases: list[Case]) -> dict[int, frozenset[str]]:
+    """roles_for for many cases at once (a meeting's agenda): read once per committee or association, not per case."""
+    by_key: dict[tuple[str, int], frozenset[str]] = {}
+    out = {}
+    for case in cases:
+        # roles_for reads only the user's seat on the pool's committee, or membership of the association.
+        key = ("association", case.association_id) if user.role == "member" else ("committee", case.pool.committee_id)
+        if key not in by_key:
+            by_key[key] = roles_for(user, case)
+        out[case.id] = by_key[key]
+    return out
+
+
 def is_inhabil(user: User, case: Case) -> bool:
     """True when `user` has declared a conflict of interest in `case`, or towards its association."""
     in_case = db.select(ConflictDeclaration.id).where(ConflictDeclaration.case_id == case.id,

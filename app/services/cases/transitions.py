@@ -44,10 +44,17 @@ class ActionInput:
     reason: str | None = None
     reply_deadline: date | None = None
     meeting_id: int | None = None  # set when a committee meeting decides
+    # Set by a caller that has checked the pool budgets for all it grants in its unit of work, the pools locked
+    # (a meeting's close): the decision then skips its own per-case lock and sum of the pool.
+    budget_checked: bool = False
 
 
-def context_for(case: Case, user: User, today: date | None = None, amount_to_grant: int | None = None) -> Context:
-    """The facts the workflow guards read, taken from the case, its pool, the acting user and the amount typed."""
+def context_for(case: Case, user: User, today: date | None = None, amount_to_grant: int | None = None,
+                is_inhabil: bool | None = None) -> Context:
+    """The facts the workflow guards read, taken from the case, its pool, the acting user and the amount typed.
+
+    `is_inhabil` is the user's conflict in the case when the caller has read it already (for many cases at once).
+    """
     pool = case.pool
     return Context(
         amount_applied=case.amount_applied, recommended_amount=case.recommended_amount,
@@ -55,7 +62,7 @@ def context_for(case: Case, user: User, today: date | None = None, amount_to_gra
         delegation_limit=pool.delegation_limit, fast_track_limit=pool.fast_track_limit,
         is_informal_group=case.association.is_informal, hearing_confirmed=case.hearing_confirmed,
         is_seasonal=bool((case.data or {}).get("seasonal")), auto_approve=bool((case.data or {}).get("auto_approve")),
-        is_inhabil=case_rules.is_inhabil(user, case),
+        is_inhabil=case_rules.is_inhabil(user, case) if is_inhabil is None else is_inhabil,
         before_deadline=case_rules.accepts_applications(pool, today or clock.today()))
 
 
@@ -104,15 +111,18 @@ def stale_as_case() -> Iterator[None]:
         raise StaleCase() from exc
 
 
-def apply_transition(case: Case, action: str, user: User, given: ActionInput = ActionInput()) -> Outcome:
+def apply_transition(case: Case, action: str, user: User, given: ActionInput = ActionInput(), *,
+                     roles: frozenset[str] | None = None, is_inhabil: bool | None = None) -> Outcome:
     """Ask the engine, change the (locked) case, run the effects and journal, without committing.
 
     perform() is the use case for one case; a use case deciding many cases at once (a committee meeting)
-    calls this for each and commits once. It raises before or after changing the session: the calling use
-    case's unit of work is then rolled back.
+    calls this for each and commits once, passing the user's `roles` and conflict (`is_inhabil`) it read for
+    all the cases together (case_rules.roles_for_cases, guard.case_conflicts) instead of two queries per case.
+    It raises before or after changing the session: the calling use case's unit of work is then rolled back.
     """
-    outcome = apply(registry.get(case.workflow), case.state, action, case_rules.roles_for(user, case),
-                    context_for(case, user, amount_to_grant=_amount_to_grant(case, action, given)))
+    roles = case_rules.roles_for(user, case) if roles is None else roles
+    ctx = context_for(case, user, amount_to_grant=_amount_to_grant(case, action, given), is_inhabil=is_inhabil)
+    outcome = apply(registry.get(case.workflow), case.state, action, roles, ctx)
     _check_decision_input(case, outcome, given)
     case.state = outcome.target
     for effect in _effects_to_run(outcome):
@@ -177,7 +187,7 @@ def _decided_amount(case: Case, given: ActionInput) -> int | None:
 def _record_decision(case: Case, user: User, given: ActionInput) -> None:
     pool = case.pool
     amount, delegated = _decided_amount(case, given), user.role != "committee_member"
-    limits.check_grant(case, amount, delegated=delegated)  # before anything of the decision is written
+    limits.check_grant(case, amount, delegated=delegated, budget=not given.budget_checked)  # before anything of the decision is written
     case.decided_at = clock.now()
     case.granted_amount = amount
     # The basis and its appeal guidance come from one library entry (or neither: the default guidance).

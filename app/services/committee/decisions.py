@@ -14,7 +14,7 @@ from app.services.committee import letters, meetings, settlement_close, subsidy_
 from app.services.delivery import outbox
 from app.services.delivery.letterhead import sender
 from app.services.money import payouts
-from app.services.cases import transitions
+from app.services.cases import core as case_rules, transitions
 from app.services.cases.guard import (NotAllowed, case_conflicts, flush_or_stale, lock_case, mark_changed, refuse,
                                      require_caseworker_on)
 from app.services.pools import limits
@@ -51,8 +51,13 @@ def close_meeting(meeting_id: int, user: User) -> bool:
         raise CloseRefused(problems)
     before = {str(line.pool.id): line.granted for line in lines}
     before.update({str(pid): limits.granted_in_pool(pid) for pid in {b.scheme.pool_id for b in batches}})
-    for item in items:
-        _decide(item, meeting, user)
+    # The chair's roles and conflicts, read once for the whole agenda (not two queries per case).
+    deciding = [i.case for i in items if i.proposal != "postpone"]
+    roles = case_rules.roles_for_cases(user, deciding)
+    inhabil = {case_id for case_id, _user in case_conflicts([c.id for c in deciding], [user.id])}
+    with letters.requests_in_one_flush():
+        for item in items:
+            _decide(item, meeting, user, roles, inhabil)
     for batch in batches:
         subsidy_batches.decide(batch, meeting, user)
     _finish(meeting, items, before, user)
@@ -69,8 +74,11 @@ def _lock(items: list[AgendaItem], meeting_id: int) -> list:
     # A settlement on the agenda corrects the advance cases it settles: they are locked with the agenda's own.
     case_ids = sorted({i.case_id for i in items} | settlement_close.settled_cases(meeting_id))
     if case_ids:
+        # Read afresh with association and pool: populate_existing drops the relationships items_of loaded,
+        # and every decision reads both (two lazy loads per case otherwise).
         db.session.scalars(db.select(Case).where(Case.id.in_(case_ids)).order_by(Case.id)
-                           .with_for_update().execution_options(populate_existing=True)).all()
+                           .options(db.joinedload(Case.association), db.joinedload(Case.pool))
+                           .with_for_update(of=Case).execution_options(populate_existing=True)).unique().all()
     pool_ids = sorted({i.case.pool_id for i in items} | subsidy_batches.pools_on_meeting(meeting_id))
     if pool_ids:
         db.session.scalars(db.select(Pool.id).where(Pool.id.in_(pool_ids)).order_by(Pool.id).with_for_update()).all()
@@ -104,17 +112,20 @@ def _budget_problems(lines: list[meetings.BudgetLine]) -> list:
             for line in lines if limits.over_budget(line.pool.budget, line.granted, line.proposed)]
 
 
-def _decide(item: AgendaItem, meeting: Meeting, user: User) -> None:
+def _decide(item: AgendaItem, meeting: Meeting, user: User, roles: dict[int, frozenset[str]],
+            inhabil: set[int]) -> None:
     item.is_open = False
     if item.proposal == "postpone":
         item.outcome = "postponed"
         return
     case = item.case
+    # budget_checked: _budget_problems has checked every pool for the whole agenda, with the pools locked.
     given = transitions.ActionInput(
-        comment=item.comment or None, reason=item.reason or None, meeting_id=meeting.id,
+        comment=item.comment or None, reason=item.reason or None, meeting_id=meeting.id, budget_checked=True,
         amount=item.proposed_amount if item.proposal == "partly" else None)
     try:
-        outcome = transitions.apply_transition(case, meetings.committee_action(case, item.proposal), user, given)
+        outcome = transitions.apply_transition(case, meetings.committee_action(case, item.proposal), user, given,
+                                               roles=roles[case.id], is_inhabil=case.id in inhabil)
     except (TransitionNotAllowed, transitions.ReasonRequired, transitions.AmountRequired, limits.AmountRefused) as exc:
         # apply_transition is no use case, so nothing is doomed yet: the refusal below voids the close.
         reason = getattr(exc, "message", "") or _l("afgørelsen er ikke mulig")

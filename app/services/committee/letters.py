@@ -1,7 +1,9 @@
 """Decision letters: requested in the decision's commit, rendered and published by the outbox's letter channel."""
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
 from datetime import date
 
 from flask_babel import force_locale
@@ -20,14 +22,39 @@ from app.services.yearly.steps_text import describe
 from workflows import registry
 
 
+_DEFERRED = "decision_letters_deferred"
+
+
 def request_decision_letter(case: Case, user: User, given: object) -> None:
     """Workflow effect: the decision just recorded gets a letter, written by the outbox after this commit."""
     decision = next((o for o in db.session.new if isinstance(o, Decision) and o.case_id == case.id), None)
+    deferred = db.session.info.get(_DEFERRED)
+    if deferred is not None and decision is not None:
+        deferred.append((decision, case))  # requested at the end of requests_in_one_flush
+        return
     db.session.flush()
     if decision is None:
         decision = db.session.scalar(db.select(Decision).where(Decision.case_id == case.id)
                                      .order_by(Decision.id.desc()).limit(1))
     enqueue_letter(decision, case)
+
+
+@contextmanager
+def requests_in_one_flush() -> Iterator[None]:
+    """Decisions made in the block get their letters at its end, after one flush for all of them.
+
+    The letter's outbox row names its decision's id; a meeting deciding 1,000 cases would otherwise flush
+    once per case to learn it. Used inside a use case: the rows are written in its unit of work all the same.
+    """
+    pending: list[tuple[Decision, Case]] = []
+    db.session.info[_DEFERRED] = pending
+    try:
+        yield
+    finally:
+        db.session.info.pop(_DEFERRED, None)
+    db.session.flush()
+    for decision, case in pending:
+        enqueue_letter(decision, case)
 
 
 def enqueue_letter(decision: Decision, case: Case) -> OutboxMessage:
@@ -50,12 +77,16 @@ def _caseworker(case: Case, decision: Decision) -> User | None:
     return decider if decider is not None and decider.role in ("caseworker", "administrator") else None
 
 
-def _load_for_letter(decision_id: int) -> None:
-    """Everything the letter reads, in one query (the rows land in the session's identity map)."""
-    db.session.execute(db.select(Decision).where(Decision.id == decision_id).options(
+def _with_letter_relations(stmt):
+    return stmt.options(
         db.joinedload(Decision.case).joinedload(Case.pool).joinedload(Pool.committee),
         db.joinedload(Decision.case).joinedload(Case.association), db.joinedload(Decision.case).joinedload(Case.assignee),
-        db.joinedload(Decision.meeting).joinedload(Meeting.committee), db.joinedload(Decision.decided_by))).unique().all()
+        db.joinedload(Decision.meeting).joinedload(Meeting.committee), db.joinedload(Decision.decided_by))
+
+
+def _load_for_letter(decision_id: int) -> None:
+    """Everything the letter reads, in one query (the rows land in the session's identity map)."""
+    db.session.execute(_with_letter_relations(db.select(Decision).where(Decision.id == decision_id))).unique().all()
 
 
 def letter_outcome(workflow: str, state: str) -> str:
@@ -66,8 +97,9 @@ def letter_outcome(workflow: str, state: str) -> str:
     return CANCEL  # the one other decision: the municipality cancels a booking it approved
 
 
-def letter_data(decision: Decision) -> LetterData:
-    """What the letter for `decision` says, from the decision, its case, pool and meeting."""
+def letter_data(decision: Decision, letterhead: object | None = None) -> LetterData:
+    """What the letter for `decision` says, from the decision, its case, pool and meeting (and the letterhead
+    as `sender()` gives it, unless the caller read it once for many letters)."""
     case, previous = decision.case, None
     pool, association = case.pool, case.association
     if decision.corrects_id:
@@ -78,7 +110,7 @@ def letter_data(decision: Decision) -> LetterData:
     postal = " ".join(p for p in (association.postcode, association.city) if p)
     line = None if registry.applied_for(case.workflow) else batch_line(decision)
     return LetterData(
-        sender=sender(), addressee=association.name, address_lines=(association.street or "", postal),
+        sender=letterhead or sender(), addressee=association.name, address_lines=(association.street or "", postal),
         cvr=association.cvr, contact_person=association.contact_person, case_number=case.number or str(case.id),
         case_title=case.title, pool_name=pool.name, premises=not case.is_grant,
         outcome=letter_outcome(case.workflow, decision.outcome),
@@ -144,16 +176,57 @@ def store_pdf(data: bytes, filename: str, description: str, case_id: int | None 
     return document
 
 
+_PREPARED = "decision_letters_prepared"
+
+
+@dataclass(frozen=True)
+class _Prepared:
+    """What a batch of letters read once for all of them (prepare_letters)."""
+
+    decisions: dict[int, Decision]  # held here: the session's identity map keeps no object alive by itself
+    sender: object
+    locales: dict[str, str | None]
+
+
+def prepare_letters(messages: list[OutboxMessage]) -> None:
+    """Lock and load the decisions of a batch of letters in one query, and the letterhead and the recipients'
+    languages once: issue_decision_letter then reads them from the session instead of four queries a letter."""
+    ids = [m.payload["decision_id"] for m in messages if m.template == "decision_letter"]
+    if not ids:
+        return
+    loaded = db.session.scalars(_with_letter_relations(db.select(Decision).where(Decision.id.in_(ids)))
+                                .order_by(Decision.id).with_for_update(of=Decision)).unique().all()
+    emails = {m.recipient.strip().lower() for m in messages}
+    locales = dict(db.session.execute(db.select(User.email, User.locale).where(User.email.in_(emails))).all())
+    db.session.info[_PREPARED] = _Prepared({d.id: d for d in loaded}, sender(),
+                                           {e: locales.get(e) for e in emails})
+
+
+def forget_prepared() -> None:
+    """End of the batch: the next letter reads for itself again."""
+    db.session.info.pop(_PREPARED, None)
+
+
+def _locked_decision(decision_id: int) -> Decision | None:
+    prepared = db.session.info.get(_PREPARED)
+    if prepared is not None and decision_id in prepared.decisions:
+        return prepared.decisions[decision_id]  # locked and loaded by prepare_letters: no query
+    decision = db.session.get(Decision, decision_id, with_for_update=True)
+    if decision is not None:
+        _load_for_letter(decision.id)
+    return decision
+
+
 def issue_decision_letter(msg: OutboxMessage) -> None:
     """Render, store and publish the letter, and write its e-mail notice; nothing if it is there already."""
-    decision = db.session.get(Decision, msg.payload["decision_id"], with_for_update=True)
+    decision = _locked_decision(msg.payload["decision_id"])
     if decision is None:
         raise LookupError(f"decision {msg.payload['decision_id']} does not exist")
     if decision.letter_document_id is not None:
         return
-    _load_for_letter(decision.id)
     now = clock.now()
-    pdf = render_decision_letter(letter_data(decision), created=now)
+    prepared = db.session.info.get(_PREPARED)
+    pdf = render_decision_letter(letter_data(decision, prepared.sender if prepared else None), created=now)
     case = decision.case
     document = store_pdf(pdf, f"afgoerelse-{case.number or case.id}-{decision.id}.pdf",
                          f"Afgørelsesbrev ({decision.outcome})", case_id=case.id)
@@ -164,8 +237,10 @@ def issue_decision_letter(msg: OutboxMessage) -> None:
 def _enqueue_notice(decision: Decision, case: Case, base: str) -> None:
     payload = {"case_number": case.number or "", "title": case.title, "association": case.association.name,
                "link": f"{base}/forening/sager/{case.id}"}
-    outbox.enqueue("decision_notice", case.association.contact_email, payload,
-                   locale=locale_for(case.association.contact_email), dedup_key=f"decision-notice:{decision.id}")
+    email, prepared = case.association.contact_email, db.session.info.get(_PREPARED)
+    known = prepared is not None and email.strip().lower() in prepared.locales
+    locale = prepared.locales[email.strip().lower()] if known else locale_for(email)
+    outbox.enqueue("decision_notice", email, payload, locale=locale, dedup_key=f"decision-notice:{decision.id}")
 
 
 # What the letter channel renders per template. The meeting minutes are rendered by the decisions module,
@@ -182,6 +257,13 @@ def bind_renderers(renderers: dict[str, Callable[[OutboxMessage], None]]) -> Non
 
 class LetterAdapter:
     """The outbox's "letter" channel: a letter is delivered when it is stored and available."""
+
+    def prepare(self, messages: list[OutboxMessage]) -> None:
+        """Before a batch: read what its letters share, once (the outbox calls `finish` after it)."""
+        prepare_letters(messages)
+
+    def finish(self) -> None:
+        forget_prepared()
 
     def deliver(self, msg: OutboxMessage, on_accepted: Callable[[], None]) -> None:
         RENDERERS[msg.template](msg)

@@ -5,11 +5,12 @@ A row's `channel` picks its delivery adapter, an object bound by app/wiring.py: 
 and writes the e-mail that tells the applicant (app.services.committee.letters). An adapter has
 `deliver(msg, on_accepted) -> None` and calls `on_accepted()` once the message is out; that marks the
 row delivered and commits, together with whatever the adapter changed. Delivering one message is one
-unit of work of its own, on purpose (see `deliver`): never one unit across many messages.
+unit of work of its own, on purpose (see `deliver`), with one exception: letters, which only write to the
+database, are delivered many to a transaction (`deliver_batch`); an e-mail never shares its commit.
 
 Digital Post (decisions in production) would be one more adapter bound in the wiring, e.g. "digital_post",
 that hands the stored letter to the provider and calls `on_accepted()` when the provider has accepted it.
-Committed rows are handed to the task bound as `deliver` (a Celery task) by `dispatch`.
+Committed rows are handed by `dispatch` to the task bound for one message, or for a batch (a meeting's close).
 
 Retrying is the row's business, not Celery's: a failed attempt stores when the next one is due (1, 2,
 4, ... minutes, capped at OUTBOX_RETRY_MAX_SECONDS, with jitter), and the beat sweep hands out what
@@ -28,7 +29,7 @@ from flask import current_app
 from app import clock
 from app.extensions import db
 from app.models.outbox import OutboxMessage
-from app.services.unit_of_work import in_unit_of_work, use_case
+from app.services.unit_of_work import delivered_by_caller, in_unit_of_work, use_case
 
 
 class Adapter(Protocol):
@@ -43,20 +44,30 @@ class DeliveryTask(Protocol):
     def delay(self, message_id: int) -> object: ...
 
 
+class BatchTask(Protocol):
+    """The task that delivers a list of ids, letters together (app.tasks.notices.deliver_batch)."""
+
+    def delay(self, message_ids: list[int]) -> object: ...
+
+
 class UnknownChannel(LookupError):
     """An outbox row names a channel without an adapter."""
 
 
 ADAPTERS: dict[str, Adapter] = {}
 delivery_task: DeliveryTask | None = None
+batch_task: BatchTask | None = None
+# The channel whose messages may share one transaction: a letter is rendered, stored and published, all in
+# the database, so a batch rolled back has sent nothing. An e-mail is out the moment SMTP accepts it.
+BATCHED_CHANNEL = "letter"
 
 
-def bind(adapters: dict[str, Adapter], task: DeliveryTask) -> None:
-    """Bind the channels' adapters and the delivery task (app/wiring.py, once per app)."""
-    global delivery_task
+def bind(adapters: dict[str, Adapter], task: DeliveryTask, batch: BatchTask | None = None) -> None:
+    """Bind the channels' adapters and the delivery tasks (app/wiring.py, once per app)."""
+    global delivery_task, batch_task
     ADAPTERS.clear()
     ADAPTERS.update(adapters)
-    delivery_task = task
+    delivery_task, batch_task = task, batch
 
 
 def adapter_for(channel: str) -> Adapter:
@@ -76,28 +87,53 @@ def enqueue(template: str, recipient: str, payload: dict, *, locale: str | None 
     return msg
 
 
-def _task_of_this_app() -> DeliveryTask:
-    """The delivery task as registered on the current Flask app's Celery app.
+def _of_this_app(task):
+    """`task` as registered on the current Flask app's Celery app.
 
     A shared task's `delay` goes to Celery's default app, which is the app created last in the process. In
     production there is one; where several live in one process (the browser tests' demo servers beside the
     tests' own apps) a message must be delivered by the app whose database holds it.
     """
     celery = current_app.extensions.get("celery")
-    name = getattr(delivery_task, "name", None)
-    return celery.tasks[name] if celery is not None and name in celery.tasks else delivery_task
+    name = getattr(task, "name", None)
+    return celery.tasks[name] if celery is not None and name in celery.tasks else task
 
 
 def dispatch(ids: list[int]) -> None:
-    """Hand committed outbox ids to Celery; a broker outage is left to the sweep."""
-    task = _task_of_this_app()
-    for position, message_id in enumerate(ids):
+    """Hand committed outbox ids to Celery, letters (and crowds of others) in batches; a broker outage is left to
+    the sweep."""
+    batches, singles = _letter_batches(ids)
+    calls = sorted([(_of_this_app(batch_task), batch) for batch in batches]
+                   + [(_of_this_app(delivery_task), message_id) for message_id in singles],
+                   key=lambda call: call[1][0] if isinstance(call[1], list) else call[1])  # in the order written
+    for position, (task, argument) in enumerate(calls):
         try:
-            task.delay(message_id)
+            task.delay(argument)
         except Exception as exc:  # broker down: the rows stay pending and the sweep re-sends them
             # The rest would fail the same way; stop so the request is not held once per message.
-            current_app.logger.warning("outbox %s not dispatched: %s", ids[position:], exc)
+            current_app.logger.warning("outbox %s not dispatched: %s", [a for _t, a in calls[position:]], exc)
             return
+
+
+def _letter_batches(ids: list[int]) -> tuple[list[list[int]], list[int]]:
+    """(batches, single ids): one task per batch rather than per message.
+
+    Letters go in batches of at most OUTBOX_BATCH, at least four of them so a small meeting keeps several
+    workers busy. Other messages go one task each when they are a handful (spread over the workers at once),
+    in batches of OUTBOX_BATCH when there are more (a meeting's close tells the caseworker of every case):
+    a batch still sends and commits each of them on its own.
+    """
+    if batch_task is None or len(ids) < 2:
+        return [], list(ids)
+    letter_ids = set(db.session.scalars(db.select(OutboxMessage.id).where(
+        OutboxMessage.id.in_(ids), OutboxMessage.channel == BATCHED_CHANNEL)))
+    letters, others = [i for i in ids if i in letter_ids], [i for i in ids if i not in letter_ids]
+    limit = current_app.config["OUTBOX_BATCH"]
+    size = max(1, min(limit, -(-len(letters) // 4)))
+    batches = [letters[n:n + size] for n in range(0, len(letters), size)]
+    if len(others) <= limit:
+        return batches, others
+    return batches + [others[n:n + limit] for n in range(0, len(others), limit)], []
 
 
 def deliver(message_id: int) -> str:
@@ -128,6 +164,75 @@ def deliver(message_id: int) -> str:
             raise  # the task logs it; the sweep tries again when the row says so
         return status
     return "delivered"
+
+
+def deliver_batch(message_ids: list[int]) -> dict[int, str]:
+    """Deliver many letters in one unit of work, then hand their e-mail notices to one task; the status of each id.
+
+    A retried batch skips what is delivered already (and rows another task holds). If any letter fails,
+    the batch is rolled back, nothing of it is kept, and each is delivered on its own (`deliver`), so the
+    failure is recorded on its row and the others go out. Ids on other channels are delivered one by one.
+    """
+    if in_unit_of_work():
+        raise RuntimeError("outbox.deliver_batch is a unit of work of its own; call it from a task")
+    letters = set(db.session.scalars(db.select(OutboxMessage.id).where(
+        OutboxMessage.id.in_(message_ids), OutboxMessage.channel == BATCHED_CHANNEL)))
+    db.session.rollback()
+    statuses: dict[int, str] = {}
+    try:
+        with delivered_by_caller() as notices:
+            statuses.update(_deliver_together(sorted(letters)))
+    except Exception as exc:
+        current_app.logger.warning("letters %s not delivered together, one by one now: %s", sorted(letters), exc)
+        notices = []
+        statuses.update(_one_by_one(sorted(letters)))
+    statuses.update(_one_by_one([i for i in message_ids if i not in letters]))
+    if notices:  # the letters' e-mails: one task for all, each e-mail committed the moment it is out
+        dispatch_together(notices)
+    return statuses
+
+
+def dispatch_together(ids: list[int]) -> None:
+    """Hand committed ids to one batch task (not one task each); a broker outage is left to the sweep."""
+    try:
+        _of_this_app(batch_task).delay(ids)
+    except Exception as exc:
+        current_app.logger.warning("outbox %s not dispatched: %s", ids, exc)
+
+
+def _one_by_one(message_ids: list[int]) -> dict[int, str]:
+    statuses = {}
+    for message_id in message_ids:
+        try:
+            statuses[message_id] = deliver(message_id)
+        except Exception as exc:  # recorded on the row with its next attempt; the others go on
+            current_app.logger.warning("outbox %s not delivered, tried again later: %s", message_id, exc)
+            statuses[message_id] = "pending"
+    return statuses
+
+
+@use_case
+def _deliver_together(message_ids: list[int]) -> dict[int, str]:
+    """Claim the due rows (skipping those another task holds), deliver each, mark them: one commit."""
+    rows = db.session.scalars(db.select(OutboxMessage).where(OutboxMessage.id.in_(message_ids))
+                              .order_by(OutboxMessage.id).with_for_update(skip_locked=True)
+                              .execution_options(populate_existing=True)).all()
+    statuses = {message_id: "busy" for message_id in message_ids}  # held by another task: it delivers them
+    due = [msg for msg in rows if _readiness(msg) == "due"]
+    statuses.update({msg.id: _readiness(msg) for msg in rows})
+    adapter = adapter_for(BATCHED_CHANNEL)
+    prepare, finish = getattr(adapter, "prepare", None), getattr(adapter, "finish", None)
+    try:
+        if prepare is not None and due:
+            prepare(due)  # what the batch's messages share, read once
+        for msg in due:
+            msg.attempts += 1
+            adapter.deliver(msg, _marker(msg))  # inside this use case the mark only flushes
+            statuses[msg.id] = "delivered"
+    finally:
+        if finish is not None:
+            finish()
+    return statuses
 
 
 def _send(msg: OutboxMessage, savepoint: bool) -> None:

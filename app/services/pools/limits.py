@@ -34,7 +34,7 @@ def over_budget(budget: int, granted: int, adding: int) -> bool:
     return adding > 0 and granted + adding > budget
 
 
-def check_grant(case: Case, amount: int | None, *, delegated: bool) -> None:
+def check_grant(case: Case, amount: int | None, *, delegated: bool, budget: bool = True) -> None:
     """Refuse `amount` as the case's grant unless it is within the application, the delegation and the budget.
 
     A case already granted counts only the difference (a correction). The pool row is locked before its
@@ -53,7 +53,8 @@ def check_grant(case: Case, amount: int | None, *, delegated: bool) -> None:
         raise AmountRefused(_l("Beløbet (%(amount)s) ligger over forvaltningens bemyndigelse (%(limit)s). "
                                "Udvalget skal træffe afgørelsen.",
                                amount=kr(amount), limit=kr(pool.delegation_limit or 0)))
-    check_budget(case, amount)
+    if budget:  # False: the caller has checked the pool's budget for everything it grants (a meeting's close)
+        check_budget(case, amount)
 
 
 def check_budget(case: Case, amount: int) -> None:
