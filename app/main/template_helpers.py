@@ -7,7 +7,7 @@ from flask import Flask
 from markupsafe import Markup
 from flask_babel import lazy_gettext as _l
 
-from app.formatting import day, day_only, money, month_in_words
+from app.formatting import day, day_only, money, month_in_words, number
 from app.i18n import current_locale
 from app.main.navigation import current_path, home_endpoint, nav_items
 
@@ -77,7 +77,7 @@ def register(app: Flask) -> None:
     app.jinja_env.globals.update(nav_items=nav_items, role_label=role_label, current_path=current_path,
                                  home_endpoint=home_endpoint, state_label=state_label, state_name=state_name,
                                  state_label_for=state_label_for)
-    app.jinja_env.filters.update(money=money, day=day, role_word=role_label)
+    app.jinja_env.filters.update(money=money, day=day, number=number, role_word=role_label)
     app.jinja_env.add_extension("jinja2.ext.do")
     app.jinja_env.filters["rich_text"] = rich_text
     app.jinja_env.globals["answer_text"] = answer_text

@@ -50,7 +50,8 @@ def home():
     f = filter_from(form)
     size = current_app.config.get("QUEUE_PAGE_SIZE", queue.PAGE_SIZE)
     result = queue.page(f, current_user, request.args.get("efter"), limit=size)
-    page = render_template("staff/home.html", form=form, page=result, counts=queue.counts(f, current_user),
+    tally = queue.counts(f, current_user, cap=current_app.config.get("QUEUE_COUNT_CAP", queue.COUNT_CAP))
+    page = render_template("staff/home.html", form=form, page=result, counts=tally,
                            links=page_links(request.args, result), bulk=bulk, checked=checked,
                            today=clock.today(), show_errors=bool(request.args) and not filtered, state_url=state_url,
                            filter=f, due_status=queue.due_status, due_date=queue.due_date,

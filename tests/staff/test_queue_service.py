@@ -107,6 +107,40 @@ def test_counts_per_state_and_overdue(world):
     assert queue.due_status(case) == "overdue"
 
 
+def test_counts_stop_after_the_cap(world):
+    """Past the cap a count is cap + 1 ("more than cap"), so a view never reads every open case to count them."""
+    for _ in range(3):
+        world.submitted()
+    asked = world.submitted("start_screening")
+    perform(asked.id, "request_information", world.caseworker,
+            given=ActionInput(comment="Budget?", reply_deadline=clock.today()))
+    db.session.execute(sa.update(Case).where(Case.id == asked.id).values(reply_deadline=clock.today() - timedelta(days=2)))
+    db.session.commit()
+    capped = queue.counts(QueueFilter(), world.caseworker, cap=2)
+    by_state = dict(capped.by_state)
+    assert by_state["submitted"] == 3 and capped.is_capped(by_state["submitted"])
+    assert by_state["needs_information"] == 1 and not capped.is_capped(1) and by_state["screening"] == 0
+    assert capped.overdue == 1
+    exact = queue.counts(QueueFilter(), world.caseworker, cap=3)
+    assert dict(exact.by_state)["submitted"] == 3 and not exact.is_capped(3)
+    assert dict(queue.counts(QueueFilter(), world.caseworker, cap=0).by_state)["needs_information"] == 1
+    assert queue.counts(QueueFilter(overdue=True), world.caseworker, cap=0).overdue == 1
+
+
+def test_a_page_loads_only_the_listed_columns(world):
+    """The list needs no application data (JSON) and no caseworker's password hash."""
+    case = world.submitted()
+    me = world.caseworker
+    db.session.get(Case, case.id).assignee_id = me.id
+    db.session.commit()
+    name = me.full_name
+    db.session.expunge_all()
+    [listed] = queue.page(QueueFilter(), me).cases
+    assert {"data", "created_at"} <= sa.inspect(listed).unloaded
+    assert listed.assignee.full_name == name
+    assert "password_hash" in sa.inspect(listed.assignee).unloaded
+
+
 def test_dates_are_danish_on_new_years_night(new_years_night, world):
     """00:30 on 1 January 2031 in Copenhagen, 23:30 on 31 December in UTC: the queue's days are Denmark's."""
     world.pool.deadline = date(2031, 1, 31)

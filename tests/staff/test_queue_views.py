@@ -144,3 +144,15 @@ def test_selected_count_and_bulk_messages_use_plural_forms(client, auth, world):
     assert response.status_code == 400 and "Vælg de sager" in body
     # The box that was ticked stays ticked and is counted; the malformed value is no box on the page.
     assert f'value="{b.id}:{b.version}" checked' in body and ">1 sag valgt<" in body
+
+
+def test_counts_past_the_cap_show_a_plus(app, client, auth, world):
+    """A count past QUEUE_COUNT_CAP reads "cap+" (the view stops counting there); one below it is exact."""
+    app.config["QUEUE_COUNT_CAP"] = 1
+    world.submitted()
+    world.submitted()
+    world.submitted("start_screening")
+    auth.login("mette@kommune.dk")
+    body = client.get("/sagsbehandling/").get_data(as_text=True)
+    shown = dict(re.findall(r'>([^<>]+)</a>: <strong>([^<]+)</strong>', body))
+    assert shown["Modtaget"] == "1+" and shown["Visitation"] == "1" and shown["Afventer oplysninger"] == "0"

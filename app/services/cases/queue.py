@@ -11,15 +11,19 @@ from datetime import date, datetime, time, timedelta, timezone
 from functools import lru_cache
 
 from sqlalchemy import Date, func, literal, tuple_, union_all
+from sqlalchemy.orm import load_only
 
 from app import clock, keyset
 from app.extensions import db
-from app.models import Association, Case, User
+from app.models import Association, Case, Pool, User
 from app.services.cases import queue_search
 from workflows import registry
 
 SOON_DAYS = 3
 PAGE_SIZE = 50
+# Counts stop here: a count past it is shown as "1.000+". Counting every open case of a million-case
+# municipality (or every match of a common word) for each view would make the view grow with the table.
+COUNT_CAP = 1000
 FAR_FUTURE = date(9999, 12, 31)
 
 DUE = func.coalesce(Case.reply_deadline, Case.report_due_on)
@@ -79,10 +83,18 @@ class QueuePage:
 
 @dataclass(frozen=True)
 class QueueCounts:
-    """Cases per state and overdue cases under the current filters (the state filter aside)."""
+    """Cases per state and overdue cases under the current filters (the state filter aside).
+
+    Each number is exact up to `cap`; a number above it (always cap + 1) means "more than cap".
+    """
 
     by_state: list[tuple[str, int]]
     overdue: int
+    cap: int = COUNT_CAP
+
+    def is_capped(self, n: int) -> bool:
+        """True when `n` stands for "more than cap"."""
+        return n > self.cap
 
 
 def open_states() -> tuple[str, ...]:
@@ -166,22 +178,29 @@ def page(f: QueueFilter, user: User, cursor: str | None = None, limit: int = PAG
     return QueuePage(cases=_load([key[-1] for _, key in rows]), next_cursor=next_cursor)
 
 
-def counts(f: QueueFilter, user: User, today: date | None = None) -> QueueCounts:
-    """Counts per open state (plus a chosen single state) and the number of overdue cases."""
+def counts(f: QueueFilter, user: User, today: date | None = None, cap: int = COUNT_CAP) -> QueueCounts:
+    """Counts per open state (plus a chosen single state) and the number of overdue cases, each up to cap + 1."""
     today = today or clock.today()
     # Counting every case of "all states" would read the whole table; the open ones are what needs work.
     extra = selected_states(f) if f.status != "all" else ()
     states = selected_states(f) if _asks_for_deadline(f) else tuple(dict.fromkeys(open_states() + extra))
     no_overdue = _conditions(replace(f, overdue=False), user, today)
     base = no_overdue + ([DUE < today] if f.overdue else [])
-    found = dict(db.session.execute(db.select(Case.state, func.count()).where(*base, Case.state.in_(states))
-                                    .group_by(Case.state)).all())
+    parts = [_capped_count(literal(s), [*base, Case.state == s], cap) for s in states]
     late_states = [s for s in selected_states(f) if s in awaiting_states()]
-    overdue = 0
     if late_states:
-        overdue = db.session.scalar(db.select(func.count()).select_from(Case).where(
-            *no_overdue, Case.state.in_(late_states), DUE < today)) or 0
-    return QueueCounts(by_state=[(s, found.get(s, 0)) for s in states], overdue=overdue)
+        parts.append(_capped_count(literal(_OVERDUE), [*no_overdue, Case.state.in_(late_states), DUE < today], cap))
+    found = {state: n for state, n in db.session.execute(union_all(*parts))}
+    return QueueCounts(by_state=[(s, found.get(s, 0)) for s in states], overdue=found.get(_OVERDUE, 0), cap=cap)
+
+
+_OVERDUE = ""  # the overdue count's label among the states' (no state is named "")
+
+
+def _capped_count(label, conditions: list, cap: int):
+    """SELECT label, count(*) over at most cap + 1 matching cases: stops reading at cap + 1."""
+    matching = db.select(Case.id).where(*conditions).limit(cap + 1).subquery()
+    return db.select(label.label("state"), func.count().label("n")).select_from(matching)
 
 
 def _phase_states(phase: Phase, states: tuple[str, ...]) -> tuple[str, ...]:
@@ -268,11 +287,19 @@ def _start_of(day: date) -> datetime:
     return datetime.combine(day, time.min, tzinfo=clock.TZ).astimezone(timezone.utc)
 
 
+# What the queue's list shows: no application data (JSON), no password hashes, no other columns.
+_LISTED = (load_only(Case.id, Case.version, Case.number, Case.title, Case.workflow, Case.state, Case.submitted_at,
+                     Case.reply_deadline, Case.report_due_on, Case.amount_applied, Case.association_id,
+                     Case.pool_id, Case.assignee_id),
+           db.joinedload(Case.association).load_only(Association.id, Association.name, Association.cvr),
+           db.joinedload(Case.pool).load_only(Pool.id, Pool.name),
+           db.joinedload(Case.assignee).load_only(User.id, User.full_name))
+
+
 def _load(ids: list[int]) -> list[Case]:
     if not ids:
         return []
-    found = db.session.scalars(db.select(Case).where(Case.id.in_(ids)).options(
-        db.joinedload(Case.association), db.joinedload(Case.pool), db.joinedload(Case.assignee))).unique()
+    found = db.session.scalars(db.select(Case).where(Case.id.in_(ids)).options(*_LISTED)).unique()
     by_id = {case.id: case for case in found}
     return [by_id[i] for i in ids if i in by_id]
 
