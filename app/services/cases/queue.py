@@ -91,6 +91,7 @@ class QueueCounts:
     by_state: list[tuple[str, int]]
     overdue: int
     cap: int = COUNT_CAP
+    partial: bool = False  # a search's matches were counted only up to a limit: numbers are "at least"
 
     def is_capped(self, n: int) -> bool:
         """True when `n` stands for "more than cap"."""
@@ -133,6 +134,11 @@ def selected_states(f: QueueFilter) -> tuple[str, ...]:
 def _asks_for_deadline(f: QueueFilter) -> bool:
     # Only a case waiting for the applicant has a deadline the queue shows, so only those can match.
     return f.overdue or f.due_from is not None or f.due_to is not None
+
+
+def pool_names() -> list:
+    """(id, name) of every pool, newest year first: the options of the pool filter."""
+    return list(db.session.execute(db.select(Pool.id, Pool.name).order_by(Pool.year.desc(), Pool.name)))
 
 
 def week_of(day: date) -> tuple[date, date]:
@@ -178,12 +184,18 @@ def page(f: QueueFilter, user: User, cursor: str | None = None, limit: int = PAG
     return QueuePage(cases=_load([key[-1] for _, key in rows]), next_cursor=next_cursor)
 
 
+def counts_come_later(f: QueueFilter) -> bool:
+    """True when counting would cost more than the page: a search word has no ordered index to stop early in,
+    so the view shows the list first and the counts are fetched after it (see `counts`)."""
+    return bool(f.q.strip())
+
+
 def counts(f: QueueFilter, user: User, today: date | None = None, cap: int = COUNT_CAP) -> QueueCounts:
     """Counts per open state (plus a chosen single state) and the number of overdue cases, each up to cap + 1."""
     today = today or clock.today()
-    # Counting every case of "all states" would read the whole table; the open ones are what needs work.
-    extra = selected_states(f) if f.status != "all" else ()
-    states = selected_states(f) if _asks_for_deadline(f) else tuple(dict.fromkeys(open_states() + extra))
+    states = _counted_states(f)
+    if counts_come_later(f):
+        return _search_counts(f, user, today, states, cap)
     no_overdue = _conditions(replace(f, overdue=False), user, today)
     base = no_overdue + ([DUE < today] if f.overdue else [])
     parts = [_capped_count(literal(s), [*base, Case.state == s], cap) for s in states]
@@ -195,6 +207,29 @@ def counts(f: QueueFilter, user: User, today: date | None = None, cap: int = COU
 
 
 _OVERDUE = ""  # the overdue count's label among the states' (no state is named "")
+
+
+def _counted_states(f: QueueFilter) -> tuple[str, ...]:
+    # Counting every case of "all states" would read the whole table; the open ones are what needs work.
+    extra = selected_states(f) if f.status != "all" else ()
+    return selected_states(f) if _asks_for_deadline(f) else tuple(dict.fromkeys(open_states() + extra))
+
+
+def _search_counts(f: QueueFilter, user: User, today: date, states: tuple[str, ...], cap: int) -> QueueCounts:
+    """One grouped query over at most (cap + 1) × states matches: the full-text index is read once, not per state.
+
+    Under the limit every number is exact; at it the numbers are lower bounds (`partial`)."""
+    late_states = [s for s in selected_states(f) if s in awaiting_states()]
+    limit = (cap + 1) * len(states)
+    late = db.and_(Case.state.in_(late_states), DUE < today) if late_states else literal(False)
+    matching = (db.select(Case.state.label("state"), late.label("late"))
+                .where(*_conditions(f, user, today), Case.state.in_(states)).limit(limit).subquery())
+    stmt = db.select(matching.c.state, func.count(), func.count().filter(matching.c.late)).group_by(matching.c.state)
+    found = {state: (n, n_late) for state, n, n_late in db.session.execute(stmt)}
+    shown = {s: min(found.get(s, (0, 0))[0], cap + 1) for s in states}
+    overdue = min(sum(n_late for _n, n_late in found.values()), cap + 1)
+    partial = sum(n for n, _late in found.values()) >= limit > 0
+    return QueueCounts(by_state=[(s, shown[s]) for s in states], overdue=overdue, cap=cap, partial=partial)
 
 
 def _capped_count(label, conditions: list, cap: int):
