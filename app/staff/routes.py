@@ -55,7 +55,7 @@ def home():
                            today=clock.today(), show_errors=bool(request.args) and not filtered, state_url=state_url,
                            filter=f, due_status=queue.due_status, due_date=queue.due_date,
                            meetings=meetings.planned_meetings(), views=saved_views(request.args, clock.today()),
-                           columns=shown_columns(), column_choices=COLUMNS)
+                           columns=shown_columns(), column_choices=[(key, str(label)) for key, label in COLUMNS])
     return page, 400 if request.method == "POST" else 200
 
 

@@ -10,7 +10,7 @@ from dataclasses import dataclass, replace
 from datetime import date, datetime, time, timedelta, timezone
 from functools import lru_cache
 
-from sqlalchemy import Date, func, literal, tuple_, union_all
+from sqlalchemy import Date, func, literal, literal_column, tuple_, union_all
 from sqlalchemy.orm import load_only
 
 from app import clock, keyset
@@ -262,7 +262,9 @@ def _phase_keys(base: list, phase: Phase, states: tuple[str, ...], after: tuple 
     if not phase.per_state or len(states) == 1:
         stmt = branch(Case.state.in_(states) if len(states) > 1 else Case.state == states[0])
         return [tuple(row) for row in db.session.execute(stmt)]
-    parts = [db.select(*sub.c) for sub in (branch(Case.state == s).subquery() for s in states)]
+    # The branches' columns are named, not proxied: building `.c` of eight subqueries cost more than running them.
+    names = [literal_column(f"k{i}", type_=key.type) for i, key in enumerate(phase.keys)]
+    parts = [db.select(*names).select_from(branch(Case.state == s).subquery()) for s in states]
     merged = union_all(*parts).subquery()
     columns = [merged.c[f"k{i}"] for i in range(len(phase.keys))]
     stmt = db.select(*columns).order_by(*_order(columns, phase.descending)).limit(limit)
