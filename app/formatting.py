@@ -11,6 +11,7 @@ from __future__ import annotations
 from datetime import date, datetime, time, timezone, tzinfo
 from decimal import ROUND_HALF_UP, Decimal
 from fractions import Fraction
+from functools import lru_cache
 
 from babel import Locale, dates, numbers
 from flask import has_app_context
@@ -38,7 +39,12 @@ def number(amount: int | None, locale: str | None = None) -> str:
     """A whole number with thousands separators: '12.000' in Danish, '12,000' in English."""
     if amount is None:
         return NOTHING
-    return numbers.format_decimal(amount, format="#,##0", locale=_locale(locale))
+    if not isinstance(amount, int):
+        return numbers.format_decimal(amount, format="#,##0", locale=_locale(locale))
+    # The same text as Babel's '#,##0' for a whole number, without parsing the pattern on every call.
+    separator = _group_separator(str(_locale(locale)))
+    text = f"{abs(amount):,}".replace(",", separator)
+    return text if amount >= 0 else _minus(str(_locale(locale))) + text
 
 
 def money(amount: int | None, locale: str | None = None) -> str:
@@ -129,6 +135,24 @@ def hhmm(value: time) -> str:
     return value.strftime("%H:%M")
 
 
+@lru_cache(maxsize=None)
+def _group_separator(locale: str) -> str:
+    """The thousands separator of '#,##0' in `locale` (what Babel would put there), read once per locale."""
+    return numbers.get_group_symbol(locale)
+
+
+@lru_cache(maxsize=None)
+def _minus(locale: str) -> str:
+    return numbers.get_minus_sign_symbol(locale)
+
+
+@lru_cache(maxsize=None)
+def _short_months(locale: str) -> tuple[str, ...]:
+    """Abbreviated month names ('MMM') of `locale`, index 1-12, read from Babel once per locale."""
+    names = Locale.parse(locale).months["format"]["abbreviated"]
+    return ("",) + tuple(names[m] for m in range(1, 13))
+
+
 def _locale(locale: str | None) -> Locale | str:
     return locale or get_locale() or DEFAULT_LOCALE
 
@@ -143,6 +167,8 @@ def _day(value: Value, pattern: str, locale: str | None) -> str:
     if isinstance(value, datetime):
         aware = value if value.tzinfo is not None else value.replace(tzinfo=timezone.utc)
         value = aware.astimezone(_zone()).date()
+    if pattern == DAY:  # the queue shows fifty of these a page: no pattern machinery for the commonest format
+        return f"{value.day}. {_short_months(str(_locale(locale)))[value.month]} {value.year}"
     return dates.format_date(value, pattern, locale=_locale(locale))
 
 

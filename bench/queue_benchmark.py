@@ -7,14 +7,24 @@ during the big insert and built again afterwards), then times the real service f
 (app.services.cases.queue.page and .counts) and the real view through the Flask test client, and prints
 median and 95th percentile per scenario together with EXPLAIN (ANALYZE, BUFFERS) of every statement.
 The database named by BENCH_DATABASE_URL is emptied with --reset: give it a database of its own.
+Then it serves the 1M database with gunicorn (2 sync workers) and compares the queue's throughput with the
+front page's. The caseworker logs in through the real two-factor step: the script enrols him with the
+real service (as the e-mailed link's set-up page would) and gives codes from his authenticator key.
+`--smoke` runs every step at small sizes in seconds (for CI). The RATIO lines come last.
 """
 from __future__ import annotations
 
 import argparse
+import http.client
 import os
+import re
+import socket
 import statistics
+import subprocess
 import sys
+import threading
 import time
+from urllib.parse import urlencode, urlsplit
 from pathlib import Path
 from types import SimpleNamespace
 
@@ -24,7 +34,12 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from config import TestingConfig, normalise_database_url  # noqa: E402
 
+ROOT = Path(__file__).resolve().parent.parent
 PASSWORD = "bench-adgangskode-42"
+CASEWORKER = "sagsbehandler1@bench.dk"
+SECRET_KEY = "queue-benchmark-not-a-real-secret"
+VIEW_TARGET = 1.2
+THROUGHPUT_TARGET = 0.35
 CASEWORKERS = 20
 ASSOCIATIONS = 5_000
 POOLS = 20
@@ -46,9 +61,17 @@ OPEN = ("submitted", "screening", "needs_information", "assessment", "recommende
         "requested")
 
 
-def make_app(url: str):
+def make_app(url: str, totp_key: str):
     from app import create_app
-    return create_app(TestingConfig, SQLALCHEMY_DATABASE_URI=url)
+    return create_app(TestingConfig, SQLALCHEMY_DATABASE_URI=url, SECRET_KEY=SECRET_KEY,
+                      TOTP_ENCRYPTION_KEYS=(totp_key,))
+
+
+def bench_totp_key(url: str) -> str:
+    """A Fernet key for the TOTP secrets, derived from the database URL so a rerun on the same data reads them."""
+    import base64
+    import hashlib
+    return base64.urlsafe_b64encode(hashlib.sha256(("queue-bench " + url).encode()).digest()).decode()
 
 
 def reset_and_migrate(app, reset: bool) -> None:
@@ -71,16 +94,17 @@ def seed_reference_data() -> None:
         conn.execute(sa.text("""
             INSERT INTO pools (slug, name, purpose, committee_id, workflow, applicants, year, budget, is_rolling,
                                accepts_late, late_reduction_per_month, delegation_limit, reply_days, rules_text,
-                               appeal_text, legal_basis, requires_approval, requires_child_certificate,
-                               is_published, created_at)
+                               requires_approval, requires_child_certificate, is_published, created_at,
+                               payment_mode, instalment_count, instalment_interval, advance_allowed)
             SELECT 'pulje-' || i, 'Pulje ' || i, '', 1 + i % 3,
                    CASE WHEN i > 18 THEN 'premises_loan' WHEN i > 16 THEN 'new_initiative' ELSE 'subsidy' END,
-                   'associations', 2026, 1000000, true, false, 0, 25000, 14, '', 'Klagevejledning', '', false,
-                   false, true, now()
+                   'associations', 2026, 1000000, true, false, 0, 25000, 14, '', false, false, true, now(),
+                   'single', 1, 1, false
             FROM generate_series(1, :n) i"""), {"n": POOLS})
         conn.execute(sa.text("""
-            INSERT INTO users (email, password_hash, full_name, role, is_active, password_changed_at, created_at)
-            SELECT 'sagsbehandler' || i || '@bench.dk', :hash, 'Sagsbehandler ' || i, 'caseworker', true, now(), now()
+            INSERT INTO users (email, password_hash, full_name, role, is_active, password_changed_at, created_at,
+                               email_confirmed_at)
+            SELECT 'sagsbehandler' || i || '@bench.dk', :hash, 'Sagsbehandler ' || i, 'caseworker', true, now(), now(), now()
             FROM generate_series(1, :n) i"""), {"hash": hash_password(PASSWORD), "n": CASEWORKERS})
         conn.execute(sa.text("""
             INSERT INTO associations (name, cvr, is_informal, contact_email, works_with_children, created_at)
@@ -89,6 +113,37 @@ def seed_reference_data() -> None:
                    || ' ' || i,
                    lpad((10000000 + i)::text, 8, '0'), false, 'kontakt' || i || '@forening.example', i % 2 = 0, now()
             FROM generate_series(1, :n) i"""), {"n": ASSOCIATIONS})
+
+
+def enrol_caseworker() -> None:
+    """Two-factor for the bench caseworker through the real services (what the set-up page does)."""
+    from app.models.user import find_user_by_email
+    from app.services.accounts import two_factor
+    user = find_user_by_email(CASEWORKER)
+    secret = two_factor.start_enrolment(user)
+    two_factor.confirm_enrolment(find_user_by_email(CASEWORKER), totp_code(secret, None))
+
+
+def totp_code(secret: str, last_step: int | None) -> str:
+    """A code the app accepts now: the current step, else the next; waits for a new step when both are used."""
+    import pyotp
+    from app import clock
+    totp = pyotp.TOTP(secret)
+    while True:
+        now = totp.timecode(clock.timestamp())
+        for step in (now, now + 1):
+            if last_step is None or step > last_step:
+                return totp.generate_otp(step)
+        time.sleep(1)
+
+
+def caseworker_code() -> str:
+    from app.extensions import db
+    from app.models.user import find_user_by_email
+    user = find_user_by_email(CASEWORKER)
+    code = totp_code(user.totp_secret, user.totp_last_step)
+    db.session.remove()
+    return code
 
 
 def _state_case(column: str) -> str:
@@ -216,17 +271,29 @@ def capture(call) -> list:
     return seen
 
 
-def measure(app, label: str, runs: int, show_plans: bool) -> list[tuple]:
-    """Time every scenario: the service in an app context, the view through the test client (outside it)."""
+def logged_in_client(app):
+    """A test client logged in as the bench caseworker: password, then the code from his authenticator."""
     client = app.test_client()
-    response = client.post("/konto/log-ind", data={"email": "sagsbehandler1@bench.dk", "password": PASSWORD})
-    assert response.status_code == 302, "log-in failed"
+    response = client.post("/konto/log-ind", data={"email": CASEWORKER, "password": PASSWORD})
+    assert response.status_code == 302 and urlsplit(response.location).path == "/konto/to-faktor", \
+        f"password step: {response.status_code} {response.location}"
+    with app.app_context():
+        code = caseworker_code()
+    response = client.post("/konto/to-faktor", data={"code": code})
+    assert response.status_code == 302 and urlsplit(response.location).path == "/sagsbehandling/", \
+        f"code step: {response.status_code} {response.location}"
+    return client
+
+
+def measure(app, client, label: str, runs: int, show_plans: bool) -> list[tuple]:
+    """Time every scenario: the service in an app context, the view through the test client (outside it)."""
     rows = []
     for name, f, query in scenarios():
         with app.app_context():
             page_ms, next_ms, counts_ms, plans = _service_times(f, runs, show_plans)
         url = "/sagsbehandling/" + (f"?{query}" if query else "")
-        assert client.get(url).status_code == 200, url
+        status = client.get(url).status_code
+        assert status == 200, f"{url}: {status}"
         view_ms = timed(lambda: client.get(url), runs)
         rows.append((label, name, page_ms, next_ms, counts_ms, view_ms))
         if show_plans:
@@ -255,6 +322,143 @@ def _service_times(f, runs: int, show_plans: bool):
     return page_ms, next_ms, counts_ms, plans
 
 
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+class Server:
+    """gunicorn with 2 sync workers serving wsgi:app on the bench database (development config via env)."""
+
+    def __init__(self, url: str, totp_key: str):
+        self.port = free_port()
+        env = {**os.environ, "FLASK_CONFIG": "development", "DATABASE_URL": url, "SECRET_KEY": SECRET_KEY,
+               "TOTP_ENCRYPTION_KEYS": totp_key}
+        env.pop("REDIS_URL", None)
+        self.process = subprocess.Popen(
+            [str(ROOT / ".venv" / "bin" / "gunicorn"), "--workers", "2", "--worker-class", "sync",
+             "--bind", f"127.0.0.1:{self.port}", "--log-level", "warning", "wsgi:app"],
+            cwd=ROOT, env=env)
+        self._wait()
+
+    def _wait(self) -> None:
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
+            if self.process.poll() is not None:
+                sys.exit(f"gunicorn exited with {self.process.returncode}")
+            try:
+                if self.request("GET", "/")[0] == 200:
+                    return
+            except OSError:
+                time.sleep(0.2)
+        sys.exit("gunicorn did not answer within 60 s")
+
+    def request(self, method: str, path: str, cookie: str = "", form: dict | None = None):
+        """(status, headers, body) of one request on a new connection."""
+        conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=30)
+        try:
+            headers = {"Cookie": cookie} if cookie else {}
+            body = None
+            if form is not None:
+                body = urlencode(form)
+                headers["Content-Type"] = "application/x-www-form-urlencoded"
+            conn.request(method, path, body=body, headers=headers)
+            response = conn.getresponse()
+            return response.status, response.headers, response.read()
+        finally:
+            conn.close()
+
+    def stop(self) -> None:
+        self.process.terminate()
+        try:
+            self.process.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+            self.process.wait()
+
+
+def _cookie(headers, cookie: str) -> str:
+    """The session cookie after a response (the app keeps one cookie, `session`)."""
+    for value in headers.get_all("Set-Cookie") or []:
+        name, _, rest = value.partition("=")
+        if name.strip() == "session":
+            cookie = f"session={rest.split(';')[0]}"
+    return cookie
+
+
+def _csrf(body: bytes) -> str:
+    found = re.search(rb'name="csrf_token" type="hidden" value="([^"]+)"', body) or \
+        re.search(rb'name="csrf_token" value="([^"]+)"', body)
+    assert found, "no CSRF token on the form"
+    return found.group(1).decode()
+
+
+def http_login(server: Server, app) -> str:
+    """Log the caseworker in over HTTP like a browser (CSRF tokens, password, code); returns the cookie."""
+    status, headers, body = server.request("GET", "/konto/log-ind")
+    cookie = _cookie(headers, "")
+    status, headers, _ = server.request("POST", "/konto/log-ind", cookie, {
+        "csrf_token": _csrf(body), "email": CASEWORKER, "password": PASSWORD})
+    assert status == 302 and urlsplit(headers["Location"]).path == "/konto/to-faktor", f"password step: {status}"
+    cookie = _cookie(headers, cookie)
+    status, headers, body = server.request("GET", "/konto/to-faktor", cookie)
+    cookie = _cookie(headers, cookie)
+    with app.app_context():
+        code = caseworker_code()
+    status, headers, _ = server.request("POST", "/konto/to-faktor", cookie, {"csrf_token": _csrf(body),
+                                                                             "code": code})
+    assert status == 302 and urlsplit(headers["Location"]).path == "/sagsbehandling/", f"code step: {status}"
+    return _cookie(headers, cookie)
+
+
+def throughput(server: Server, path: str, cookie: str, seconds: float, connections: int) -> float:
+    """Requests per second of `connections` threads, each on one keep-alive connection, for `seconds`."""
+    counts, failures = [0] * connections, []
+    stop_at = time.monotonic() + seconds
+
+    def worker(i: int) -> None:
+        conn = http.client.HTTPConnection("127.0.0.1", server.port, timeout=60)
+        headers = {"Cookie": cookie} if cookie else {}
+        while time.monotonic() < stop_at:
+            try:
+                conn.request("GET", path, headers=headers)
+                response = conn.getresponse()
+                response.read()
+            except (OSError, http.client.HTTPException):
+                conn.close()  # gunicorn's sync workers close the connection: open a new one
+                conn = http.client.HTTPConnection("127.0.0.1", server.port, timeout=60)
+                continue
+            if response.status != 200:
+                failures.append(response.status)
+                return
+            counts[i] += 1
+        conn.close()
+
+    began = time.monotonic()
+    threads = [threading.Thread(target=worker, args=(i,)) for i in range(connections)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert not failures, f"GET {path}: status {failures[0]}"
+    return sum(counts) / (time.monotonic() - began)
+
+
+def measure_throughput(url: str, totp_key: str, app, seconds: float, connections: int) -> tuple[float, float]:
+    """(front page req/s, queue req/s) under gunicorn on the same server, one after the other."""
+    server = Server(url, totp_key)
+    try:
+        cookie = http_login(server, app)
+        throughput(server, "/", "", 1, connections)  # warm both workers
+        throughput(server, "/sagsbehandling/", cookie, 1, connections)
+        front = throughput(server, "/", "", seconds, connections)
+        queue = throughput(server, "/sagsbehandling/", cookie, seconds, connections)
+    finally:
+        server.stop()
+    return front, queue
+
+
 def report(rows: list[tuple]) -> None:
     def fmt(pair):
         return "–" if pair is None else f"{pair[0]:7.1f} {pair[1]:7.1f}"
@@ -267,30 +471,66 @@ def report(rows: list[tuple]) -> None:
               f"{fmt(view_ms):>15}")
 
 
+def ratios(rows: list[tuple], small: str, large: str, front: float, queue: float, smoke: bool) -> bool:
+    """Print the RATIO lines (last); True when every target is met."""
+    by = {(label, name): (page_ms, view_ms) for label, name, page_ms, _next, _counts, view_ms in rows}
+    tag, ok = " (smoke)" if smoke else "", True
+    print()
+    for name in dict.fromkeys(name for _label, name, *_ in rows):
+        (page_s, view_s), (page_l, view_l) = by[(small, name)], by[(large, name)]
+        ratio = view_l[1] / view_s[1]
+        ok &= ratio <= VIEW_TARGET
+        print(f"RATIO queue view p95 {large}/{small} [{name}]: {ratio:.2f} (target <= {VIEW_TARGET}) "
+              f"{'OK' if ratio <= VIEW_TARGET else 'MISSED'}{tag}")
+        print(f"RATIO queue page p95 {large}/{small} [{name}]: {page_l[1] / page_s[1]:.2f}{tag}")
+    share = queue / front
+    ok &= share >= THROUGHPUT_TARGET
+    print(f"RATIO queue/front page req/s under gunicorn (2 sync workers, {large} cases): {share:.2f} "
+          f"({queue:.1f} / {front:.1f} req/s; target >= {THROUGHPUT_TARGET}) "
+          f"{'OK' if share >= THROUGHPUT_TARGET else 'MISSED'}{tag}")
+    return ok
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--reset", action="store_true", help="empty the benchmark database first")
     parser.add_argument("--small", type=int, default=10_000)
     parser.add_argument("--large", type=int, default=1_000_000)
     parser.add_argument("--runs", type=int, default=30)
+    parser.add_argument("--seconds", type=float, default=20, help="load per page under gunicorn")
+    parser.add_argument("--connections", type=int, default=4, help="concurrent connections under gunicorn")
     parser.add_argument("--no-plans", action="store_true")
+    parser.add_argument("--smoke", action="store_true",
+                        help="every step at small sizes (300 and 3,000 cases, 3 runs, 2 s of load, no plans)")
     args = parser.parse_args()
+    if args.smoke:
+        args.small, args.large, args.runs, args.seconds, args.no_plans = 300, 3_000, 3, 2, True
     url = os.environ.get("BENCH_DATABASE_URL")
     if not url or not url.startswith(("postgres://", "postgresql://", "postgresql+psycopg://")):
         sys.exit("Set BENCH_DATABASE_URL to a PostgreSQL database of its own.")
-    app = make_app(normalise_database_url(url))
+    url = normalise_database_url(url)
+    totp_key = bench_totp_key(url)
+    app = make_app(url, totp_key)
+    small, large = f"{args.small:,}", f"{args.large:,}"
     with app.app_context():
         reset_and_migrate(app, args.reset)
         seed_reference_data()
+        enrol_caseworker()
         seconds = insert_cases(1, args.small, rebuild_indexes=False)
         print(f"seeded {args.small:,} cases in {seconds:.1f} s", flush=True)
-    rows = measure(app, f"{args.small:,}", args.runs, not args.no_plans)
+    client = logged_in_client(app)
+    rows = measure(app, client, small, args.runs, not args.no_plans)
     with app.app_context():
         seconds = insert_cases(args.small + 1, args.large, rebuild_indexes=True)
         print(f"seeded {args.large - args.small:,} more cases (index rebuild, VACUUM ANALYZE included) "
               f"in {seconds:.1f} s", flush=True)
-    rows += measure(app, f"{args.large:,}", args.runs, not args.no_plans)
+    rows += measure(app, client, large, args.runs, not args.no_plans)
+    front, queue = measure_throughput(url, totp_key, app, args.seconds, args.connections)
     report(rows)
+    print(f"\ngunicorn, 2 sync workers, {args.connections} connections, {args.seconds:g} s each: "
+          f"GET / {front:.1f} req/s, GET /sagsbehandling/ {queue:.1f} req/s")
+    ratios(rows, small, large, front, queue, args.smoke)
+
 
 if __name__ == "__main__":
     main()

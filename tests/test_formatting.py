@@ -101,3 +101,17 @@ def test_a_month_heading_and_a_form_answer_use_the_one_date_style(app):
         field = FieldSpec("start", "Start", "date")
         assert answer_text(field, "2027-07-01") == fmt.day(date(2027, 7, 1)) == "1. jul. 2027"
         assert answer_text(field, "ikke en dato") == "ikke en dato"
+
+
+@pytest.mark.parametrize("locale", ["da", "en"])
+def test_the_fast_number_and_day_are_babels_own_text(locale):
+    """number() and day() skip Babel's pattern machinery for whole numbers and 'd. MMM y': same text as Babel."""
+    from datetime import timedelta
+
+    from babel import dates as babel_dates, numbers as babel_numbers
+    for amount in (0, 7, 999, 1000, 12_000, -1, -4_500, 1_234_567, 10**12):
+        assert fmt.number(amount, locale) == babel_numbers.format_decimal(amount, "#,##0", locale=locale)
+    first = date(1999, 12, 25)
+    for offset in range(0, 800, 7):
+        day = first + timedelta(days=offset)
+        assert fmt.day(day, locale) == babel_dates.format_date(day, "d. MMM y", locale=locale)

@@ -7,8 +7,9 @@ from flask import Flask
 from markupsafe import Markup
 from flask_babel import lazy_gettext as _l
 
-from app.formatting import day, day_only, money, month_in_words
+from app.formatting import day, day_only, money, month_in_words, number
 from app.i18n import current_locale
+from app.main.form_fields import form_field
 from app.main.navigation import current_path, home_endpoint, nav_items
 
 ROLE_LABELS = {
@@ -77,12 +78,13 @@ def register(app: Flask) -> None:
     app.jinja_env.globals.update(nav_items=nav_items, role_label=role_label, current_path=current_path,
                                  home_endpoint=home_endpoint, state_label=state_label, state_name=state_name,
                                  state_label_for=state_label_for)
-    app.jinja_env.filters.update(money=money, day=day, role_word=role_label)
+    app.jinja_env.filters.update(money=money, day=day, number=number, role_word=role_label)
     app.jinja_env.add_extension("jinja2.ext.do")
     app.jinja_env.filters["rich_text"] = rich_text
     app.jinja_env.globals["answer_text"] = answer_text
     app.jinja_env.globals["seen_field"] = seen_field
     app.jinja_env.globals["header_role"] = header_role
+    app.jinja_env.globals["form_field"] = form_field
     app.jinja_env.filters["day_only"] = day_only
     app.jinja_env.filters["iso_day"] = iso_day
     app.jinja_env.filters["month"] = month_in_words
@@ -94,26 +96,48 @@ def register(app: Flask) -> None:
 
 def state_label(case: object, audience: str = "staff") -> str:
     """A case's state in words for staff or for the applicant, translated."""
-    from flask_babel import gettext
-    from workflows import registry
-    state = registry.get(case.workflow).state(case.state)
-    return gettext(state.public_label if audience == "public" else state.staff_label)
+    return state_label_for(case.workflow, case.state, audience)
 
 
 def state_label_for(workflow: str, state: str, audience: str = "staff") -> str:
     """A state's label in a named workflow, translated."""
+    found = _state_labels(audience).get((workflow, state))
+    return found if found is not None else _translated_label(workflow, state, audience)
+
+
+def state_name(name: str) -> str:
+    """The staff label of a state name, looked up in the first workflow that has it."""
+    return _state_labels("names").get(name, name)
+
+
+def _state_labels(audience: str) -> dict:
+    """Every state's label for one audience in the current locale, translated once per app and locale.
+
+    A list of fifty cases asked Babel for fifty labels; the labels are the same for every request."""
+    from flask import current_app
+    cache = current_app.extensions.setdefault("state_labels", {})
+    key = (current_locale(), audience)
+    if key not in cache:
+        cache[key] = _translated_labels(audience)
+    return cache[key]
+
+
+def _translated_label(workflow: str, state: str, audience: str) -> str:
+    """One label, looked up in the registry (which says why when the workflow or state is unknown)."""
     from flask_babel import gettext
     from workflows import registry
     found = registry.get(workflow).state(state)
     return gettext(found.public_label if audience == "public" else found.staff_label)
 
 
-def state_name(name: str) -> str:
-    """The staff label of a state name, looked up in the first workflow that has it."""
+def _translated_labels(audience: str) -> dict:
     from flask_babel import gettext
     from workflows import registry
-    for workflow in registry.all():
-        for state in workflow.states:
-            if state.name == name:
-                return gettext(state.staff_label)
-    return name
+    if audience == "names":  # a state name's staff label from the first workflow that has it
+        names: dict = {}
+        for workflow in registry.all():
+            for state in workflow.states:
+                names.setdefault(state.name, gettext(state.staff_label))
+        return names
+    return {(workflow.name, state.name): gettext(state.public_label if audience == "public" else state.staff_label)
+            for workflow in registry.all() for state in workflow.states}

@@ -33,11 +33,7 @@ def home():
         # The column form only changes how the list looks: remember it, then show the same filters.
         remember_columns(columns)
         return redirect(url_for("staff.home", **kept_filters(request.args)))
-    form = QueueForm(request.args)
-    people = assignment.assignable_users()
-    pools = db.session.scalars(db.select(Pool).order_by(Pool.year.desc(), Pool.name)).all()
-    fill_choices(form, pools, people)
-    filtered = bool(request.args) and form.validate()
+    form, people, filtered = _queue_form()
     bulk = BulkAssignForm(prefix="bulk")
     bulk.assignee.choices = [SelectChoice("none", _("Ingen (fjern tildeling)"))] + [
         SelectChoice(str(u.id), u.full_name) for u in people]
@@ -50,13 +46,39 @@ def home():
     f = filter_from(form)
     size = current_app.config.get("QUEUE_PAGE_SIZE", queue.PAGE_SIZE)
     result = queue.page(f, current_user, request.args.get("efter"), limit=size)
-    page = render_template("staff/home.html", form=form, page=result, counts=queue.counts(f, current_user),
+    # A search's counts would cost more than its page: the list comes first, the counts after it (queue.js
+    # fetches them from staff.queue_counts; without JavaScript the "Vis antal" link asks for this page with them).
+    later = queue.counts_come_later(f) and not request.args.get("antal")
+    tally = None if later else _counts(f)
+    page = render_template("staff/home.html", form=form, page=result, counts=tally,
                            links=page_links(request.args, result), bulk=bulk, checked=checked,
                            today=clock.today(), show_errors=bool(request.args) and not filtered, state_url=state_url,
                            filter=f, due_status=queue.due_status, due_date=queue.due_date,
                            meetings=meetings.planned_meetings(), views=saved_views(request.args, clock.today()),
-                           columns=shown_columns(), column_choices=COLUMNS)
+                           columns=shown_columns(), column_choices=[(key, str(label)) for key, label in COLUMNS])
     return page, 400 if request.method == "POST" else 200
+
+
+@bp.route("/antal")
+@require_caseworker
+def queue_counts():
+    """The queue's counts per state under the filters in the URL, as the fragment the queue page shows."""
+    form, _people, _filtered = _queue_form()
+    f = filter_from(form)
+    return render_template("staff/_queue_counts.html", counts=_counts(f), filter=f, state_url=state_url,
+                           base=kept_filters(request.args))
+
+
+def _queue_form() -> tuple[QueueForm, list, bool]:
+    """The filter form read from the URL, with its choices; the people who can be assigned; valid or not."""
+    form = QueueForm(request.args)
+    people = assignment.assignable_names()
+    fill_choices(form, queue.pool_names(), people)
+    return form, people, bool(request.args) and form.validate()
+
+
+def _counts(f) -> queue.QueueCounts:
+    return queue.counts(f, current_user, cap=current_app.config.get("QUEUE_COUNT_CAP", queue.COUNT_CAP))
 
 
 def _bulk_assign(bulk: BulkAssignForm):

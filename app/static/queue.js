@@ -1,5 +1,22 @@
 // The caseworker's queue, as progressive enhancement: the page works the same without JavaScript.
 (function () {
+  // A search's counts per state come after the list (they cost more than the page): fetch the fragment
+  // with the same filters and put it in place of the "Vis antal" link, then say so to screen readers.
+  var counts = document.getElementById("queue-counts");
+  var url = counts && counts.getAttribute("data-counts-url");
+  if (!url || !window.fetch) { return; }
+  fetch(url, {credentials: "same-origin", headers: {"Accept": "text/html"}})
+    .then(function (response) { return response.ok ? response.text() : Promise.reject(response.status); })
+    .then(function (html) {
+      counts.innerHTML = html;
+      counts.removeAttribute("data-counts-url");
+      var status = document.getElementById("queue-counts-status");
+      if (status) { status.textContent = counts.getAttribute("data-counts-done"); }
+    })
+    .catch(function () { /* the "Vis antal" link stays: it shows the same page with the counts */ });
+})();
+
+(function () {
   var form = document.getElementById("queue-bulk");
   if (!form) { return; }
 

@@ -88,7 +88,7 @@ RULES: dict[str, dict] = {
     "premises.renew_association_feed": OWN, "premises.delete_wish": OWN, "premises.seasons": MEMBERS,
     "premises.wishes": OWN, "premises.submit_wishes": OWN,
     # The caseworker's workspace
-    "staff.home": CASEWORK, "staff.document": ALL_STAFF, "staff.case": ALL_STAFF, "staff.case_action": ALL_STAFF,
+    "staff.home": CASEWORK, "staff.queue_counts": CASEWORK, "staff.document": ALL_STAFF, "staff.case": ALL_STAFF, "staff.case_action": ALL_STAFF,
     "staff.decision_preview": ALL_STAFF, "staff.decision_preview_pdf": ALL_STAFF,
     "staff.declare_conflict": ALL_STAFF, "staff.add_note": CASEWORK, "staff.request_information": CASEWORK,
     "staff.confirm_hearing": CASEWORK, "staff.assign": CASEWORK, "staff.save_assessment": CASEWORK,

@@ -107,6 +107,40 @@ def test_counts_per_state_and_overdue(world):
     assert queue.due_status(case) == "overdue"
 
 
+def test_counts_stop_after_the_cap(world):
+    """Past the cap a count is cap + 1 ("more than cap"), so a view never reads every open case to count them."""
+    for _ in range(3):
+        world.submitted()
+    asked = world.submitted("start_screening")
+    perform(asked.id, "request_information", world.caseworker,
+            given=ActionInput(comment="Budget?", reply_deadline=clock.today()))
+    db.session.execute(sa.update(Case).where(Case.id == asked.id).values(reply_deadline=clock.today() - timedelta(days=2)))
+    db.session.commit()
+    capped = queue.counts(QueueFilter(), world.caseworker, cap=2)
+    by_state = dict(capped.by_state)
+    assert by_state["submitted"] == 3 and capped.is_capped(by_state["submitted"])
+    assert by_state["needs_information"] == 1 and not capped.is_capped(1) and by_state["screening"] == 0
+    assert capped.overdue == 1
+    exact = queue.counts(QueueFilter(), world.caseworker, cap=3)
+    assert dict(exact.by_state)["submitted"] == 3 and not exact.is_capped(3)
+    assert dict(queue.counts(QueueFilter(), world.caseworker, cap=0).by_state)["needs_information"] == 1
+    assert queue.counts(QueueFilter(overdue=True), world.caseworker, cap=0).overdue == 1
+
+
+def test_a_page_loads_only_the_listed_columns(world):
+    """The list needs no application data (JSON) and no caseworker's password hash."""
+    case = world.submitted()
+    me = world.caseworker
+    db.session.get(Case, case.id).assignee_id = me.id
+    db.session.commit()
+    name = me.full_name
+    db.session.expunge_all()
+    [listed] = queue.page(QueueFilter(), me).cases
+    assert {"data", "created_at"} <= sa.inspect(listed).unloaded
+    assert listed.assignee.full_name == name
+    assert "password_hash" in sa.inspect(listed.assignee).unloaded
+
+
 def test_dates_are_danish_on_new_years_night(new_years_night, world):
     """00:30 on 1 January 2031 in Copenhagen, 23:30 on 31 December in UTC: the queue's days are Denmark's."""
     world.pool.deadline = date(2031, 1, 31)
@@ -210,3 +244,35 @@ def test_queue_pages_read_the_state_indexes_on_postgres(world):
     statement, parameters = statements[0]
     plan = "\n".join(row[0] for row in db.session.connection().exec_driver_sql("EXPLAIN " + statement, parameters))
     assert "ix_cases_state_submitted" in plan and "Seq Scan" not in plan, plan
+
+
+def test_search_counts_are_one_grouped_query_with_the_same_numbers(world):
+    """With a search word the counts come from one query over the matches, and agree with the list."""
+    for title in ("Kanoer til søen", "Kanoer igen", "Fodboldmål"):
+        world.submitted(title=title)
+    asked = world.submitted("start_screening", title="Kanoer og veste")
+    perform(asked.id, "request_information", world.caseworker,
+            given=ActionInput(comment="Budget?", reply_deadline=clock.today()))
+    db.session.execute(sa.update(Case).where(Case.id == asked.id).values(reply_deadline=clock.today() - timedelta(days=2)))
+    db.session.commit()
+    f = QueueFilter(q="kanoer")
+    assert queue.counts_come_later(f) and not queue.counts_come_later(QueueFilter(pool_id=1))
+    counts = queue.counts(f, world.caseworker)
+    by_state = dict(counts.by_state)
+    assert by_state["submitted"] == 2 and by_state["needs_information"] == 1 and by_state["screening"] == 0
+    assert counts.overdue == 1 and not counts.partial
+    assert sum(by_state.values()) == len(ids(f, world.caseworker))
+    assert dict(queue.counts(QueueFilter(q="kanoer", overdue=True), world.caseworker).by_state) == {
+        s: int(s == "needs_information") for s in queue.awaiting_states()}
+
+
+def test_search_counts_past_their_limit_say_they_are_lower_bounds(world):
+    states = len(queue.counts(QueueFilter(q="kanoer"), world.caseworker).by_state)
+    for _ in range(states + 1):
+        world.submitted(title="Kanoer")
+    # (cap + 1) × states matches at most are read: past them the numbers are lower bounds, and the page says so.
+    capped = queue.counts(QueueFilter(q="kanoer"), world.caseworker, cap=0)
+    assert capped.partial and capped.is_capped(dict(capped.by_state)["submitted"])
+    exact = queue.counts(QueueFilter(q="kanoer"), world.caseworker, cap=1)
+    assert exact.partial is False and exact.is_capped(dict(exact.by_state)["submitted"])
+    assert dict(queue.counts(QueueFilter(q="kanoer"), world.caseworker).by_state)["submitted"] == states + 1

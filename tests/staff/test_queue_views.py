@@ -144,3 +144,52 @@ def test_selected_count_and_bulk_messages_use_plural_forms(client, auth, world):
     assert response.status_code == 400 and "Vælg de sager" in body
     # The box that was ticked stays ticked and is counted; the malformed value is no box on the page.
     assert f'value="{b.id}:{b.version}" checked' in body and ">1 sag valgt<" in body
+
+
+def test_counts_past_the_cap_show_a_plus(app, client, auth, world):
+    """A count past QUEUE_COUNT_CAP reads "cap+" (the view stops counting there); one below it is exact."""
+    app.config["QUEUE_COUNT_CAP"] = 1
+    world.submitted()
+    world.submitted()
+    world.submitted("start_screening")
+    auth.login("mette@kommune.dk")
+    body = client.get("/sagsbehandling/").get_data(as_text=True)
+    shown = dict(re.findall(r'>([^<>]+)</a>: <strong>([^<]+)</strong>', body))
+    assert shown["Modtaget"] == "1+" and shown["Visitation"] == "1" and shown["Afventer oplysninger"] == "0"
+
+
+def _counts_shown(body: str) -> dict[str, str]:
+    return dict(re.findall(r'>([^<>]+)</a>: <strong>([^<]+)</strong>', body))
+
+
+def test_a_search_shows_the_list_first_and_its_counts_on_request(client, auth, world):
+    """A search's counts cost more than its page: the page links to them (no JavaScript) and names the
+    fragment queue.js fetches; both give the same numbers under the same filters."""
+    world.submitted(title="Kanoer til søen")
+    world.submitted(title="Fodboldmål")
+    auth.login("mette@kommune.dk")
+    body = client.get("/sagsbehandling/?q=kanoer").get_data(as_text=True)
+    assert "Kanoer til søen" in body and "Fodboldmål" not in body
+    assert _counts_shown(body) == {}
+    fragment_url = re.search(r'data-counts-url="([^"]+)"', body).group(1).replace("&amp;", "&")
+    assert fragment_url == "/sagsbehandling/antal?q=kanoer"
+    link = re.search(r'<a class="app-queue-counts-link" href="([^"]+)">Vis antal</a>', body).group(1)
+    with_counts = client.get(link.replace("&amp;", "&")).get_data(as_text=True)
+    assert _counts_shown(with_counts)["Modtaget"] == "1" and "data-counts-url" not in with_counts
+    fragment = client.get(fragment_url)
+    assert fragment.status_code == 200 and "<html" not in fragment.get_data(as_text=True)
+    assert _counts_shown(fragment.get_data(as_text=True)) == _counts_shown(with_counts)
+    # The state links of the fragment keep the search.
+    assert "/sagsbehandling/?q=kanoer&amp;status=submitted" in fragment.get_data(as_text=True)
+    # Without a search word the counts are part of the page, as before.
+    assert _counts_shown(client.get("/sagsbehandling/").get_data(as_text=True))["Modtaget"] == "2"
+
+
+def test_rows_show_translated_labels_once_per_page(client, auth, world):
+    """State labels and the row texts come from one translation per page, in the reader's language."""
+    case = world.submitted(title="Kanoer")
+    auth.login("mette@kommune.dk")
+    body = client.get("/sagsbehandling/").get_data(as_text=True)
+    assert f'<span class="sr-only">Vælg sag {case.number}</span>' in body
+    assert '<td class="q-status" data-label="Status" title="Modtaget">Modtaget</td>' in body
+    assert 'title="Ikke tildelt">Ikke tildelt</td>' in body

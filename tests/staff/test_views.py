@@ -14,7 +14,8 @@ from app.services.files import storage as files
 from tests.staff.conftest import fresh
 
 STAFF_RULES = [
-    ("GET", "/sagsbehandling/"), ("POST", "/sagsbehandling/"), ("GET", "/sagsbehandling/udvalg"),
+    ("GET", "/sagsbehandling/"), ("POST", "/sagsbehandling/"), ("GET", "/sagsbehandling/antal"),
+    ("GET", "/sagsbehandling/udvalg"),
     ("GET", "/sagsbehandling/sager/{id}"), ("POST", "/sagsbehandling/sager/{id}/handling"),
     ("POST", "/sagsbehandling/sager/{id}/tildeling"), ("POST", "/sagsbehandling/sager/{id}/noter"),
     ("POST", "/sagsbehandling/sager/{id}/oplysninger"), ("POST", "/sagsbehandling/sager/{id}/partshoering"),
@@ -70,6 +71,7 @@ def test_committee_member_reads_own_committees_cases_but_not_the_queue(client, a
     doc = _document(case)
     auth.login("chair@kommune.dk")
     assert client.get("/sagsbehandling/").status_code == 403
+    assert client.get("/sagsbehandling/antal?q=x").status_code == 403
     assert client.get(f"/sagsbehandling/sager/{case.id}").status_code == 200
     assert client.get(f"/sagsbehandling/dokumenter/{doc.id}").status_code == 200
     assert client.post(f"/sagsbehandling/sager/{case.id}/noter", data={"note-text": "x"}).status_code == 403

@@ -10,16 +10,20 @@ from dataclasses import dataclass, replace
 from datetime import date, datetime, time, timedelta, timezone
 from functools import lru_cache
 
-from sqlalchemy import Date, func, literal, tuple_, union_all
+from sqlalchemy import Date, func, literal, literal_column, tuple_, union_all
+from sqlalchemy.orm import load_only
 
 from app import clock, keyset
 from app.extensions import db
-from app.models import Association, Case, User
+from app.models import Association, Case, Pool, User
 from app.services.cases import queue_search
 from workflows import registry
 
 SOON_DAYS = 3
 PAGE_SIZE = 50
+# Counts stop here: a count past it is shown as "1.000+". Counting every open case of a million-case
+# municipality (or every match of a common word) for each view would make the view grow with the table.
+COUNT_CAP = 1000
 FAR_FUTURE = date(9999, 12, 31)
 
 DUE = func.coalesce(Case.reply_deadline, Case.report_due_on)
@@ -79,10 +83,19 @@ class QueuePage:
 
 @dataclass(frozen=True)
 class QueueCounts:
-    """Cases per state and overdue cases under the current filters (the state filter aside)."""
+    """Cases per state and overdue cases under the current filters (the state filter aside).
+
+    Each number is exact up to `cap`; a number above it (always cap + 1) means "more than cap".
+    """
 
     by_state: list[tuple[str, int]]
     overdue: int
+    cap: int = COUNT_CAP
+    partial: bool = False  # a search's matches were counted only up to a limit: numbers are "at least"
+
+    def is_capped(self, n: int) -> bool:
+        """True when `n` stands for "more than cap"."""
+        return n > self.cap
 
 
 def open_states() -> tuple[str, ...]:
@@ -121,6 +134,11 @@ def selected_states(f: QueueFilter) -> tuple[str, ...]:
 def _asks_for_deadline(f: QueueFilter) -> bool:
     # Only a case waiting for the applicant has a deadline the queue shows, so only those can match.
     return f.overdue or f.due_from is not None or f.due_to is not None
+
+
+def pool_names() -> list:
+    """(id, name) of every pool, newest year first: the options of the pool filter."""
+    return list(db.session.execute(db.select(Pool.id, Pool.name).order_by(Pool.year.desc(), Pool.name)))
 
 
 def week_of(day: date) -> tuple[date, date]:
@@ -166,22 +184,58 @@ def page(f: QueueFilter, user: User, cursor: str | None = None, limit: int = PAG
     return QueuePage(cases=_load([key[-1] for _, key in rows]), next_cursor=next_cursor)
 
 
-def counts(f: QueueFilter, user: User, today: date | None = None) -> QueueCounts:
-    """Counts per open state (plus a chosen single state) and the number of overdue cases."""
+def counts_come_later(f: QueueFilter) -> bool:
+    """True when counting would cost more than the page: a search word has no ordered index to stop early in,
+    so the view shows the list first and the counts are fetched after it (see `counts`)."""
+    return bool(f.q.strip())
+
+
+def counts(f: QueueFilter, user: User, today: date | None = None, cap: int = COUNT_CAP) -> QueueCounts:
+    """Counts per open state (plus a chosen single state) and the number of overdue cases, each up to cap + 1."""
     today = today or clock.today()
-    # Counting every case of "all states" would read the whole table; the open ones are what needs work.
-    extra = selected_states(f) if f.status != "all" else ()
-    states = selected_states(f) if _asks_for_deadline(f) else tuple(dict.fromkeys(open_states() + extra))
+    states = _counted_states(f)
+    if counts_come_later(f):
+        return _search_counts(f, user, today, states, cap)
     no_overdue = _conditions(replace(f, overdue=False), user, today)
     base = no_overdue + ([DUE < today] if f.overdue else [])
-    found = dict(db.session.execute(db.select(Case.state, func.count()).where(*base, Case.state.in_(states))
-                                    .group_by(Case.state)).all())
+    parts = [_capped_count(literal(s), [*base, Case.state == s], cap) for s in states]
     late_states = [s for s in selected_states(f) if s in awaiting_states()]
-    overdue = 0
     if late_states:
-        overdue = db.session.scalar(db.select(func.count()).select_from(Case).where(
-            *no_overdue, Case.state.in_(late_states), DUE < today)) or 0
-    return QueueCounts(by_state=[(s, found.get(s, 0)) for s in states], overdue=overdue)
+        parts.append(_capped_count(literal(_OVERDUE), [*no_overdue, Case.state.in_(late_states), DUE < today], cap))
+    found = {state: n for state, n in db.session.execute(union_all(*parts))}
+    return QueueCounts(by_state=[(s, found.get(s, 0)) for s in states], overdue=found.get(_OVERDUE, 0), cap=cap)
+
+
+_OVERDUE = ""  # the overdue count's label among the states' (no state is named "")
+
+
+def _counted_states(f: QueueFilter) -> tuple[str, ...]:
+    # Counting every case of "all states" would read the whole table; the open ones are what needs work.
+    extra = selected_states(f) if f.status != "all" else ()
+    return selected_states(f) if _asks_for_deadline(f) else tuple(dict.fromkeys(open_states() + extra))
+
+
+def _search_counts(f: QueueFilter, user: User, today: date, states: tuple[str, ...], cap: int) -> QueueCounts:
+    """One grouped query over at most (cap + 1) × states matches: the full-text index is read once, not per state.
+
+    Under the limit every number is exact; at it the numbers are lower bounds (`partial`)."""
+    late_states = [s for s in selected_states(f) if s in awaiting_states()]
+    limit = (cap + 1) * len(states)
+    late = db.and_(Case.state.in_(late_states), DUE < today) if late_states else literal(False)
+    matching = (db.select(Case.state.label("state"), late.label("late"))
+                .where(*_conditions(f, user, today), Case.state.in_(states)).limit(limit).subquery())
+    stmt = db.select(matching.c.state, func.count(), func.count().filter(matching.c.late)).group_by(matching.c.state)
+    found = {state: (n, n_late) for state, n, n_late in db.session.execute(stmt)}
+    shown = {s: min(found.get(s, (0, 0))[0], cap + 1) for s in states}
+    overdue = min(sum(n_late for _n, n_late in found.values()), cap + 1)
+    partial = sum(n for n, _late in found.values()) >= limit > 0
+    return QueueCounts(by_state=[(s, shown[s]) for s in states], overdue=overdue, cap=cap, partial=partial)
+
+
+def _capped_count(label, conditions: list, cap: int):
+    """SELECT label, count(*) over at most cap + 1 matching cases: stops reading at cap + 1."""
+    matching = db.select(Case.id).where(*conditions).limit(cap + 1).subquery()
+    return db.select(label.label("state"), func.count().label("n")).select_from(matching)
 
 
 def _phase_states(phase: Phase, states: tuple[str, ...]) -> tuple[str, ...]:
@@ -208,7 +262,9 @@ def _phase_keys(base: list, phase: Phase, states: tuple[str, ...], after: tuple 
     if not phase.per_state or len(states) == 1:
         stmt = branch(Case.state.in_(states) if len(states) > 1 else Case.state == states[0])
         return [tuple(row) for row in db.session.execute(stmt)]
-    parts = [db.select(*sub.c) for sub in (branch(Case.state == s).subquery() for s in states)]
+    # The branches' columns are named, not proxied: building `.c` of eight subqueries cost more than running them.
+    names = [literal_column(f"k{i}", type_=key.type) for i, key in enumerate(phase.keys)]
+    parts = [db.select(*names).select_from(branch(Case.state == s).subquery()) for s in states]
     merged = union_all(*parts).subquery()
     columns = [merged.c[f"k{i}"] for i in range(len(phase.keys))]
     stmt = db.select(*columns).order_by(*_order(columns, phase.descending)).limit(limit)
@@ -268,11 +324,19 @@ def _start_of(day: date) -> datetime:
     return datetime.combine(day, time.min, tzinfo=clock.TZ).astimezone(timezone.utc)
 
 
+# What the queue's list shows: no application data (JSON), no password hashes, no other columns.
+_LISTED = (load_only(Case.id, Case.version, Case.number, Case.title, Case.workflow, Case.state, Case.submitted_at,
+                     Case.reply_deadline, Case.report_due_on, Case.amount_applied, Case.association_id,
+                     Case.pool_id, Case.assignee_id),
+           db.joinedload(Case.association).load_only(Association.id, Association.name, Association.cvr),
+           db.joinedload(Case.pool).load_only(Pool.id, Pool.name),
+           db.joinedload(Case.assignee).load_only(User.id, User.full_name))
+
+
 def _load(ids: list[int]) -> list[Case]:
     if not ids:
         return []
-    found = db.session.scalars(db.select(Case).where(Case.id.in_(ids)).options(
-        db.joinedload(Case.association), db.joinedload(Case.pool), db.joinedload(Case.assignee))).unique()
+    found = db.session.scalars(db.select(Case).where(Case.id.in_(ids)).options(*_LISTED)).unique()
     by_id = {case.id: case for case in found}
     return [by_id[i] for i in ids if i in by_id]
 
