@@ -12,7 +12,7 @@ import pytest
 from playwright.sync_api import expect
 
 from app import clock
-from tests.e2e.conftest import LIVE_APPS, serve_demo
+from tests.e2e.conftest import LIVE_APPS, login, serve_demo
 from tests.e2e.staff_helpers import DESKTOP, PHONE, actor, fits, look
 
 pytestmark = pytest.mark.e2e
@@ -124,3 +124,30 @@ def test_cards_on_a_phone(browser, queue_server):
         expect(rows.filter(has_text="2099-900003").locator("td.q-beloeb")).to_have_text("1.234.570 kr.")
         page.set_viewport_size(DESKTOP)
         fits(page)
+
+
+def test_a_search_shows_its_list_first_and_its_counts_right_after(browser, queue_server):
+    """With a search word the counts cost more than the list: queue.js fetches them after the page, puts them in
+    place and says so to a screen reader; without JavaScript the "Vis antal" link shows the same counts."""
+    with actor(browser, queue_server, "sagsbehandler@demo.dk") as page:
+        page.goto(f"{queue_server}/sagsbehandling/?q=sommerlejr")
+        counts = page.locator("#queue-counts")
+        expect(counts.get_by_role("link", name="Modtaget")).to_be_visible()
+        expect(counts.locator("li").filter(has_text="Modtaget")).to_contain_text("50")
+        expect(page.locator("#queue-counts-status")).to_have_text("Antal sager pr. status er vist.")
+        expect(page.get_by_role("link", name="Vis antal")).to_have_count(0)
+        look(page, "queue-search-counts")
+        counts.get_by_role("link", name="Modtaget").click()
+        page.wait_for_url(re.compile(r".*status=submitted.*"))
+        assert "q=sommerlejr" in page.url, "the state's link keeps the search"
+
+    context = browser.new_context(viewport=DESKTOP, locale="da-DK", java_script_enabled=False)
+    try:
+        page = context.new_page()
+        login(page, queue_server, "sagsbehandler@demo.dk")
+        page.goto(f"{queue_server}/sagsbehandling/?q=sommerlejr")
+        expect(page.locator("#queue-counts li")).to_have_count(0)
+        page.get_by_role("link", name="Vis antal").click()
+        expect(page.locator("#queue-counts li").filter(has_text="Modtaget")).to_contain_text("50")
+    finally:
+        context.close()
