@@ -1,7 +1,8 @@
 """What the documents say, as data, and the Danish words for their dates and amounts: nothing of reportlab.
 
-Services build these and the app starts without the PDF machinery (reportlab is a tenth of a second to import);
-the renderers in app/pdf/{letter,minutes,receipt,case_journal,repayment}.py import it when a PDF is made.
+Services build these and the app starts without the PDF machinery (reportlab is a tenth of a second to import):
+the layout is imported when a PDF is made (app/pdf/renderers.py, and the render functions of letter.py and
+repayment.py). The rendering modules re-export the classes they take.
 """
 from __future__ import annotations
 

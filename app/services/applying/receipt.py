@@ -10,6 +10,7 @@ from app.forms_runtime import answer_text, load_spec, visible_fields
 from app.forms_runtime.spec import FormSpec
 from app.models import Case, CaseEvent, Document, OutboxMessage, User
 from app.pdf.data import Answer, Budget, ReceiptData, Section, moment_text
+from app.pdf.renderers import render_receipt
 from app.services.delivery import outbox
 from app.services.delivery.letterhead import locale_for, sender
 from app.services.delivery.links import public_base_url, public_url
@@ -81,8 +82,6 @@ def case_link(case: Case) -> str:
 
 def add_receipt(case: Case, submitted_by: User | None) -> Document:
     """Render the receipt and add it as a Document to the current unit of work (the caller commits)."""
-    from app.pdf.receipt import render_receipt  # reportlab: imported by the first PDF made, not at start
-
     data = receipt_data(case, submitted_by)
     pdf = render_receipt(data, created=case.submitted_at or clock.now())
     key, sha256 = files.store_bytes(pdf)

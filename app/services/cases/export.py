@@ -30,6 +30,7 @@ from app.extensions import db
 from app.formatting import numeric_moment
 from app.models import Case, CaseEvent, Decision, Document, User
 from app.models.report import RepaymentClaim
+from app.pdf.renderers import render_case_journal
 from app.services.cases.journal_print import DIRECTION_WORDS, journal_print
 from app.services.cases.transitions import journal
 from app.services.delivery.letterhead import sender
@@ -136,8 +137,6 @@ def _index(case: Case, docs: list[Document], names: dict[int, str], missing: set
 
 def build(case: Case, *, with_internal: bool) -> CaseExport:
     """Write the ZIP to a temporary file and return it rewound."""
-    from app.pdf.case_journal import render_case_journal  # reportlab: imported by the first PDF made, not at start
-
     now = clock.now()
     docs = all_documents(case) if with_internal else visible_to_party(case)
     events = [e for e in journal(case) if with_internal or e.visibility == "public"]

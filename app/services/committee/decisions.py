@@ -10,6 +10,7 @@ from app.formatting import money
 from app.models import (AgendaItem, Case, CaseEvent, CommitteeMember, Decision, Meeting,
                         MoneyApproval, OutboxMessage, Pool, User)
 from app.pdf.data import MinutesData, MinutesItem, PoolLine
+from app.pdf.renderers import render_minutes
 from app.services.committee import letters, meetings, settlement_close, subsidy_batches
 from app.services.delivery import outbox
 from app.services.delivery.letterhead import sender
@@ -140,8 +141,6 @@ def render_minutes_letter(msg: OutboxMessage) -> None:
 
 def issue_minutes(meeting_id: int, payload: dict) -> None:
     """Render and store the minutes of a closed meeting; nothing if they exist already."""
-    from app.pdf.minutes import render_minutes  # reportlab: imported by the first PDF made, not at start
-
     meeting = db.session.get(Meeting, meeting_id, with_for_update=True)
     if meeting is None or meeting.status != "closed":
         raise LookupError(f"meeting {meeting_id} is not closed")
