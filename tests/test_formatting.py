@@ -8,7 +8,7 @@ from flask_babel import force_locale
 
 from app import formatting as fmt
 from app.forms_runtime.values import DateNotReal, parse_date
-from app.pdf.layout import danish_date, kroner
+from app.pdf.data import danish_date, kroner
 
 NEW_YEARS_NIGHT = datetime(2026, 12, 31, 23, 30, tzinfo=timezone.utc)  # 00:30 on 1 January in Copenhagen
 MONTHS = ("januar", "februar", "marts", "april", "maj", "juni", "juli", "august", "september", "oktober",

@@ -14,23 +14,35 @@ from config import TestingConfig
 
 ROOT = Path(__file__).resolve().parent.parent
 
-# Libraries only a command, a spreadsheet, a preview, an open-data package or a calendar needs.
-LATER = ("alembic", "flask_migrate", "openpyxl", "pypdf", "jsonschema", "icalendar")
+# Libraries only a command, a spreadsheet, a preview, an open-data package, a calendar, a PDF or an uploaded
+# picture needs.
+LATER = ("alembic", "flask_migrate", "openpyxl", "pypdf", "jsonschema", "icalendar", "reportlab", "PIL")
 
 CHILD = """
 import json, sys
 from app import create_app
 from config import TestingConfig
-create_app(TestingConfig, SQLALCHEMY_DATABASE_URI="sqlite://", MAIL_LOG_PATH=sys.argv[1])
-print(json.dumps(sorted(name for name in sys.modules if name.split(".")[0] in sys.argv[2:])))
+app = create_app(TestingConfig, SQLALCHEMY_DATABASE_URI="sqlite://", MAIL_LOG_PATH=sys.argv[1])
+if sys.argv[2] == "worker":  # what a Celery worker imports before its first task: its task modules
+    app.extensions["celery"].loader.import_default_modules()
+print(json.dumps(sorted(name for name in sys.modules if name.split(".")[0] in sys.argv[3:])))
 """
 
 
-def test_a_new_process_builds_the_app_without_importing_what_only_some_requests_need(tmp_path):
+def started(tmp_path, kind: str) -> list[str]:
+    """The LATER libraries in a new process once it has built the app (kind "web") or started a worker."""
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
-    done = subprocess.run([sys.executable, "-c", CHILD, str(tmp_path / "mail.log"), *LATER], cwd=ROOT, env=env,
+    done = subprocess.run([sys.executable, "-c", CHILD, str(tmp_path / "mail.log"), kind, *LATER], cwd=ROOT, env=env,
                           capture_output=True, text=True, check=True)
-    assert json.loads(done.stdout.strip().splitlines()[-1]) == []
+    return json.loads(done.stdout.strip().splitlines()[-1])
+
+
+def test_a_new_process_builds_the_app_without_importing_what_only_some_requests_need(tmp_path):
+    assert started(tmp_path, "web") == []
+
+
+def test_a_celery_worker_starts_without_importing_what_only_some_tasks_need(tmp_path):
+    assert started(tmp_path, "worker") == []
 
 
 def test_flask_db_runs_flask_migrate_on_demand(tmp_path):

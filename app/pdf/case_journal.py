@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import io
 from collections.abc import Mapping
-from dataclasses import dataclass
 from datetime import datetime
 from functools import lru_cache
 from types import MappingProxyType
@@ -17,35 +16,12 @@ from reportlab.lib.units import mm
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.platypus import SimpleDocTemplate, Spacer
 
-from app.pdf.layout import MARGIN, Sender, footer, letterhead, para, paragraphs, rich, styles
+from app.pdf.data import CaseJournal, JournalLine
+from app.pdf.layout import MARGIN, footer, letterhead, para, paragraphs, rich, styles
 from app.pdf.letter import fingerprint
 from app.pdf.pdfa import REGULAR, DocumentInfo, canvasmaker, register_fonts
 
-
-@dataclass(frozen=True)
-class JournalLine:
-    """One journal entry as printed: when, what, by whom, and the words written."""
-
-    at: str
-    what: str
-    who: str = ""
-    comment: str = ""
-    internal: bool = False
-
-
-@dataclass(frozen=True)
-class CaseJournal:
-    """A case and its journal lines, oldest first."""
-
-    sender: Sender
-    case_number: str
-    title: str
-    association: str
-    pool: str
-    state: str
-    printed_at: str
-    scope: str  # who the print is for, e.g. "Udskrift til parten (uden interne notater)"
-    lines: tuple[JournalLine, ...]
+__all__ = ("CaseJournal", "JournalLine", "render_case_journal")
 
 
 @lru_cache(maxsize=1)

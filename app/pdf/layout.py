@@ -4,8 +4,6 @@ from __future__ import annotations
 import copy
 import io
 from collections.abc import Mapping
-from dataclasses import dataclass
-from datetime import date
 from functools import lru_cache
 from types import MappingProxyType
 from xml.sax.saxutils import escape  # nosec B406 # escapes text for reportlab; parses no XML
@@ -20,26 +18,13 @@ from reportlab.platypus.paragraph import _wsc as WHITESPACE  # the white space r
 from reportlab.platypus.paragraph import cleanBlockQuotedText
 from reportlab.platypus.paraparser import ParaFrag, ParaParser
 
-from app.formatting import day_in_words, money
 from app.pdf.content import AMOUNTS, HEADING, LEAD, LINES, Letter
+from app.pdf.data import Sender
 from app.pdf.pdfa import BOLD, REGULAR
 
 INK = colors.Color(0.1, 0.1, 0.1)
 RULE = colors.Color(0.6, 0.6, 0.6)
 MARGIN = 22 * mm
-
-
-@dataclass(frozen=True)
-class Sender:
-    """The municipality as the letterhead shows it."""
-
-    name: str
-    department: str
-    address: str
-    email: str
-    phone: str
-    signature_lines: tuple[str, ...] = ()
-    logo: bytes | None = None
 
 
 _SCALARS = (str, int, float, bool, type(None))
@@ -65,24 +50,6 @@ class LetterTemplate(SimpleDocTemplate):
         self.addPageTemplates([PageTemplate(id="First", frames=frame, onPage=onFirstPage, pagesize=self.pagesize),
                                PageTemplate(id="Later", frames=frame, onPage=onLaterPages, pagesize=self.pagesize)])
         BaseDocTemplate.build(self, flowables, canvasmaker=canvasmaker)
-
-
-@lru_cache(maxsize=4096)
-def kroner(amount: int | None) -> str:
-    """12000 -> '12.000 kr.' (letters are Danish, whatever the reader's language); remembered, as a letter
-    writes its amounts two or three times and Babel takes a tenth of a millisecond for each."""
-    return money(amount, locale="da")
-
-
-def danish_date(day: date) -> str:
-    """date(2026, 12, 3) -> '3. december 2026'."""
-    # A date (not an instant, whose day depends on the zone) has one Danish name: remembered.
-    return _day_in_danish(day) if type(day) is date else day_in_words(day, locale="da")
-
-
-@lru_cache(maxsize=1024)
-def _day_in_danish(day: date) -> str:
-    return day_in_words(day, locale="da")
 
 
 @lru_cache(maxsize=1)

@@ -1,7 +1,7 @@
 """The decision letter (afgørelsesbrev): data in, PDF/A-1b bytes out.
 
 `compose` says what the letter says (app/pdf/content.py); the PDF here and the portal's HTML version are
-both rendered from it."""
+both rendered from it. Composing imports no reportlab: rendering does, when called."""
 from __future__ import annotations
 
 import dataclasses
@@ -10,12 +10,8 @@ import io
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from reportlab.lib.pagesizes import A4
-from reportlab.lib.units import mm
-
 from app.pdf.content import AMOUNTS, HEADING, LEAD, LINES, TEXT, Block, Letter, section
-from app.pdf.layout import MARGIN, LetterTemplate, Sender, danish_date, footer, kroner, story, styles
-from app.pdf.pdfa import REGULAR, DocumentInfo, canvasmaker, register_fonts
+from app.pdf.data import Sender, danish_date, kroner
 
 # What the decision says, in the letter's own words (app/services/committee/letters.py maps the case's state to one).
 GRANT, PARTLY, REJECT, CANCEL = "grant", "partly", "reject", "cancel"
@@ -273,6 +269,13 @@ def check(data: LetterData) -> None:
 
 def render_decision_letter(data: LetterData, created: datetime) -> bytes:
     """The letter as PDF/A-1b; the same data gives the same bytes apart from `created`."""
+    # reportlab is imported by the first letter made, not by every process's start (app/pdf/data.py)
+    from reportlab.lib.pagesizes import A4
+    from reportlab.lib.units import mm
+
+    from app.pdf.layout import MARGIN, LetterTemplate, footer, story, styles
+    from app.pdf.pdfa import REGULAR, DocumentInfo, canvasmaker, register_fonts
+
     check(data)
     register_fonts()
     st = styles()

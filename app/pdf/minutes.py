@@ -2,66 +2,18 @@
 from __future__ import annotations
 
 import io
-from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import datetime
 
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.units import mm
 from reportlab.platypus import KeepTogether, SimpleDocTemplate, Spacer, Table, TableStyle
 
-from app.pdf.layout import (INK, MARGIN, RULE, Sender, danish_date, footer, kroner, letterhead, para, paragraphs, rich,
-                            styles)
+from app.pdf.data import MinutesData, MinutesItem, PoolLine, danish_date, kroner
+from app.pdf.layout import INK, MARGIN, RULE, footer, letterhead, para, paragraphs, rich, styles
 from app.pdf.letter import fingerprint
 from app.pdf.pdfa import BOLD, REGULAR, DocumentInfo, canvasmaker, register_fonts
 
-
-
-@dataclass(frozen=True)
-class MinutesItem:
-    """One agenda item and what the committee decided."""
-
-    number: int
-    case_number: str
-    association: str
-    title: str
-    pool_name: str
-    amount_applied: int | None
-    recommended_amount: int | None
-    decision: str | None  # the decision in words (the state's label); None: postponed
-    amount_granted: int | None  # None: the decision grants no money
-    reason: str = ""
-    comment: str = ""
-    inhabil: tuple[str, ...] = ()
-
-
-@dataclass(frozen=True)
-class PoolLine:
-    """A pool's budget after the meeting."""
-
-    name: str
-    budget: int
-    granted_before: int
-    granted_now: int
-
-    @property
-    def left(self) -> int:
-        return self.budget - self.granted_before - self.granted_now
-
-
-@dataclass(frozen=True)
-class MinutesData:
-    """The meeting, its members and its decisions."""
-
-    sender: Sender
-    committee: str
-    meeting_date: date
-    title: str
-    location: str
-    closed_on: date
-    chair: str
-    members: tuple[str, ...]
-    items: tuple[MinutesItem, ...]
-    pools: tuple[PoolLine, ...]
+__all__ = ("MinutesData", "MinutesItem", "PoolLine", "render_minutes")
 
 
 def _decision_line(item: MinutesItem) -> str:

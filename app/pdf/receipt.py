@@ -2,70 +2,20 @@
 from __future__ import annotations
 
 import io
-from dataclasses import dataclass
 from datetime import datetime
 
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.units import mm
 from reportlab.platypus import KeepTogether, SimpleDocTemplate, Spacer, Table, TableStyle
 
-from app.pdf.layout import (INK, MARGIN, RULE, Sender, danish_date, footer, kroner, letterhead, para,
-                            paragraphs, styles)
+from app.pdf.data import Answer, Budget, ReceiptData, Section, danish_date, kroner, moment_text
+from app.pdf.layout import INK, MARGIN, RULE, footer, letterhead, para, paragraphs, styles
 from app.pdf.letter import fingerprint
 from app.pdf.pdfa import BOLD, REGULAR, DocumentInfo, canvasmaker, register_fonts
 
+__all__ = ("Answer", "Budget", "ReceiptData", "Section", "moment_text", "render_receipt")
+
 TITLE = "Kvittering for modtaget ansøgning"
-
-
-@dataclass(frozen=True)
-class Answer:
-    """One question and the answer in words."""
-
-    label: str
-    text: str
-
-
-@dataclass(frozen=True)
-class Section:
-    """A step of the form with its answers."""
-
-    title: str
-    answers: tuple[Answer, ...]
-
-
-@dataclass(frozen=True)
-class Budget:
-    """The budget table as submitted; totals computed by the server."""
-
-    expenses: tuple[tuple[str, int], ...]
-    income: tuple[tuple[str, int], ...]
-    total_expenses: int
-    total_income: int
-    applied: int
-
-
-@dataclass(frozen=True)
-class ReceiptData:
-    """Everything the receipt says. `received` is local time (Europe/Copenhagen)."""
-
-    sender: Sender
-    case_number: str
-    received: datetime
-    association: str
-    cvr: str | None
-    pool_name: str
-    title: str
-    amount_applied: int | None
-    submitted_by: str
-    sections: tuple[Section, ...]
-    budget: Budget | None
-    files: tuple[str, ...]
-    link: str
-
-
-def moment_text(moment: datetime) -> str:
-    """'3. december 2026 kl. 14.05' (give local time)."""
-    return f"{danish_date(moment.date())} kl. {moment:%H.%M}"
 
 
 def received_text(data: ReceiptData) -> str:

@@ -11,14 +11,9 @@ import io
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from reportlab.lib.pagesizes import A4
-from reportlab.lib.units import mm
-from reportlab.platypus import SimpleDocTemplate
-
 from app.pdf.content import AMOUNTS, LEAD, TEXT, Block, Letter, section
-from app.pdf.layout import MARGIN, Sender, danish_date, footer, kroner, story, styles
+from app.pdf.data import Sender, danish_date, kroner
 from app.pdf.letter import closing, lawful_part, sender_lines
-from app.pdf.pdfa import REGULAR, DocumentInfo, canvasmaker, register_fonts
 
 DEFAULT_BASIS = ("Kommunen kan kræve ubrugte eller forkert anvendte tilskud betalt tilbage "
                  "(folkeoplysningslovens § 33).")
@@ -77,6 +72,14 @@ def fingerprint(letter: RepaymentLetter) -> bytes:
 
 def render(letter: RepaymentLetter, created: datetime) -> bytes:
     """The letter as PDF/A-1b."""
+    # reportlab is imported by the first letter made, not by every process's start (app/pdf/data.py)
+    from reportlab.lib.pagesizes import A4
+    from reportlab.lib.units import mm
+    from reportlab.platypus import SimpleDocTemplate
+
+    from app.pdf.layout import MARGIN, footer, story, styles
+    from app.pdf.pdfa import REGULAR, DocumentInfo, canvasmaker, register_fonts
+
     if not letter.appeal_text.strip():
         raise ValueError("every decision carries appeal guidance, a repayment claim too")
     register_fonts()

@@ -9,7 +9,8 @@ from app.formatting import money
 from app.forms_runtime import answer_text, load_spec, visible_fields
 from app.forms_runtime.spec import FormSpec
 from app.models import Case, CaseEvent, Document, OutboxMessage, User
-from app.pdf.receipt import Answer, Budget, ReceiptData, Section, moment_text, render_receipt
+from app.pdf.data import Answer, Budget, ReceiptData, Section, moment_text
+from app.pdf.renderers import render_receipt
 from app.services.delivery import outbox
 from app.services.delivery.letterhead import locale_for, sender
 from app.services.delivery.links import public_base_url, public_url

@@ -30,7 +30,7 @@ from app.extensions import db
 from app.formatting import numeric_moment
 from app.models import Case, CaseEvent, Decision, Document, User
 from app.models.report import RepaymentClaim
-from app.pdf.case_journal import render_case_journal
+from app.pdf.renderers import render_case_journal
 from app.services.cases.journal_print import DIRECTION_WORDS, journal_print
 from app.services.cases.transitions import journal
 from app.services.delivery.letterhead import sender

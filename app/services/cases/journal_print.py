@@ -5,7 +5,7 @@ from datetime import datetime
 
 from app.formatting import numeric_moment
 from app.models import Case, CaseEvent, Document
-from app.pdf.case_journal import CaseJournal, JournalLine
+from app.pdf.data import CaseJournal, JournalLine
 from app.services.cases.notes import case_file
 from workflows import registry
 

@@ -9,7 +9,8 @@ from app.extensions import db
 from app.formatting import money
 from app.models import (AgendaItem, Case, CaseEvent, CommitteeMember, Decision, Meeting,
                         MoneyApproval, OutboxMessage, Pool, User)
-from app.pdf.minutes import MinutesData, MinutesItem, PoolLine, render_minutes
+from app.pdf.data import MinutesData, MinutesItem, PoolLine
+from app.pdf.renderers import render_minutes
 from app.services.committee import letters, meetings, settlement_close, subsidy_batches
 from app.services.delivery import outbox
 from app.services.delivery.letterhead import sender

@@ -22,7 +22,7 @@ from app.extensions import db
 from app.formatting import money
 from app.models import (Association, AssociationConflict, Case, CaseEvent, CommitteeMember, ConflictDeclaration,
                         Decision, Meeting, SubsidyBatch, SubsidyBatchLine, SubsidyScheme, User)
-from app.pdf.minutes import MinutesItem
+from app.pdf.data import MinutesItem
 from app.services.cases.core import next_case_number
 from app.services.cases.guard import conflicted_associations, refuse
 from app.services.committee import letters, meetings, settlement_close

@@ -8,7 +8,7 @@ from flask import current_app
 
 from app.extensions import db
 from app.models import User
-from app.pdf.layout import Sender
+from app.pdf.data import Sender
 from app.services.delivery.letter_settings import get_settings
 from app.services.files.storage import path_for
 

@@ -6,8 +6,10 @@ file. Orientation is kept by turning the pixels, the format stays, and the colou
 from __future__ import annotations
 
 import io
+from typing import TYPE_CHECKING
 
-from PIL import Image, ImageOps, ImageSequence
+if TYPE_CHECKING:  # Pillow is imported by the first picture uploaded, not at every process's start
+    from PIL import Image
 
 FORMATS = {"image/jpeg": "JPEG", "image/png": "PNG", "image/gif": "GIF"}
 MAX_ANIMATION_PIXELS = 50_000_000  # all frames together
@@ -27,6 +29,8 @@ def _kept(info: dict, fmt: str) -> dict:
 
 
 def _still(image: Image.Image, fmt: str) -> bytes:
+    from PIL import ImageOps
+
     upright = ImageOps.exif_transpose(image) or image
     clean = upright.copy()
     options = _kept(image.info, fmt)
@@ -42,6 +46,8 @@ def _still(image: Image.Image, fmt: str) -> bytes:
 
 
 def _animation(image: Image.Image) -> bytes:
+    from PIL import ImageSequence
+
     frames, durations = [], []
     for frame in ImageSequence.Iterator(image):
         durations.append(frame.info.get("duration", 100))
@@ -57,6 +63,8 @@ def _animation(image: Image.Image) -> bytes:
 
 def strip(data: bytes, content_type: str) -> bytes:
     """The same picture without metadata; raises ImageUnreadable."""
+    from PIL import Image
+
     fmt = FORMATS[content_type]
     try:
         with Image.open(io.BytesIO(data), formats=[fmt]) as image:
