@@ -28,7 +28,12 @@ class Case(db.Model):
         CheckConstraint("granted_amount IS NULL OR amount_applied IS NULL OR granted_amount <= amount_applied",
                         name="granted_within_applied"),
         # The queue: state, then newest first, keyset on (submitted_at, id).
-        Index("ix_cases_state_submitted", "state", "submitted_at", "id"),
+        # Filters checked on the index entries while the queue reads a state in order (migration 0330).
+        Index("ix_cases_state_submitted", "state", "submitted_at", "id",
+              postgresql_include=["amount_applied", "reply_deadline", "report_due_on"]),
+        # "Unassigned": IS NULL on the assignee index does not keep submitted order, this partial index does.
+        Index("ix_cases_unassigned_state_submitted", "state", "submitted_at", "id",
+              postgresql_where=text("assignee_id IS NULL"), sqlite_where=text("assignee_id IS NULL")),
         Index("ix_cases_pool_state_submitted", "pool_id", "state", "submitted_at", "id"),
         Index("ix_cases_assignee_state_submitted", "assignee_id", "state", "submitted_at", "id"),
         Index("ix_cases_association_created", "association_id", "created_at"),
