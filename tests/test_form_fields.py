@@ -1,6 +1,7 @@
 """The form field drawn in Python is byte for byte what the Jinja macro drew (the macro kept here as the reference)."""
 import pytest
 from flask import render_template_string
+from flask_babel import lazy_gettext
 from wtforms import Form, IntegerField, SelectChoice, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, ValidationError
 
@@ -26,7 +27,8 @@ REFERENCE = '''{% macro field(f, hint=None, width="input-width-l", autocomplete=
 
 CALLS = ['field(f.name)', 'field(f.name, hint="Et <hint> & mere", width="", autocomplete="name")',
          'field(f.kind)', 'field(f.text, requirement="kun <nogle> gange")', 'field(f.count, width="input-width-s", hint="h")',
-         'field(f.two_errors, hint="h")']
+         'field(f.two_errors, hint="h")', 'field(f.tricky)', 'field(f.required_kind)', 'field(f.grouped)',
+         'field(f.with_kw)']
 
 
 def _two_errors(form, field):
@@ -40,10 +42,18 @@ class _Form(Form):
     text = TextAreaField("Tekst")
     count = IntegerField("Antal")
     two_errors = StringField("To fejl", validators=[_two_errors])
+    # Options drawn in Python (form_fields._select): escaping, an empty label, a lazy label, several selected.
+    tricky = SelectField("Svær", choices=[SelectChoice("", "Alle <puljer>"), SelectChoice('a"b&c', ""),
+                                          SelectChoice("2", lazy_gettext("Åbne sager")), SelectChoice("2", "igen")])
+    required_kind = SelectField("Krævet", choices=[SelectChoice("1", "En")], validators=[DataRequired()])
+    # Left to WTForms' widget: option groups and options with attributes.
+    grouped = SelectField("Grupper", choices=[SelectChoice("1", "En", optgroup="A & B"), SelectChoice("2", "To", optgroup="C")])
+    with_kw = SelectField("Med attributter", choices=[SelectChoice("1", "En", render_kw={"disabled": True})])
 
 
 @pytest.mark.parametrize("call", CALLS)
-@pytest.mark.parametrize("data", [{"name": 'x"y', "kind": "2", "text": "<p>"}, {"kind": "9", "count": "mange"}])
+@pytest.mark.parametrize("data", [{"name": 'x"y', "kind": "2", "text": "<p>", "tricky": "2", "required_kind": "1"},
+                                  {"kind": "9", "count": "mange", "tricky": 'a"b&c', "grouped": "2"}])
 def test_field_html_is_the_macros(app, call, data):
     with app.test_request_context("/"):
         form = _Form(data=data)

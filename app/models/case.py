@@ -13,6 +13,8 @@ from app.models.base import UTCDateTime
 from workflows import registry
 
 # The search document of a case: title and every string in the application data, Danish stemming.
+# The queue's deadline sort key (app.services.cases.queue.DEADLINE_KEY); migration 0330 spells it the same way.
+DEADLINE_SQL = "coalesce(reply_deadline, report_due_on, '9999-12-31')"
 CASE_SEARCH_SQL = "(to_tsvector('danish'::regconfig, title::text) || to_tsvector('danish'::regconfig, data))"
 
 
@@ -28,7 +30,12 @@ class Case(db.Model):
         CheckConstraint("granted_amount IS NULL OR amount_applied IS NULL OR granted_amount <= amount_applied",
                         name="granted_within_applied"),
         # The queue: state, then newest first, keyset on (submitted_at, id).
-        Index("ix_cases_state_submitted", "state", "submitted_at", "id"),
+        # Filters checked on the index entries while the queue reads a state in order (migration 0330).
+        Index("ix_cases_state_submitted", "state", "submitted_at", "id",
+              postgresql_include=["amount_applied", "reply_deadline", "report_due_on"]),
+        # "Unassigned": IS NULL on the assignee index does not keep submitted order, this partial index does.
+        Index("ix_cases_unassigned_state_submitted", "state", "submitted_at", "id",
+              postgresql_where=text("assignee_id IS NULL"), sqlite_where=text("assignee_id IS NULL")),
         Index("ix_cases_pool_state_submitted", "pool_id", "state", "submitted_at", "id"),
         Index("ix_cases_assignee_state_submitted", "assignee_id", "state", "submitted_at", "id"),
         Index("ix_cases_association_created", "association_id", "created_at"),
@@ -39,6 +46,8 @@ class Case(db.Model):
         Index("ix_cases_association_state", "association_id", "state", "id"),
         Index("ix_cases_workflow_state_submitted", "workflow", "state", "submitted_at", "id"),
         Index("ix_cases_state_due", "state", "reply_deadline", "report_due_on", "id"),  # deadlines, index-only
+        # The queue's deadline sort, read in order per state (queue.DEADLINE_KEY; migration 0330).
+        Index("ix_cases_state_deadline", "state", text(DEADLINE_SQL), "id"),
         Index("ix_cases_updated", "updated_at", "id"),  # the API's case list: updated_since and its cursor
         # Full-text search; PostgreSQL only (SQLite searches with LIKE). The text is PostgreSQL's own spelling.
         Index("ix_cases_search", text(CASE_SEARCH_SQL), postgresql_using="gin").ddl_if(dialect="postgresql"),

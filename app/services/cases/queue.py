@@ -27,7 +27,9 @@ COUNT_CAP = 1000
 FAR_FUTURE = date(9999, 12, 31)
 
 DUE = func.coalesce(Case.reply_deadline, Case.report_due_on)
-DEADLINE_KEY = func.coalesce(Case.reply_deadline, Case.report_due_on, literal(FAR_FUTURE, Date))
+# The far future is written into the SQL (not bound): ix_cases_state_deadline is built on this very expression,
+# and PostgreSQL matches an index expression only against a constant.
+DEADLINE_KEY = func.coalesce(Case.reply_deadline, Case.report_due_on, literal(FAR_FUTURE, Date, literal_execute=True))
 
 
 @dataclass(frozen=True)
@@ -65,7 +67,7 @@ class Phase:
 SORTS: dict[str, tuple[Phase, ...]] = {
     "oldest": (Phase((Case.submitted_at, Case.id)),),
     "newest": (Phase((Case.submitted_at, Case.id), descending=True),),
-    "deadline": (Phase((DEADLINE_KEY, Case.id), scope="awaiting", per_state=False),
+    "deadline": (Phase((DEADLINE_KEY, Case.id), scope="awaiting"),
                  Phase((Case.submitted_at, Case.id), scope="other")),
     "amount": (Phase((Case.amount_applied, Case.id), descending=True, where=(Case.amount_applied.is_not(None),)),
                Phase((Case.id,), descending=True, where=(Case.amount_applied.is_(None),))),
