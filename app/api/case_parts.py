@@ -6,6 +6,7 @@ from flask import g
 from flask_smorest import abort
 
 from app.api import oauth
+from app.api.links import FIRST, NEXT_PAGE, from_items, link
 from app.api.resources import bad_cursor, bp, call, per_client
 from app.api.schemas import (AssociationPageSchema, CaseJournalNumberSchema, DecisionSchema, DocumentSchema,
                              JournalEntrySchema, JournalNumberSchema, PageArgs, UploadFileSchema)
@@ -29,6 +30,7 @@ def conflict(error: api_writes.WriteConflict):
 @bp.alt_response(401, response="UNAUTHORIZED")
 @bp.alt_response(403, response="FORBIDDEN")
 @bp.doc(summary="Associations with a submitted case, by id", security=CASES)
+@bp.doc(**from_items(next_page=link("/associations", cursor=NEXT_PAGE)))
 def associations(limit: int, cursor: str | None = None):
     """Each association returned is logged as read by the client."""
     try:
@@ -66,6 +68,7 @@ def case_journal(case_id: int):
 @bp.alt_response(403, response="FORBIDDEN")
 @bp.alt_response(404, response="NOT_FOUND")
 @bp.doc(summary="A case's decisions, corrections included", security=CASES)
+@bp.doc(**from_items(letter=link("/documents/{document_id}", document_id="$response.body#/0/letter_document_id")))
 def case_decisions(case_id: int):
     """The letter's bytes are at /documents/{letter_document_id} (documents:read)."""
     return _part(case_id, "decisions")
@@ -79,6 +82,7 @@ def case_decisions(case_id: int):
 @bp.alt_response(403, response="FORBIDDEN")
 @bp.alt_response(404, response="NOT_FOUND")
 @bp.doc(summary="A case's documents (their descriptions; bytes with documents:read)", security=CASES)
+@bp.doc(**from_items(download=link("/documents/{document_id}", document_id=FIRST)))
 def case_documents(case_id: int):
     """Applications' files, letters, replies and incoming documents, oldest first."""
     return _part(case_id, "documents")
@@ -91,9 +95,9 @@ def case_documents(case_id: int):
 @bp.alt_response(403, response="FORBIDDEN")
 @bp.alt_response(404, response="NOT_FOUND")
 @bp.doc(summary="Download a document of a case (a decision letter is its stored PDF)", security=DOCUMENTS,
-        responses={"200": {"description": "The stored bytes; ETag is the SHA-256",
-                           "content": {"application/octet-stream": {"schema": {"type": "string",
-                                                                                "format": "binary"}}}}})
+        responses={"200": {"description": "The stored bytes, as the type they were stored as (a letter is "
+                                          "application/pdf; attachments PDF, images, Office, text); ETag is the SHA-256",
+                           "content": {"*/*": {"schema": {"type": "string", "format": "binary"}}}}})
 def document(document_id: int):
     """The stored file as the staff download it; logged as a read of the document by the client."""
     row = api_resources.document(g.api_client, call(), document_id)

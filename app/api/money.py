@@ -5,6 +5,7 @@ from flask import g
 from flask_smorest import abort
 
 from app.api import oauth
+from app.api.links import FIRST_ITEM, NEXT_PAGE, from_items, link
 from app.api.case_parts import conflict
 from app.api.resources import bad_cursor, bp, call, per_client
 from app.api.schemas import (BatchLinePageSchema, BatchLineSchema, BatchListArgs, BatchPageSchema, InstalmentSchema,
@@ -40,6 +41,8 @@ def payment_plan(case_id: int):
 @bp.alt_response(401, response="UNAUTHORIZED")
 @bp.alt_response(403, response="FORBIDDEN")
 @bp.doc(summary="Payment batches sent to the finance system, by id", security=READ)
+@bp.doc(**from_items(next_page=link("/payout-batches", cursor=NEXT_PAGE),
+                     lines=link("/payout-batches/{batch_id}/lines", batch_id=FIRST_ITEM)))
 def payout_batches(limit: int, cursor: str | None = None, status: str | None = None):
     """Drafts are not shown: they have not been sent."""
     try:
@@ -58,6 +61,8 @@ def payout_batches(limit: int, cursor: str | None = None, status: str | None = N
 @bp.alt_response(403, response="FORBIDDEN")
 @bp.alt_response(404, response="NOT_FOUND")
 @bp.doc(summary="The lines of a sent batch, by id", security=READ)
+@bp.doc(**from_items(result=link("/payout-lines/{line_id}/result", "put", line_id=FIRST_ITEM),
+                     case=link("/cases/{case_id}", case_id="$response.body#/items/0/case_id")))
 def payout_lines(batch_id: int, limit: int, cursor: str | None = None):
     """Recipients and amounts as sent; each line's case is logged as read by the client."""
     try:

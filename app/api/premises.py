@@ -4,6 +4,7 @@ from __future__ import annotations
 from flask import g
 
 from app.api import oauth
+from app.api.links import NEXT_PAGE, from_items, link
 from app.api.resources import bad_cursor, bp, call, per_client
 from app.api.schemas import BookingListArgs, BookingPageSchema, PageArgs, SpacePageSchema
 from app.services.integrations import api_resources
@@ -20,6 +21,7 @@ BOOKINGS = [{"oauth2": ["bookings:read"]}]
 @bp.alt_response(401, response="UNAUTHORIZED")
 @bp.alt_response(403, response="FORBIDDEN")
 @bp.doc(summary="Published spaces (halls, courts, rooms), by id", security=BOOKINGS)
+@bp.doc(**from_items(next_page=link("/spaces", cursor=NEXT_PAGE)))
 def spaces(limit: int, cursor: str | None = None):
     """A court names its hall as parent: booking the hall blocks its courts."""
     try:
@@ -37,6 +39,7 @@ def spaces(limit: int, cursor: str | None = None):
 @bp.alt_response(401, response="UNAUTHORIZED")
 @bp.alt_response(403, response="FORBIDDEN")
 @bp.doc(summary="Bookings by start time", security=BOOKINGS)
+@bp.doc(**from_items(next_page=link("/bookings", cursor=NEXT_PAGE)))
 def bookings(limit: int, cursor: str | None = None, starts_from=None, space_id: int | None = None):
     """Confirmed and cancelled bookings (status says which), from `starts_from` on, of one space or all."""
     try:

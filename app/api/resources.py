@@ -11,6 +11,7 @@ from webargs.flaskparser import FlaskParser
 from werkzeug.datastructures import CombinedMultiDict
 
 from app.api import oauth
+from app.api.links import FIRST_ITEM, NEXT_PAGE, from_items, link
 from app.api.schemas import CaseListArgs, CasePageSchema, CaseSchema, PageArgs, PoolPageSchema
 from app.extensions import limiter
 from app.services.integrations import api_reads
@@ -68,6 +69,7 @@ def token():
 @bp.arguments(PageArgs, location="query", as_kwargs=True)
 @bp.response(200, PoolPageSchema)
 @bp.doc(summary="Published pools", security=[])
+@bp.doc(**from_items(next_page=link("/pools", cursor=NEXT_PAGE)))
 def pools(limit: int, cursor: str | None = None):
     """The pools the municipality has published, by id. No token needed."""
     try:
@@ -85,6 +87,14 @@ def pools(limit: int, cursor: str | None = None):
 @bp.alt_response(401, response="UNAUTHORIZED")
 @bp.alt_response(403, response="FORBIDDEN")
 @bp.doc(summary="Submitted cases, oldest change first", security=CASES)
+@bp.doc(**from_items(
+    next_page=link("/cases", cursor=NEXT_PAGE), case=link("/cases/{case_id}", case_id=FIRST_ITEM),
+    journal=link("/cases/{case_id}/journal", case_id=FIRST_ITEM),
+    decisions=link("/cases/{case_id}/decisions", case_id=FIRST_ITEM),
+    documents=link("/cases/{case_id}/documents", case_id=FIRST_ITEM),
+    payment_plan=link("/cases/{case_id}/payment-plan", case_id=FIRST_ITEM),
+    esdh_journal_number=link("/cases/{case_id}/esdh-journal-number", "put", case_id=FIRST_ITEM),
+    add_document=link("/cases/{case_id}/documents", "post", case_id=FIRST_ITEM)))
 def cases(limit: int, cursor: str | None = None, updated_since=None):
     """Keyset-paginated by (updated_at, id); each case returned is logged as read by the client."""
     try:

@@ -155,7 +155,8 @@ def bookings(client: ApiClient, call: tuple[str, str, str], cursor: str | None, 
     after = _after(cursor, "api-bookings", ((Booking.starts_at, Booking.id),))
     if after is not None:
         at, last_id = after
-        query = query.where(db.or_(Booking.starts_at > at, db.and_(Booking.starts_at == at, Booking.id > last_id)))
+        # A row comparison: an index range, where the equivalent OR filters every row before the cursor.
+        query = query.where(db.tuple_(Booking.starts_at, Booking.id) > db.tuple_(at, last_id))
     rows = list(db.session.scalars(query))
     more, rows = len(rows) > limit, rows[:limit]
     token = keyset.encode("api-bookings", 0, (rows[-1].starts_at, rows[-1].id)) if more and rows else None
