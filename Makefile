@@ -72,9 +72,9 @@ BENCH_REDIS_URL ?= redis://127.0.0.1:6379/14
 bench-smoke: install bench-install
 	@set -eu; \
 	prefix="bench_smoke_$$(date +%s)_$$$$"; \
-	trap 'for db in queue booking letters; do \
+	trap 'for db in queue booking letters api; do \
 	        dropdb -h $(PG_HOST) -U $(PG_USER) --if-exists "$${prefix}_$$db" >/dev/null 2>&1 || true; done' EXIT; \
-	for db in queue booking letters; do createdb -h $(PG_HOST) -U $(PG_USER) "$${prefix}_$$db"; done; \
+	for db in queue booking letters api; do createdb -h $(PG_HOST) -U $(PG_USER) "$${prefix}_$$db"; done; \
 	url="postgresql://$(PG_USER)@$(PG_HOST):5432/$$prefix"; \
 	echo "== queue"; \
 	BENCH_DATABASE_URL="$${url}_queue" $(BIN)/python bench/queue_benchmark.py --reset --smoke; \
@@ -85,6 +85,8 @@ bench-smoke: install bench-install
 	    $(BIN)/python bench/letters_benchmark.py --reset --smoke; \
 	echo "== render"; \
 	$(BENCH_VENV)/bin/python bench/render_benchmark.py --smoke; \
+	echo "== api"; \
+	BENCH_DATABASE_URL="$${url}_api" $(BIN)/python bench/api_benchmark.py --reset --smoke; \
 	echo "== startup"; \
 	$(BIN)/python bench/startup_benchmark.py --smoke
 
@@ -96,6 +98,7 @@ bench:
 	@echo "  BENCH_DATABASE_URL=postgresql://$(PG_USER)@$(PG_HOST):5432/fs_bench BENCH_REDIS_URL=$(BENCH_REDIS_URL) \\"
 	@echo "      $(BIN)/python bench/letters_benchmark.py --reset"
 	@echo "  make bench-install && $(BENCH_VENV)/bin/python bench/render_benchmark.py"
+	@echo "  BENCH_DATABASE_URL=postgresql://$(PG_USER)@$(PG_HOST):5432/fs_bench $(BIN)/python bench/api_benchmark.py --reset"
 	@echo "  $(BIN)/python bench/startup_benchmark.py"
 	@echo "Each prints its RATIO lines last. Smoke-size run of all of them: make bench-smoke"
 
