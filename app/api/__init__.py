@@ -26,7 +26,7 @@ class ProblemApi(Api):
     ERROR_SCHEMA = ProblemSchema
 
     def _register_error_handlers(self) -> None:
-        pass
+        """Installs nothing app-wide: app.api.problems answers errors under /api/ only."""
 
     def _register_responses(self) -> None:
         for status in http.HTTPStatus:
