@@ -13,6 +13,7 @@ from app.services import unit_of_work
 from app.services.cases import transitions
 from app.services.committee import decisions, letters
 from app.services.delivery import mail, notices, outbox
+from app.services.integrations import webhooks
 from app.services.premises import booking_effects
 from app.tasks import notices as notice_tasks, schedule
 
@@ -31,7 +32,7 @@ LETTER_RENDERERS = {"meeting_minutes": decisions.render_minutes_letter}
 
 def channels() -> dict[str, outbox.Adapter]:
     """The outbox's delivery channels."""
-    return {"email": mail.EmailAdapter(), "letter": letters.LetterAdapter()}
+    return {"email": mail.EmailAdapter(), "letter": letters.LetterAdapter(), "webhook": webhooks.WebhookAdapter()}
 
 
 def _dispatch(ids: list[int]) -> None:

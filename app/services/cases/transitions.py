@@ -13,6 +13,7 @@ from app import clock
 from app.extensions import db
 from app.models import Case, CaseEvent, Decision, User
 from app.services.cases import core as case_rules
+from app.services.integrations import events
 from app.services.pools import limits
 from app.services.unit_of_work import flush, use_case
 from workflows import (EFFECTS, Context, Outcome, TransitionNotAllowed, apply, available_actions, blocked_actions,
@@ -129,6 +130,7 @@ def apply_transition(case: Case, action: str, user: User, given: ActionInput = A
         _handlers[effect](case, user, given)
     db.session.add(CaseEvent(case_id=case.id, actor_id=user.id, kind="transition", action=action,
                              from_state=outcome.source, to_state=outcome.target, comment=given.comment))
+    events.on_transition(case, action, outcome.source, outcome.target)
     return outcome
 
 
