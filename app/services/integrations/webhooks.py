@@ -7,7 +7,8 @@ why `webhook-id` is the event's id: Standard Webhooks receivers drop an id they 
 
 Order per case is kept: a delivery waits (counts as a failed attempt and is tried again later) while an
 earlier delivery of the same case to the same subscription is still pending. A failed one (its window
-over) no longer holds the later ones back; the administrator can send it again.
+over) no longer holds the later ones back; the administrator can send it again. A delivered message makes
+the next one of its case due at once, so after an outage a case's queue drains at the receiver's pace.
 """
 from __future__ import annotations
 
@@ -29,6 +30,7 @@ from app import clock
 from app.extensions import db
 from app.models import ApiClient, OutboxMessage, User, WebhookAttempt, WebhookDelivery, WebhookSubscription
 from app.models.webhook import EVENT_TYPES
+from app.services.delivery import outbox
 from app.services.integrations import events
 from app.services.journals import audit
 from app.services.journals.audit import SetupError
@@ -206,7 +208,10 @@ class WebhookAdapter:
         if not 200 <= status < 300:
             raise WebhookNotDelivered(f"HTTP {status}: {answer}"[:KEPT_BYTES], status)
         db.session.add(WebhookAttempt(delivery_id=delivery.id, status_code=status, ok=True, detail=answer or None))
+        following = _make_next_due(delivery)
         on_accepted()
+        if following is not None:
+            outbox.dispatch([following])  # committed: the task finds it due
 
     def record_failure(self, msg: OutboxMessage, exc: Exception) -> None:
         """The outbox's failure record calls this in its own commit: the attempt stays in the log."""
@@ -215,6 +220,22 @@ class WebhookAdapter:
         if delivery_id is not None:
             db.session.add(WebhookAttempt(delivery_id=delivery_id, status_code=getattr(exc, "status_code", None),
                                           ok=False, detail=str(exc)[:KEPT_BYTES]))
+
+
+def _make_next_due(delivery: WebhookDelivery) -> int | None:
+    """The next pending delivery of the case to this subscription is due now (its outbox id), so a queue of a
+    case's events drains at the receiver's pace after an outage, not one step per retry interval."""
+    if delivery.case_id is None:
+        return None
+    following = db.session.scalar(
+        db.select(OutboxMessage.id).join(WebhookDelivery, WebhookDelivery.outbox_message_id == OutboxMessage.id)
+        .where(WebhookDelivery.subscription_id == delivery.subscription_id, WebhookDelivery.case_id == delivery.case_id,
+               WebhookDelivery.id > delivery.id, OutboxMessage.status == "pending")
+        .order_by(WebhookDelivery.id).limit(1))
+    if following is not None:
+        db.session.execute(db.update(OutboxMessage).where(OutboxMessage.id == following)
+                           .values(next_attempt_at=clock.now()).execution_options(synchronize_session=False))
+    return following
 
 
 def _wait_for_earlier(delivery: WebhookDelivery) -> None:
