@@ -20,7 +20,7 @@ from app.services.journals.audit import SetupError
 from app.services.unit_of_work import transaction
 from app.tasks.notices import sweep_outbox
 from tests.api.conftest import bearer, token_for
-from tests.factories import (AssociationFactory, CaseworkerFactory, CommitteeFactory, CommitteeUserFactory,
+from tests.factories import (AssociationFactory, CaseFactory, CaseworkerFactory, CommitteeFactory, CommitteeUserFactory,
                              PoolFactory, UserFactory)
 
 TOLERANCE = 5 * 60  # seconds a receiver accepts between webhook-timestamp and its own clock
@@ -162,28 +162,32 @@ def test_a_client_without_events_read_gets_403(app, client, admin):
 
 def test_the_feed_pages_by_cursor_and_logs_the_cases_read(app, client, admin):
     api_client, token = token_for(client, admin, "ESDH", ["events:read"])
+    pool = PoolFactory()
+    made = [CaseFactory(pool=pool, state="submitted", submitted_at=clock.now()) for _ in range(2)]
+    db.session.commit()
+    case_ids = [c.id for c in made]
     for seq in range(5):
-        _decided(case_id=40 + seq % 2, seq=seq)
+        _decided(case_id=case_ids[seq % 2], seq=seq)
     first = client.get("/api/v1/events?limit=3", headers=bearer(token)).get_json()
     assert [e["data"]["seq"] for e in first["items"]] == [0, 1, 2]
     rest = client.get(f"/api/v1/events?after={first['next_cursor']}", headers=bearer(token)).get_json()
     assert [e["data"]["seq"] for e in rest["items"]] == [3, 4]
     again = client.get(f"/api/v1/events?after={rest['next_cursor']}", headers=bearer(token)).get_json()
     assert again == {"items": [], "next_cursor": rest["next_cursor"]}  # poll with the same cursor
-    assert first["items"][0]["type"] == "case.decided" and first["items"][0]["subjects"] == {"case_id": 40}
+    assert first["items"][0]["type"] == "case.decided" and first["items"][0]["subjects"] == {"case_id": case_ids[0]}
     reads = db.session.scalars(db.select(ReadEvent.case_id).where(ReadEvent.api_client_id == api_client.id))
-    assert set(reads) == {40, 41}
+    assert set(reads) == set(case_ids)
 
 
 def test_positions_follow_commits_not_ids(app, client, admin):
     """An event whose id was drawn first but that committed last comes after the cursor, not behind it."""
     _row, token = token_for(client, admin, "ESDH", ["events:read"])
-    db.session.add(ApiEvent(id=10, type="case.decided", case_id=1, subjects={}, data={}, occurred_at=clock.now()))
+    db.session.add(ApiEvent(id=10, type="payout.approved", case_id=None, subjects={}, data={}, occurred_at=clock.now()))
     db.session.commit()
     first = client.get("/api/v1/events", headers=bearer(token)).get_json()
     assert [e["event_id"] for e in first["items"]] == [10]
     # id 5 was taken by a transaction that commits only now
-    db.session.add(ApiEvent(id=5, type="case.decided", case_id=2, subjects={}, data={}, occurred_at=clock.now()))
+    db.session.add(ApiEvent(id=5, type="payout.approved", case_id=None, subjects={}, data={}, occurred_at=clock.now()))
     db.session.commit()
     later = client.get(f"/api/v1/events?after={first['next_cursor']}", headers=bearer(token)).get_json()
     assert [e["event_id"] for e in later["items"]] == [5]
