@@ -230,7 +230,8 @@ def settings_from_env(environ: Mapping[str, str] | None = None) -> dict:
     if environ.get("DATABASE_URL"):
         out["SQLALCHEMY_DATABASE_URI"] = normalise_database_url(environ["DATABASE_URL"])
     for key in ("OUTBOX_SWEEP_SECONDS", "OUTBOX_RETRY_HOURS", "SESSION_IDLE_MINUTES", "PASSWORD_MIN_LENGTH",
-                "TRUSTED_PROXIES", "OUTBOX_BATCH", "WEBHOOK_TIMEOUT_SECONDS"):
+                "TRUSTED_PROXIES", "OUTBOX_BATCH", "WEBHOOK_TIMEOUT_SECONDS", "OUTBOX_RETRY_FIRST_SECONDS",
+                "OUTBOX_RETRY_MAX_SECONDS"):
         if environ.get(key):
             out[key] = int(environ[key])
     if environ.get("SESSION_LIFETIME_HOURS"):
