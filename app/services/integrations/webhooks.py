@@ -36,7 +36,7 @@ from app.services.journals import audit
 from app.services.journals.audit import SetupError
 from app.services.unit_of_work import flush, use_case
 
-SECRET_PREFIX = "whsec_"
+SECRET_PREFIX = "whsec_"  # nosec B105 # the Standard Webhooks prefix of a secret, not a secret
 KEPT_BYTES = 1024  # of a receiver's answer or an error, in the delivery log
 LOOPBACK_HOSTS = ("127.0.0.1", "localhost", "::1")
 _SNAPSHOT = ("client_id", "url", "event_types", "ended_at")
