@@ -143,6 +143,7 @@ def test_transitions_write_submitted_and_decided_events(app, factory):
     case = factory.decided_case(pool, association, chair, caseworker, 10_000)
     got = [(e.type, e.case_id) for e in db.session.scalars(db.select(ApiEvent).order_by(ApiEvent.id))]
     assert got[:2] == [("case.submitted", case.id), ("case.decided", case.id)]
+    assert ("letter.issued", case.id) in got  # the decision letter, rendered by the outbox's letter channel
 
 
 @pytest.mark.parametrize("url,loopback_allowed,ok", [
