@@ -20,7 +20,7 @@ from app.models.webhook import EVENT_TYPES
 from app.services.delivery import outbox
 from app.services.integrations.api_clients import add_call
 from app.services.journals.read_log import add_client_read, logged_read
-from app.services.unit_of_work import flush, use_case
+from app.services.unit_of_work import use_case
 from workflows import registry
 
 _SEQUENCER_LOCK = 0x5745_4248  # "WEBH": pg_advisory_xact_lock key of the sequencer
@@ -31,10 +31,12 @@ def record(event_type: str, *, case_id: int | None, subjects: dict, data: dict |
     if event_type not in EVENT_TYPES:
         raise ValueError(f"unknown event type {event_type!r}")
     event = ApiEvent(type=event_type, case_id=case_id, subjects=subjects, data=data or {}, occurred_at=clock.now())
-    db.session.add(event)
-    flush()
-    for subscription in _subscribers(event_type):
-        add_delivery(subscription, event)
+    # No flush here: the caller's change goes to the database when the caller says (a transition's version check
+    # must meet a lost race where the caller expects it); the rows are inserted with the rest at the commit.
+    with db.session.no_autoflush:
+        db.session.add(event)
+        for subscription in _subscribers(event_type):
+            add_delivery(subscription, event)
     return event
 
 
@@ -47,11 +49,8 @@ def _subscribers(event_type: str) -> list[WebhookSubscription]:
 
 def add_delivery(subscription: WebhookSubscription, event: ApiEvent, *, again: int = 0) -> WebhookDelivery:
     """One outbox row carrying `event` to `subscription` (again > 0: a redelivery the administrator asked for)."""
-    msg = outbox.enqueue("webhook", str(subscription.id), {"event_id": event.id}, channel="webhook",
-                         dedup_key=f"webhook:{subscription.id}:{event.id}:{again}")
-    flush()
-    delivery = WebhookDelivery(subscription_id=subscription.id, event_id=event.id, outbox_message_id=msg.id,
-                               case_id=event.case_id)
+    msg = outbox.enqueue("webhook", str(subscription.id), {"again": again}, channel="webhook")
+    delivery = WebhookDelivery(subscription_id=subscription.id, event=event, outbox_message=msg, case_id=event.case_id)
     db.session.add(delivery)
     return delivery
 

@@ -9,7 +9,6 @@ from app.services.premises.booking_notices import notify_booked, notify_cancelle
 from app.services.premises.cancellations import cancel, check_association_may_cancel
 from app.services.premises.occupancy import insert_bookings
 from app.services.premises.recurrence import Slot
-from app.services.unit_of_work import flush
 
 
 def request_for_case(case_id: int) -> BookingRequest | None:
@@ -41,7 +40,6 @@ def create_bookings(case: Case, user: User, given: object) -> None:
         chosen = request.slots if case.state_has("granted_in_full") else [s for s in request.slots if s.selected]
         bookings = insert_bookings(request.space, [Slot(s.starts_at, s.ends_at) for s in chosen],
                                    title=case.title, association_id=case.association_id, case_id=case.id)
-    flush()
     events.on_bookings_confirmed(case.id, [b.id for b in bookings], [b.space_id for b in bookings])
     notify_booked(case.association, bookings, case)
 
