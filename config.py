@@ -82,6 +82,10 @@ class Config:
     OPENAPI_URL_PREFIX = "/api/v1"
     OPENAPI_JSON_PATH = "openapi.json"
     API_ANONYMOUS_RATE = "60 per minute"
+    # Webhooks (app/services/integrations/webhooks.py): https only, unless the receiver is on this machine and
+    # WEBHOOK_ALLOW_LOOPBACK_HTTP says so (development and tests); each POST waits at most this long.
+    WEBHOOK_ALLOW_LOOPBACK_HTTP = False
+    WEBHOOK_TIMEOUT_SECONDS = 10
     API_TOKEN_RATE = "30 per minute"  # per client IP at POST /api/v1/token (each costs an argon2 verify)
     RATELIMIT_ENABLED = True  # explicit: Flask-Limiter keeps a previous app's False as its default
     RATELIMIT_STORAGE_URI = "memory://"
@@ -163,6 +167,7 @@ class DevelopmentConfig(Config):
     """Embedded default: SQLite and in-process tasks, no servers needed."""
 
     DEBUG = False
+    WEBHOOK_ALLOW_LOOPBACK_HTTP = True
 
 
 class TestingConfig(Config):
@@ -173,6 +178,7 @@ class TestingConfig(Config):
     ARGON2_FAST = True
     RATELIMIT_LOGIN = "5 per minute"
     SERVER_NAME = "localhost"
+    WEBHOOK_ALLOW_LOOPBACK_HTTP = True
 
 
 class ProductionConfig(Config):
@@ -217,12 +223,15 @@ def settings_from_env(environ: Mapping[str, str] | None = None) -> dict:
         out["MAIL_PORT"] = int(environ["MAIL_PORT"])
     if environ.get("FOUR_EYES"):
         out["FOUR_EYES"] = environ["FOUR_EYES"].lower() in ("1", "true", "yes")
+    if environ.get("WEBHOOK_ALLOW_LOOPBACK_HTTP"):
+        out["WEBHOOK_ALLOW_LOOPBACK_HTTP"] = environ["WEBHOOK_ALLOW_LOOPBACK_HTTP"].lower() in ("1", "true", "yes")
     if environ.get("MAIL_USE_TLS"):
         out["MAIL_USE_TLS"] = environ["MAIL_USE_TLS"].lower() in ("1", "true", "yes")
     if environ.get("DATABASE_URL"):
         out["SQLALCHEMY_DATABASE_URI"] = normalise_database_url(environ["DATABASE_URL"])
     for key in ("OUTBOX_SWEEP_SECONDS", "OUTBOX_RETRY_HOURS", "SESSION_IDLE_MINUTES", "PASSWORD_MIN_LENGTH",
-                "TRUSTED_PROXIES", "OUTBOX_BATCH"):
+                "TRUSTED_PROXIES", "OUTBOX_BATCH", "WEBHOOK_TIMEOUT_SECONDS", "OUTBOX_RETRY_FIRST_SECONDS",
+                "OUTBOX_RETRY_MAX_SECONDS"):
         if environ.get(key):
             out[key] = int(environ[key])
     if environ.get("SESSION_LIFETIME_HOURS"):

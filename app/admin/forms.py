@@ -95,3 +95,21 @@ class ApiClientForm(FlaskForm):
                                  validators=[DataRequired(message=_l("Vælg mindst én adgang fra listen."))], **ONE_OF)
     rate_per_minute = DanishIntegerField(_l("Højst antal kald i minuttet"), default=120, validators=[
         InputRequired(message=_l("Skriv et helt tal, fx 120."))])
+
+
+EVENT_TYPE_LABELS = {
+    "case.submitted": _l("En ansøgning er indsendt (case.submitted)"),
+    "case.decided": _l("Der er truffet afgørelse i en sag (case.decided)"),
+    "letter.issued": _l("Et afgørelsesbrev er sendt (letter.issued)"),
+    "payout.approved": _l("En udbetaling er godkendt (payout.approved)"),
+    "booking.confirmed": _l("En booking er bekræftet (booking.confirmed)"),
+}
+
+
+class WebhookForm(FlaskForm):
+    url = StringField(_l("Adresse (URL)"), validators=[
+        DataRequired(message=_l("Skriv adressen, der skal modtage hændelserne.")),
+        Length(max=500, message=_l("Højst 500 tegn."))])
+    event_types = SelectMultipleField(_l("Hændelser"), choices=[SelectChoice(k, v) for k, v in EVENT_TYPE_LABELS.items()],
+                                      validators=[DataRequired(message=_l("Vælg mindst én hændelse fra listen."))],
+                                      **ONE_OF)

@@ -13,7 +13,7 @@ ENTITY_LABELS = {"pool": _l("Pulje"), "criterion": _l("Kriterium"), "question": 
                  "form": _l("Ansøgningsskema"), "committee": _l("Udvalg"), "user": _l("Bruger"),
                  "settings": _l("Brevpapir"), "case": _l("Sag"), "retention": _l("Sletteregler"),
                  "legal_basis": _l("Lovgrundlag"), "subsidy_scheme": _l("Tilskudsordning"),
-                 "api_client": _l("Integration")}
+                 "api_client": _l("Integration"), "webhook": _l("Webhook")}
 ACTION_LABELS = {"create": _l("oprettet"), "update": _l("ændret"), "delete": _l("slettet"),
                  "publish": _l("offentliggjort"), "unpublish": _l("skjult"), "copy": _l("kopieret til nyt år"),
                  "replace": _l("ændret"), "start_draft": _l("ny kladde"), "discard_draft": _l("kladde kasseret"),

@@ -42,7 +42,7 @@ class ProblemApi(Api):
 
 def register(app: Flask) -> None:
     """Bind /api/v1 to the app: spec, resources, token endpoint, reference page, errors, CSRF and limits."""
-    from app.api import case_parts, money, oauth, premises
+    from app.api import case_parts, events, money, oauth, premises
     from app.api.resources import bp
     from app.api.reference import bp as reference_bp
     from app.extensions import csrf
@@ -55,7 +55,7 @@ def register(app: Flask) -> None:
     api.spec.components.schema("Token", schema=TokenSchema)
     api.spec.components.schema("TokenArgs", schema=TokenArgs)
     oauth.init_oauth(app)
-    for module in (case_parts, money, premises):  # importing them put their routes on bp
+    for module in (case_parts, events, money, premises):  # importing them put their routes on bp
         app.logger.debug("api: routes of %s", module.__name__)
     csrf.exempt(bp)
     api.register_blueprint(bp)

@@ -242,3 +242,28 @@ class LineResultSchema(Schema):
 class UploadFileSchema(Schema):
     file = Upload(required=True, metadata={"description": "The document; PDF, images, Office, OpenDocument, text."})
     description = fields.String(validate=validate.Length(max=2000))
+
+
+class EventArgs(Schema):
+    """The feed: events after `after` (the `next_cursor` of the page before; 0 or nothing for the beginning)."""
+
+    after = fields.Integer(load_default=0, validate=validate.Range(min=0, max=2**62),
+                           metadata={"description": "next_cursor from the previous page; 0 for the beginning."})
+    limit = fields.Integer(load_default=50, validate=validate.Range(min=1, max=MAX_LIMIT),
+                           metadata={"description": f"Events per page, 1–{MAX_LIMIT}."})
+
+
+class EventSchema(Schema):
+    id = fields.Integer(required=True, metadata={"description": "The event's place in the feed; grows, never reused."})
+    event_id = fields.Integer(required=True, metadata={"description": "The webhook-id of its webhooks is msg_{event_id}."})
+    type = fields.String(required=True, metadata={"description": "case.submitted, case.decided, letter.issued, "
+                                                                 "payout.approved or booking.confirmed"})
+    occurred_at = fields.AwareDateTime(required=True)
+    subjects = fields.Dict(keys=fields.String(), required=True, metadata={"description": "The ids it is about."})
+    data = fields.Dict(keys=fields.String(), required=True)
+
+
+class EventPageSchema(Schema):
+    items = fields.List(fields.Nested(EventSchema), required=True)
+    next_cursor = fields.Integer(required=True, metadata={
+        "description": "Pass as `after` for the next page; the same value when nothing new has happened yet."})

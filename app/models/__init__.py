@@ -13,6 +13,7 @@ from app.models.association import ApprovalRequest, AssociationConflict, Associa
 from app.models.invitation import Invitation
 from app.models.admin_event import AdminEvent
 from app.models.api_client import ApiCall, ApiClient, ApiToken
+from app.models.webhook import ApiEvent, WebhookAttempt, WebhookDelivery, WebhookSubscription
 from app.models.form import FormField, FormStep, FormVersion
 from app.models.pool import EligibilityQuestion, PoolRound
 from app.models.settings import MunicipalitySettings
@@ -32,7 +33,8 @@ __all__ = [
     "Association", "AssociationApproval", "Case", "CaseEvent", "CaseNumberCounter", "Committee",
     "CommitteeMember", "ConflictDeclaration", "Decision", "Document", "Membership", "OutboxMessage", "Pool", "PoolCriterion", "User", "LegalBasis",
     "ApprovalRequest", "AssociationConflict", "AssociationEvent", "Invitation",
-    "AdminEvent", "ApiCall", "ApiClient", "ApiToken", "FormField", "FormStep", "FormVersion", "EligibilityQuestion", "PoolRound", "MunicipalitySettings",
+    "AdminEvent", "ApiCall", "ApiClient", "ApiEvent", "ApiToken", "WebhookAttempt", "WebhookDelivery",
+    "WebhookSubscription", "FormField", "FormStep", "FormVersion", "EligibilityQuestion", "PoolRound", "MunicipalitySettings",
     "Assessment", "CriterionScore",
     "AllocationRound", "AllocationWish", "Booking", "BookingCancellation", "BookingOccupancy", "BookingRequest",
     "CalendarFeed", "Closure", "Equipment", "Location", "OpeningHours", "RequestSlot", "Space",

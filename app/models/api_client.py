@@ -12,7 +12,7 @@ from app.models.base import UTCDateTime
 
 # What a client may be allowed; a token carries a subset. Reading never lets a client write: cases:write (the
 # ESDH's journal number and incoming documents) and payouts:write (the finance system's answers) are their own;
-# payouts:read lets a reporting system see plans and batches. events:read has no resource yet (issue 22).
+# payouts:read lets a reporting system see plans and batches; events:read the feed /events.
 SCOPES = ("cases:read", "cases:write", "documents:read", "payouts:read", "payouts:write", "bookings:read",
           "events:read")
 DEFAULT_RATE_PER_MINUTE = 120

@@ -3,6 +3,7 @@ import pytest
 from flask import current_app, url_for
 
 from app.extensions import db
+from app.services.integrations import api_clients
 from tests.admin.conftest import ADMIN_EMAIL
 
 ROLES = ("visitor", "member", "caseworker", "committee_member", "administrator")
@@ -11,25 +12,28 @@ GET_PAGES = ["admin.home", "admin.users", "admin.pools_index", "admin.pool_new",
              "admin.criterion_edit", "admin.questions", "admin.form_builder", "admin.form_edit_step",
              "admin.form_edit_field", "admin.form_preview", "admin.committees", "admin.committee_edit",
              "admin.letter_settings", "admin.journal", "admin.legal_bases", "admin.legal_basis_edit",
-             "admin.schemes_index", "admin.scheme_new", "admin.scheme_edit", "admin.api_clients_index"]
+             "admin.schemes_index", "admin.scheme_new", "admin.scheme_edit", "admin.api_clients_index",
+             "admin.api_client_detail"]
 POST_ACTIONS = ["admin.pool_publish", "admin.pool_copy", "admin.criterion_delete", "admin.form_start_draft",
                 "admin.form_add_step", "admin.form_step_action", "admin.form_add_field", "admin.form_field_action",
                 "admin.form_version_action", "admin.user_active", "admin.user_reset_two_factor",
-                "admin.api_client_revoke"]
+                "admin.api_client_revoke", "admin.webhook_end", "admin.webhook_send_again"]
 
 
 @pytest.fixture
 def world(factory, pool):
     people = {role: factory.user(role=role, email=f"{role}@example.dk")
               for role in ("member", "caseworker", "committee_member")}
-    factory.user(role="administrator", email=ADMIN_EMAIL)
+    admin = factory.user(role="administrator", email=ADMIN_EMAIL)
     version = factory.form_version(pool, published=False, steps=[("Om jer", [dict(key="navn", label="Navn",
                                                                                     kind="short_text")])])
     scheme = _scheme(pool)
     db.session.commit()
     step, field = version.steps[0], version.steps[0].fields[0]
+    client_id = api_clients.register_client(admin, "ESDH", ["events:read"], 120).client.id
     return {"scheme_id": scheme.id, "pool_id": pool.id, "criterion_id": pool.criteria[0].id, "step_id": step.id, "field_id": field.id,
-            "committee_id": pool.committee_id, "user_id": people["member"].id, "what": "slet", "client_id": 1}
+            "committee_id": pool.committee_id, "user_id": people["member"].id, "what": "slet", "client_id": client_id,
+            "subscription_id": 1, "delivery_id": 1}
 
 
 def _scheme(pool):

@@ -8,7 +8,7 @@ import sqlalchemy as sa
 
 from app import clock
 from app.extensions import db
-from app.models import Case, CaseEvent, OutboxMessage, PaymentBatch, PaymentBatchLine, PaymentInstalment
+from app.models import ApiEvent, Case, CaseEvent, OutboxMessage, PaymentBatch, PaymentBatchLine, PaymentInstalment
 from app.payouts import files
 from app.services.money import payouts
 
@@ -177,3 +177,13 @@ def test_a_case_the_engine_refuses_is_listed_and_does_not_undo_the_others(world,
     db.session.expire_all()
     assert result.moved == [a.number] and result.failed == [c.number]
     assert db.session.get(Case, a.id).state == "paid" and db.session.get(PaymentBatch, batch.id).status == "paid"
+
+
+def test_an_approved_batch_is_an_api_event(world):
+    world.granted(10_000)
+    batch_id = payouts.create_batch(world.caseworker, TODAY).id
+    assert db.session.scalar(sa.select(ApiEvent).where(ApiEvent.type == "payout.approved")) is None
+    world.approve(db.session.get(PaymentBatch, batch_id))
+    [event] = db.session.scalars(sa.select(ApiEvent).where(ApiEvent.type == "payout.approved")).all()
+    assert event.subjects == {"payout_batch_id": batch_id}
+    assert event.data == {"total_amount": 10_000, "line_count": 1}

@@ -6,7 +6,7 @@ import sqlalchemy as sa
 
 from app import clock
 from app.extensions import db
-from app.models import (Booking, BookingCancellation, BookingRequest, Case, CaseEvent, Closure, Decision, OutboxMessage,
+from app.models import (ApiEvent, Booking, BookingCancellation, BookingRequest, Case, CaseEvent, Closure, Decision, OutboxMessage,
                         User)
 from app.services.premises import allocation, bookings
 from app.services.cases import transitions
@@ -242,3 +242,12 @@ def test_on_new_years_night_it_is_already_the_new_year_for_approval_and_rounds(n
     with pytest.raises(bookings.RequestRefused) as info:
         bookings.request_booking(world["member"], _input(world, first_day=start + timedelta(days=1)))
     assert [p.code for p in info.value.problems] == ["season_round"]
+
+
+def test_an_approved_request_is_an_api_event_naming_its_confirmed_bookings(world):
+    case_id = bookings.request_booking(world["member"], _weekly(world, 3)).id
+    transitions.perform(case_id, "approve", world["caseworker"])
+    booked = sorted(db.session.scalars(sa.select(Booking.id).where(Booking.case_id == case_id)))
+    found = {e.type: e for e in db.session.scalars(sa.select(ApiEvent).where(ApiEvent.case_id == case_id))}
+    assert sorted(found["booking.confirmed"].subjects["booking_ids"]) == booked
+    assert {"case.submitted", "case.decided"} <= found.keys()

@@ -60,7 +60,7 @@ RULES: dict[str, dict] = {
     "api.case_decisions": BEARER, "api.case_documents": BEARER, "api.document": BEARER,
     "api.esdh_journal_number": BEARER, "api.add_document": BEARER, "api.payment_plan": BEARER,
     "api.payout_batches": BEARER, "api.payout_lines": BEARER, "api.payout_line_result": BEARER,
-    "api.spaces": BEARER, "api.bookings": BEARER,
+    "api.spaces": BEARER, "api.bookings": BEARER, "api.event_feed": BEARER,
     # Accounts
     "auth.login": PUBLIC, "auth.signup": PUBLIC, "auth.reset_request": PUBLIC, "auth.reset": TOKEN,
     # A confirmed address sends a visitor on to log in, a logged-in user home.
@@ -138,7 +138,7 @@ RULES.update({endpoint: ADMIN for endpoint in (
     "admin.form_add_step", "admin.form_edit_step", "admin.form_step_action", "admin.questions", "admin.pool_new",
     "admin.committees", "admin.committee_edit", "admin.legal_bases", "admin.legal_basis_edit",
     "admin.schemes_index", "admin.scheme_new", "admin.scheme_edit", "admin.api_clients_index",
-    "admin.api_client_revoke")})
+    "admin.api_client_revoke", "admin.api_client_detail", "admin.webhook_end", "admin.webhook_send_again")})
 
 # Which of A's objects a route's <case_id> means, where the decided case is not the natural one.
 CASE_FOR = {"applying.resume": "draft_case_id", "applying.submit": "draft_case_id", "applying.summary": "draft_case_id",

@@ -222,7 +222,8 @@ def build_world() -> dict:
         "booking_id": booking.id,
         "equipment_id": _one(db.select(Equipment.id)),
         "closure_id": _closure(space),
-        "client_id": _an_api_client(),
+        "client_id": (client_id := _an_api_client()),
+        **_a_webhook(client_id, decided.id),
         "scheme_id": _a_scheme(pool),
         "round_id": _one(db.select(AllocationRound.id)),
         "wish_id": _a_wish(a, chair),
@@ -281,6 +282,19 @@ def _an_api_client() -> int:
     from app.services.integrations import api_clients
     admin = db.session.scalar(db.select(User).where(User.role == "administrator").order_by(User.id).limit(1))
     return api_clients.register_client(admin, "ESDH", ["cases:read"], 120).client.id
+
+
+def _a_webhook(client_id: int, case_id: int) -> dict:
+    """A subscription of the client and one delivery to it (to a closed port: it stays pending)."""
+    from app.models import User, WebhookDelivery
+    from app.services.integrations import events, webhooks
+    from app.services.unit_of_work import transaction
+    admin = db.session.scalar(db.select(User).where(User.role == "administrator").order_by(User.id).limit(1))
+    subscription = webhooks.subscribe(admin, client_id, "https://127.0.0.1:9/hooks", ["case.decided"]).subscription
+    with transaction():
+        event = events.record("case.decided", case_id=case_id, subjects={"case_id": case_id})
+    delivery_id = db.session.scalar(db.select(WebhookDelivery.id).where(WebhookDelivery.event_id == event.id))
+    return {"subscription_id": subscription.id, "delivery_id": delivery_id}
 
 
 def _closure(space) -> int:

@@ -1,7 +1,7 @@
 """Perform a workflow action on a case: lock, ask the engine, change, journal, outbox; one unit of work."""
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date, timedelta
@@ -129,6 +129,8 @@ def apply_transition(case: Case, action: str, user: User, given: ActionInput = A
         _handlers[effect](case, user, given)
     db.session.add(CaseEvent(case_id=case.id, actor_id=user.id, kind="transition", action=action,
                              from_state=outcome.source, to_state=outcome.target, comment=given.comment))
+    for observe in _observers:  # the API's events (bound in app/wiring.py), in this unit of work
+        observe(case, action, outcome.source, outcome.target)
     return outcome
 
 
@@ -216,6 +218,14 @@ OWN_EFFECT_HANDLERS = {
     "start_report_deadline": _start_report_deadline,
 }
 _handlers: dict = dict(OWN_EFFECT_HANDLERS)
+
+
+_observers: list[Callable[[Case, str, str, str], None]] = []
+
+
+def bind_observers(observers: list[Callable[[Case, str, str, str], None]]) -> None:
+    """Functions told of every transition (case, action, source, target) before the commit (app/wiring.py)."""
+    _observers[:] = observers
 
 
 def bind_effects(handlers: dict) -> None:

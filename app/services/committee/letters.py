@@ -18,6 +18,7 @@ from app.services.delivery import outbox
 from app.services.delivery.letterhead import locale_for, sender
 from app.services.delivery.links import public_base_url
 from app.services.files import storage as files
+from app.services.integrations import events
 from app.services.yearly.steps_text import describe
 from workflows import registry
 
@@ -231,6 +232,7 @@ def issue_decision_letter(msg: OutboxMessage) -> None:
     document = store_pdf(pdf, f"afgoerelse-{case.number or case.id}-{decision.id}.pdf",
                          f"Afgørelsesbrev ({decision.outcome})", case_id=case.id)
     decision.letter_document_id, decision.letter_sha256, decision.letter_available_at = document.id, document.sha256, now
+    events.on_letter(case.id, decision.id, document.id)
     _enqueue_notice(decision, case, msg.payload.get("base_url") or public_base_url())
 
 

@@ -283,6 +283,9 @@ def _record_failure(message_id: int, exc: Exception, counted: bool) -> str:
         msg.attempts += 1
     now, until = clock.now(), retry_until(msg)
     msg.last_error = f"{type(exc).__name__}: {exc}"[:2000]
+    keep_attempt = getattr(ADAPTERS.get(msg.channel), "record_failure", None)
+    if keep_attempt is not None:  # a channel with its own delivery log (webhooks) keeps the attempt there too
+        keep_attempt(msg, exc)
     if now >= until:
         msg.status, msg.failed_at, msg.next_attempt_at = "failed", now, None
         current_app.logger.error("outbox %s failed after %s attempts: %s", msg.id, msg.attempts, exc)

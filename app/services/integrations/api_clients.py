@@ -85,6 +85,11 @@ def clients() -> list[ApiClient]:
                                    .order_by(ApiClient.revoked_at.is_not(None), ApiClient.name)))
 
 
+def client(client_id: int) -> ApiClient | None:
+    """One client by its row id, revoked or not."""
+    return db.session.get(ApiClient, client_id)
+
+
 # --- tokens ----------------------------------------------------------------------------------------
 
 def authenticate_client(client_id: str, secret: str) -> ApiClient | None:

@@ -15,6 +15,7 @@ from app.services.delivery import outbox
 from app.services.cases import transitions
 from app.services.cases.guard import require_not_inhabil_in
 from app.services.delivery.links import public_url
+from app.services.integrations import events
 from app.services.pools import limits
 from app.services.unit_of_work import use_case
 from workflows import registry
@@ -221,6 +222,7 @@ def answer_batch(batch_id: int, user: User, *, approve: bool, answer: str = "") 
     proposal.status = "approved" if approve else "rejected"
     proposal.decided_by_id, proposal.decided_at, proposal.answer = user.id, clock.now(), (answer or "").strip()
     if approve:
+        events.on_payout_approved(batch.id, batch.total_amount, batch.line_count)
         return batch
     _release(batch)
     return None

@@ -4,6 +4,7 @@ from __future__ import annotations
 from app import clock
 from app.extensions import db
 from app.models import Booking, BookingRequest, Case, User
+from app.services.integrations import events
 from app.services.premises.booking_notices import notify_booked, notify_cancelled
 from app.services.premises.cancellations import cancel, check_association_may_cancel
 from app.services.premises.occupancy import insert_bookings
@@ -39,6 +40,7 @@ def create_bookings(case: Case, user: User, given: object) -> None:
         chosen = request.slots if case.state_has("granted_in_full") else [s for s in request.slots if s.selected]
         bookings = insert_bookings(request.space, [Slot(s.starts_at, s.ends_at) for s in chosen],
                                    title=case.title, association_id=case.association_id, case_id=case.id)
+    events.on_bookings_confirmed(case.id, [b.id for b in bookings], [b.space_id for b in bookings])
     notify_booked(case.association, bookings, case)
 
 
