@@ -2,7 +2,7 @@
 per API client (secret encrypted like TOTP keys), deliveries (one outbox row each) and their attempts.
 
 Revision ID: 0340
-Revises: 0321
+Revises: 0330
 """
 from alembic import op
 import sqlalchemy as sa
@@ -10,7 +10,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = '0340'
-down_revision = '0321'
+down_revision = '0330'
 branch_labels = None
 depends_on = None
 
