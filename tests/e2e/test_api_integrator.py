@@ -6,15 +6,20 @@ stops working the moment the administrator blocks the client. The new pages are 
 from __future__ import annotations
 
 import base64
+import hashlib
+import hmac
 import json
+import threading
+import time
 import urllib.error
 import urllib.request
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 from playwright.sync_api import expect
 
 from tests.e2e.journeys import unique
-from tests.e2e.staff_helpers import actor, flash, look
+from tests.e2e.staff_helpers import actor, apply_for, flash, look
 
 pytestmark = pytest.mark.e2e
 
@@ -104,3 +109,70 @@ def test_an_integrator_registers_reads_the_reference_pages_cases_downloads_a_let
         status, headers, body = _call(f"{base}/api/v1/cases?limit=1", token)
         assert status == 401, "a blocked client's live token stops at once"
         assert json.loads(body)["title"] == "Adgangstoken mangler eller er ugyldigt"
+
+
+class _Receiver(BaseHTTPRequestHandler):
+    """A webhook receiver as an integrator would run one: keeps each request's headers and body, answers 204."""
+    received: list = []
+
+    def do_POST(self):  # noqa: N802 (http.server's name)
+        body = self.rfile.read(int(self.headers["Content-Length"]))
+        type(self).received.append((dict(self.headers), body))
+        self.send_response(204)
+        self.end_headers()
+
+    def log_message(self, *args):
+        pass
+
+
+def _verified(headers: dict, body: bytes, secret: str) -> bool:
+    """Standard Webhooks: v1 = base64(HMAC-SHA256(base64-decoded whsec_ key, "{id}.{timestamp}.{body}"))."""
+    key = base64.b64decode(secret.removeprefix("whsec_"))
+    signed = f"{headers['webhook-id']}.{headers['webhook-timestamp']}.".encode() + body
+    expected = base64.b64encode(hmac.new(key, signed, hashlib.sha256).digest()).decode()
+    return any(part == f"v1,{expected}" for part in headers["webhook-signature"].split())
+
+
+def test_an_integrator_subscribes_a_webhook_and_receives_a_new_application_signed(browser, live_server):
+    base, name = live_server, unique("Sagsoverblik")
+    receiver = ThreadingHTTPServer(("127.0.0.1", 0), type("Receiver", (_Receiver,), {"received": []}))
+    threading.Thread(target=receiver.serve_forever, daemon=True).start()
+    hook = f"http://127.0.0.1:{receiver.server_address[1]}/hooks/foreningsstotte"
+    try:
+        with actor(browser, base, "admin@demo.dk") as admin:
+            admin.goto(f"{base}/admin/integrationer")
+            admin.get_by_label("Integrationens navn").fill(name)
+            admin.get_by_label("Læse hændelser (events:read)").check()
+            admin.get_by_role("button", name="Opret integration").click()
+            expect(admin.get_by_role("heading", name=f"»{name}« er oprettet")).to_be_visible()
+            admin.get_by_role("link", name=name, exact=True).click()
+            admin.wait_for_load_state("load")
+            admin.get_by_label("Adresse (URL)").fill(hook)
+            admin.get_by_label("En ansøgning er indsendt (case.submitted)").check()
+            admin.get_by_role("button", name="Opret webhook").click()
+            expect(admin.get_by_role("heading", name="Abonnementet er oprettet")).to_be_visible()
+            secret = admin.locator(".alert-success code").inner_text()
+            assert secret.startswith("whsec_")
+            look(admin, "api-client-webhook")
+
+        with actor(browser, base, "formand30@forening.example") as chair:
+            number = apply_for(chair, base, 12_000)
+
+        handler = receiver.RequestHandlerClass
+        deadline = time.monotonic() + 20
+        while not any(number.encode() in body for _h, body in handler.received) and time.monotonic() < deadline:
+            time.sleep(0.2)
+        mine = [(h, body) for h, body in handler.received if number.encode() in body]
+        assert len(mine) == 1, f"the application {number} arrives once: {handler.received}"
+        headers, body = mine[0]
+        headers = {k.lower(): v for k, v in headers.items()}
+        assert json.loads(body)["type"] == "case.submitted"
+        assert _verified(headers, body, secret), "the signature verifies with the key shown once"
+
+        with actor(browser, base, "admin@demo.dk") as admin:
+            admin.goto(f"{base}/admin/integrationer")
+            admin.get_by_role("link", name=name, exact=True).click()
+            expect(admin.get_by_text("Leveret").first).to_be_visible()
+            look(admin, "api-client-deliveries")
+    finally:
+        receiver.shutdown()
