@@ -56,9 +56,11 @@ BENCH_VENV := .venv-bench
 BENCH_STAMP := $(BENCH_VENV)/.installed
 BENCH_REQUIREMENTS := requirements.txt $(wildcard bench/requirements.txt)
 
-$(BENCH_STAMP): $(BENCH_REQUIREMENTS)
+# It sees the app's .venv through a .pth file, so pip adds only the peers (and what they need beyond ours).
+$(BENCH_STAMP): $(BENCH_REQUIREMENTS) $(STAMP)
 	test -x $(BENCH_VENV)/bin/python || $(PYTHON) -m venv $(BENCH_VENV)
-	$(BENCH_VENV)/bin/pip install --quiet --upgrade pip
+	$(BIN)/python -c "import sysconfig; print(sysconfig.get_paths()['purelib'])" > \
+	    "$$($(BENCH_VENV)/bin/python -c "import sysconfig; print(sysconfig.get_paths()['purelib'])")/app-venv.pth"
 	$(BENCH_VENV)/bin/pip install --quiet $(addprefix -r ,$(BENCH_REQUIREMENTS))
 	touch $(BENCH_STAMP)
 

@@ -501,10 +501,10 @@ def main() -> None:
     parser.add_argument("--connections", type=int, default=4, help="concurrent connections under gunicorn")
     parser.add_argument("--no-plans", action="store_true")
     parser.add_argument("--smoke", action="store_true",
-                        help="every step at small sizes (300 and 3,000 cases, 3 runs, 2 s of load, no plans)")
+                        help="every step at small sizes (300 and 3,000 cases, 2 runs, 1 s of load, no plans)")
     args = parser.parse_args()
     if args.smoke:
-        args.small, args.large, args.runs, args.seconds, args.no_plans = 300, 3_000, 3, 2, True
+        args.small, args.large, args.runs, args.seconds, args.no_plans = 300, 3_000, 2, 1, True
     url = os.environ.get("BENCH_DATABASE_URL")
     if not url or not url.startswith(("postgres://", "postgresql://", "postgresql+psycopg://")):
         sys.exit("Set BENCH_DATABASE_URL to a PostgreSQL database of its own.")

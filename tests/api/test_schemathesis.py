@@ -28,7 +28,7 @@ from app.services.money import payouts
 from tests.api.conftest import get_token
 
 CHECKS = [not_a_server_error, status_code_conformance, content_type_conformance, response_schema_conformance]
-EXAMPLES = 12
+EXAMPLES = 6
 SCOPE_SETS = [(scope,) for scope in SCOPES] + [SCOPES, ()]
 FAST = settings(max_examples=EXAMPLES, deadline=None, derandomize=True, database=None,
                 suppress_health_check=list(HealthCheck))
