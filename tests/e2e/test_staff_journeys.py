@@ -77,7 +77,9 @@ def test_caseworker_filters_assesses_and_recommends(browser, live_server):
         draft = page.get_by_label("Begrundelse til foreningen").input_value()
         assert draft.startswith("I får 10.000 kr. af de 12.000 kr.") and "indstil" not in draft.lower(), draft
         look(page, "case-recommended")
-        page.get_by_role("link", name="Tilbage til sager").click()
+        with page.expect_navigation():  # the queue fully loaded before its search field is filled
+            page.get_by_role("link", name="Tilbage til sager").click()
+        expect(page.get_by_role("heading", name="Sager", exact=True)).to_be_visible()
         _filters(page).get_by_label("Søg", exact=False).first.fill(number)
         _show(page, q=number)
         expect(case_row(page, number).get_by_text("Indstillet")).to_be_visible()
