@@ -177,11 +177,39 @@ def redis_url() -> str | None:
     return None
 
 
+# Empty only the tables a test wrote to and restart only the sequences it used, in one round trip. TRUNCATE costs
+# PostgreSQL new files for every table and index it reaches (and CASCADE reaches nearly all): about 120 ms a test.
+# As a superuser (CI's postgres) the rows are deleted with triggers and foreign keys off for this transaction,
+# which is what the append-only journals' triggers would otherwise refuse: about 5 ms.
+_EMPTY_USED_TABLES = """
+DO $$
+DECLARE
+  name text; has_rows boolean; used text[] := '{}';
+  superuser boolean := (SELECT rolsuper FROM pg_roles WHERE rolname = current_user);
+BEGIN
+  FOR name IN SELECT format('%I.%I', schemaname, tablename) FROM pg_tables
+              WHERE schemaname = current_schema() AND tablename <> 'alembic_version' LOOP
+    EXECUTE format('SELECT EXISTS (SELECT 1 FROM %s)', name) INTO has_rows;
+    IF has_rows THEN used := used || name; END IF;
+  END LOOP;
+  IF superuser THEN
+    SET LOCAL session_replication_role = replica;
+    FOREACH name IN ARRAY used LOOP
+      EXECUTE format('DELETE FROM %s', name);
+    END LOOP;
+  ELSIF cardinality(used) > 0 THEN
+    EXECUTE 'TRUNCATE ' || array_to_string(used, ', ') || ' CASCADE';
+  END IF;
+  PERFORM setval(format('%I.%I', schemaname, sequencename), start_value, false) FROM pg_sequences
+    WHERE schemaname = current_schema() AND last_value IS NOT NULL;
+END $$
+"""
+
+
 def _truncate_all(db) -> None:
-    tables = ", ".join(f'"{t.name}"' for t in db.metadata.sorted_tables)
     db.session.remove()
     with db.engine.begin() as conn:
-        conn.execute(sa.text(f"TRUNCATE {tables} RESTART IDENTITY CASCADE"))
+        conn.execute(sa.text(_EMPTY_USED_TABLES))
 
 
 def own_database(database_template: str, tmp_path: Path, name: str = "test") -> str:
