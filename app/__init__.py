@@ -48,9 +48,13 @@ def collector_paused() -> Iterator[None]:
             gc.enable()
 
 
+class App(Flask):
+    from app.routing import CompiledOnceRule as url_rule_class
+
+
 def build_app(config: type[Config] | None, **overrides: object) -> Flask:
     """create_app's steps, in order."""
-    app = Flask(__name__, instance_relative_config=True)
+    app = App(__name__, instance_relative_config=True)
     config = config or select_config()
     app.config.from_object(config)
     app.config.update(settings_from_env())
