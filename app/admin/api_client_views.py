@@ -67,7 +67,7 @@ def api_client_detail(client_id: int):
             form = WebhookForm(formdata=None)
     return render_template("admin/api_client.html", client=client, form=form, subscribed=subscribed,
                            subscriptions=webhooks.subscriptions(client.id), deliveries=webhooks.deliveries(client.id),
-                           scope_labels=SCOPE_LABELS, event_labels=EVENT_TYPE_LABELS)
+                           holding=webhooks.is_holding, scope_labels=SCOPE_LABELS, event_labels=EVENT_TYPE_LABELS)
 
 
 @bp.route("/integrationer/<int:client_id>/webhooks/<int:subscription_id>/stop", methods=["POST"])
@@ -99,4 +99,20 @@ def webhook_send_again(client_id: int, delivery_id: int):
         flash(str(exc.message), "error")
     else:
         flash(_("Hændelsen sendes igen."), "success")
+    return redirect(url_for("admin.api_client_detail", client_id=client.id))
+
+
+@bp.route("/integrationer/<int:client_id>/leverancer/<int:delivery_id>/spring-over", methods=["POST"])
+@require_admin
+def webhook_skip(client_id: int, delivery_id: int):
+    """Give up a failed delivery that holds its case; the later ones of the case go out in order (journaled)."""
+    client = _client_or_404(client_id)
+    if not webhooks.delivery_of_client(delivery_id, client.id):
+        abort(404)
+    try:
+        webhooks.skip(current_user, delivery_id)
+    except SetupError as exc:
+        flash(str(exc.message), "error")
+    else:
+        flash(_("Leverancen er sprunget over. Sagens senere hændelser sendes nu i rækkefølge."), "success")
     return redirect(url_for("admin.api_client_detail", client_id=client.id))

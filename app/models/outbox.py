@@ -10,7 +10,9 @@ from app import clock
 from app.extensions import db
 from app.models.base import UTCDateTime
 
-OUTBOX_STATUSES = ("pending", "delivered", "failed")
+# "held": waits for another row (a webhook for an earlier one of its case) and is made pending by it, without
+# attempts or backoff of its own (app/services/delivery/outbox.py, `hold` and `release`).
+OUTBOX_STATUSES = ("pending", "held", "delivered", "failed")
 
 
 class OutboxMessage(db.Model):
@@ -18,7 +20,7 @@ class OutboxMessage(db.Model):
 
     __tablename__ = "outbox_messages"
     __table_args__ = (
-        CheckConstraint("status IN ('pending','delivered','failed')", name="status"),
+        CheckConstraint("status IN ('pending','held','delivered','failed')", name="status"),
         CheckConstraint("attempts >= 0", name="attempts_positive"),
         Index("ix_outbox_status_created", "status", "created_at"),
         Index("ix_outbox_status_next_attempt", "status", "next_attempt_at"),

@@ -72,6 +72,8 @@ class WebhookDelivery(db.Model):
     outbox_message_id: Mapped[int] = mapped_column(ForeignKey("outbox_messages.id", ondelete="RESTRICT"))
     case_id: Mapped[int | None] = mapped_column()  # the order kept per case and subscription
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=clock.now)
+    # A failed delivery the administrator skipped ("Spring over"): it no longer holds the later ones of its case.
+    skipped_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
     event: Mapped[ApiEvent] = relationship()
     outbox_message: Mapped["OutboxMessage"] = relationship()  # noqa: F821

@@ -38,8 +38,10 @@ def deliver_batch(message_ids: list[int]) -> dict[int, str]:
 
 @shared_task
 def sweep_outbox() -> int:
-    """Send what is due (next attempt reached, lost hand-offs) and tell the administrators of new failures."""
+    """Send what is due (next attempt reached, lost hand-offs), release held rows nothing holds any more, and tell
+    the administrators of new failures."""
     ids = outbox.due_ids(current_app.config["OUTBOX_SWEEP_SECONDS"])
     outbox.dispatch(ids)
+    released = outbox.release_unheld()
     failures.report_failures()
-    return len(ids)
+    return len(ids) + len(released)

@@ -17,7 +17,7 @@ GET_PAGES = ["admin.home", "admin.users", "admin.pools_index", "admin.pool_new",
 POST_ACTIONS = ["admin.pool_publish", "admin.pool_copy", "admin.criterion_delete", "admin.form_start_draft",
                 "admin.form_add_step", "admin.form_step_action", "admin.form_add_field", "admin.form_field_action",
                 "admin.form_version_action", "admin.user_active", "admin.user_reset_two_factor",
-                "admin.api_client_revoke", "admin.webhook_end", "admin.webhook_send_again"]
+                "admin.api_client_revoke", "admin.webhook_end", "admin.webhook_send_again", "admin.webhook_skip"]
 
 
 @pytest.fixture

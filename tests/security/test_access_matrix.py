@@ -138,7 +138,8 @@ RULES.update({endpoint: ADMIN for endpoint in (
     "admin.form_add_step", "admin.form_edit_step", "admin.form_step_action", "admin.questions", "admin.pool_new",
     "admin.committees", "admin.committee_edit", "admin.legal_bases", "admin.legal_basis_edit",
     "admin.schemes_index", "admin.scheme_new", "admin.scheme_edit", "admin.api_clients_index",
-    "admin.api_client_revoke", "admin.api_client_detail", "admin.webhook_end", "admin.webhook_send_again")})
+    "admin.api_client_revoke", "admin.api_client_detail", "admin.webhook_end", "admin.webhook_send_again",
+    "admin.webhook_skip")})
 
 # Which of A's objects a route's <case_id> means, where the decided case is not the natural one.
 CASE_FOR = {"applying.resume": "draft_case_id", "applying.submit": "draft_case_id", "applying.summary": "draft_case_id",

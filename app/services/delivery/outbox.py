@@ -16,6 +16,11 @@ Retrying is the row's business, not Celery's: a failed attempt stores when the n
 4, ... minutes, capped at OUTBOX_RETRY_MAX_SECONDS, with jitter), and the beat sweep hands out what
 is due. Attempts go on until OUTBOX_RETRY_HOURS have passed; only then is the row failed, and the
 administrators hear of it (app/services/delivery/failures.py). "Send igen" on the notices page starts a new window.
+
+A row that must wait for another (a channel's adapter says so by `waiting_for(msg)`: a webhook while an earlier
+delivery of its case is unfinished) is not tried and not failed: it is "held", with no attempt counted and no
+backoff, until the other row's delivery releases it (`release`). The sweep releases what its channel no longer
+holds (`release_unheld`), so a release lost in a crash costs a sweep interval, never the row.
 """
 from __future__ import annotations
 
@@ -154,6 +159,10 @@ def deliver(message_id: int) -> str:
     if readiness != "due":
         db.session.rollback()  # nothing changed: let go of the claim
         return readiness
+    reason = _waiting_for(msg)
+    if reason is not None:
+        _hold(msg, reason)  # no attempt made: none counted, no backoff, nothing in the channel's log
+        return "held"
     savepoint = db.session.get_bind().dialect.name == "postgresql"
     msg.attempts += 1
     try:
@@ -253,6 +262,61 @@ def _send(msg: OutboxMessage, savepoint: bool) -> None:
         raise
 
 
+def _waiting_for(msg: OutboxMessage) -> str | None:
+    """What the row must wait for before it is tried, by its channel's rule (webhooks: an earlier one of the case)."""
+    waiting_for = getattr(ADAPTERS.get(msg.channel), "waiting_for", None)
+    return waiting_for(msg) if waiting_for is not None else None
+
+
+@use_case
+def _hold(msg: OutboxMessage, reason: str) -> None:
+    """Outermost, like `_mark_delivered`: the row waits, not due and not swept, until `release` makes it pending.
+
+    Committed under the row lock `deliver` took, so a predecessor releasing it meanwhile waits for this commit
+    and then finds it held.
+    """
+    msg.status, msg.next_attempt_at = "held", None
+    current_app.logger.info("outbox %s held: %s", msg.id, reason)
+
+
+def release(message_ids: list[int]) -> None:
+    """Make rows due now (in the caller's unit of work; the caller dispatches them after the commit).
+
+    A held row gets a fresh retry window: it has not been tried, and however long it waited, the receiver gets
+    the full OUTBOX_RETRY_HOURS for it. A pending row is only made due now.
+    """
+    if not message_ids:
+        return
+    now = clock.now()
+    window = now + timedelta(hours=current_app.config["OUTBOX_RETRY_HOURS"])
+    db.session.execute(db.update(OutboxMessage).where(OutboxMessage.id.in_(message_ids),
+                                                      OutboxMessage.status == "held")
+                       .values(status="pending", next_attempt_at=now, retry_until=window)
+                       .execution_options(synchronize_session=False))
+    db.session.execute(db.update(OutboxMessage).where(OutboxMessage.id.in_(message_ids),
+                                                      OutboxMessage.status == "pending")
+                       .values(next_attempt_at=now).execution_options(synchronize_session=False))
+
+
+def release_unheld() -> list[int]:
+    """Release held rows their channel no longer holds (a release lost to a crash): for the beat sweep, which
+    dispatches them; the ids."""
+    ids = _release_unheld()
+    dispatch(ids)
+    return ids
+
+
+@use_case
+def _release_unheld() -> list[int]:
+    ids: list[int] = []
+    for adapter in ADAPTERS.values():
+        unheld = getattr(adapter, "unheld_ids", None)
+        if unheld is not None:
+            ids.extend(unheld())
+    release(ids)
+    return sorted(ids)
+
+
 def _readiness(msg: OutboxMessage | None) -> str:
     if msg is None:
         return "missing"
@@ -321,14 +385,15 @@ def is_due(msg: OutboxMessage, now: datetime) -> bool:
 
 def retry(message_id: int) -> OutboxMessage | None:
     """Put a failed message back to pending with a new retry window (committed), then dispatch it."""
-    msg = _reopen(message_id)
+    msg = reopen(message_id)
     if msg is not None:
         dispatch([message_id])  # after the commit: the task must find the row pending
     return msg
 
 
 @use_case
-def _reopen(message_id: int) -> OutboxMessage | None:
+def reopen(message_id: int) -> OutboxMessage | None:
+    """A failed message pending again with a fresh window (None when it is not failed); the caller dispatches it."""
     msg = db.session.get(OutboxMessage, message_id, with_for_update=True)
     if msg is None or msg.status != "failed":
         return None

@@ -5,10 +5,13 @@ OUTBOX_RETRY_HOURS) and its exactly-once ledger: the row is marked delivered in 
 receiver's 2xx. A receiver may still see a message twice (a crash between its 2xx and our commit), which is
 why `webhook-id` is the event's id: Standard Webhooks receivers drop an id they have seen.
 
-Order per case is kept: a delivery waits (counts as a failed attempt and is tried again later) while an
-earlier delivery of the same case to the same subscription is still pending. A failed one (its window
-over) no longer holds the later ones back; the administrator can send it again. A delivered message makes
-the next one of its case due at once, so after an outage a case's queue drains at the receiver's pace.
+Order per case is kept: a delivery is not tried while an earlier delivery of the same case to the same subscription
+is unfinished (pending, held, or failed and not skipped). It is held by the outbox instead (`waiting_for`): no
+attempt counted, no backoff, nothing in the delivery log; however long the outage, it waits untouched. A delivered
+message releases the next one of its case at once, so after an outage a case's queue drains at the receiver's
+pace. A failed one (its window over) keeps holding the later ones until the administrator sends it again (its
+row gets a new window; they follow once it is delivered) or skips it (`skip`: they are released in order).
+Other cases, and other subscriptions, are never held by it.
 """
 from __future__ import annotations
 
@@ -126,22 +129,70 @@ def end_subscription(actor: User, subscription_id: int) -> WebhookSubscription:
     return subscription
 
 
-@use_case
 def send_again(actor: User, delivery_id: int) -> WebhookDelivery:
-    """A new delivery of the same event to the same subscription (the administrator asked; journaled)."""
+    """Send an event to the subscription once more (the administrator asked; journaled); the delivery that sends it.
+
+    A failed delivery that still holds its case is tried again in its place, with a new retry window: the later
+    ones of the case follow once it is delivered. Any other (delivered, or failed and skipped) gets a new delivery,
+    which comes after what is unfinished of its case.
+    """
+    sent = _send_again(actor, delivery_id)
+    if sent.id == delivery_id:
+        outbox.dispatch([sent.outbox_message_id])  # committed and pending: the task finds it due
+    return sent
+
+
+@use_case
+def _send_again(actor: User, delivery_id: int) -> WebhookDelivery:
+    delivery, subscription = _delivery_and_subscription(delivery_id)
+    if subscription.ended_at is not None or subscription.client.is_revoked:
+        raise SetupError(_l("Abonnementet er stoppet; der sendes ikke mere til det."))
+    if is_holding(delivery) and outbox.reopen(delivery.outbox_message_id) is not None:
+        sent = delivery
+    else:
+        again = db.session.scalar(db.select(db.func.count(WebhookDelivery.id)).where(
+            WebhookDelivery.subscription_id == subscription.id, WebhookDelivery.event_id == delivery.event_id))
+        sent = events.add_delivery(subscription, delivery.event, again=again)
+        flush()
+    audit.record(actor, "webhook", subscription.id, "send_again", None,
+                 {"event_id": delivery.event_id, "delivery_id": sent.id, "of_delivery_id": delivery.id})
+    return sent
+
+
+def skip(actor: User, delivery_id: int) -> WebhookDelivery:
+    """Give up a failed delivery that holds its case (the administrator decided; journaled): the later ones of
+    the case go out in order, starting now."""
+    delivery, following = _skip(actor, delivery_id)
+    if following is not None:
+        outbox.dispatch([following])  # committed: the task finds it due
+    return delivery
+
+
+@use_case
+def _skip(actor: User, delivery_id: int) -> tuple[WebhookDelivery, int | None]:
+    delivery, subscription = _delivery_and_subscription(delivery_id)
+    # The row lock orders this against "Send igen" on the notices page, which reopens the same row.
+    msg = db.session.get(OutboxMessage, delivery.outbox_message_id, with_for_update=True, populate_existing=True)
+    if not is_holding(delivery):
+        raise SetupError(_l("Kun en fejlet levering, der ikke er sprunget over, kan springes over."))
+    delivery.skipped_at = clock.now()
+    audit.record(actor, "webhook", subscription.id, "skip", None,
+                 {"event_id": delivery.event_id, "delivery_id": delivery.id, "outbox_message_id": msg.id})
+    flush()
+    return delivery, _release_next(delivery)
+
+
+def _delivery_and_subscription(delivery_id: int) -> tuple[WebhookDelivery, WebhookSubscription]:
     delivery = db.session.get(WebhookDelivery, delivery_id)
     if delivery is None:
         raise SetupError(_l("Leverancen findes ikke."))
-    subscription = db.session.get(WebhookSubscription, delivery.subscription_id, with_for_update=True)
-    if subscription.ended_at is not None or subscription.client.is_revoked:
-        raise SetupError(_l("Abonnementet er stoppet; der sendes ikke mere til det."))
-    again = db.session.scalar(db.select(db.func.count(WebhookDelivery.id)).where(
-        WebhookDelivery.subscription_id == subscription.id, WebhookDelivery.event_id == delivery.event_id))
-    new = events.add_delivery(subscription, delivery.event, again=again)
-    flush()
-    audit.record(actor, "webhook", subscription.id, "send_again", None,
-                 {"event_id": delivery.event_id, "delivery_id": new.id, "of_delivery_id": delivery.id})
-    return new
+    # The subscription's lock serialises the administrators' actions on its deliveries.
+    return delivery, db.session.get(WebhookSubscription, delivery.subscription_id, with_for_update=True)
+
+
+def is_holding(delivery: WebhookDelivery) -> bool:
+    """Whether a failed delivery holds the later ones of its case (it has not been skipped)."""
+    return delivery.outbox_message.status == "failed" and delivery.skipped_at is None
 
 
 def subscriptions(client_id: int) -> list[WebhookSubscription]:
@@ -199,7 +250,6 @@ class WebhookAdapter:
             db.session.add(WebhookAttempt(delivery_id=delivery.id, ok=False, detail="not sent: subscription ended"))
             on_accepted()  # nothing more to do for this row
             return
-        _wait_for_earlier(delivery)
         body, timestamp = body_of(delivery), int(clock.now().timestamp())
         headers = {"Content-Type": "application/json", "User-Agent": "Foreningsstoette-Webhooks/1",
                    "webhook-id": message_id(delivery), "webhook-timestamp": str(timestamp),
@@ -208,7 +258,7 @@ class WebhookAdapter:
         if not 200 <= status < 300:
             raise WebhookNotDelivered(f"HTTP {status}: {answer}"[:KEPT_BYTES], status)
         db.session.add(WebhookAttempt(delivery_id=delivery.id, status_code=status, ok=True, detail=answer or None))
-        following = _make_next_due(delivery)
+        following = _release_next(delivery)
         on_accepted()
         if following is not None:
             outbox.dispatch([following])  # committed: the task finds it due
@@ -222,28 +272,57 @@ class WebhookAdapter:
                                           ok=False, detail=str(exc)[:KEPT_BYTES]))
 
 
-def _make_next_due(delivery: WebhookDelivery) -> int | None:
-    """The next pending delivery of the case to this subscription is due now (its outbox id), so a queue of a
-    case's events drains at the receiver's pace after an outage, not one step per retry interval."""
+    def waiting_for(self, msg: OutboxMessage) -> str | None:
+        """Why the row must wait before it is tried (the outbox holds it then), or None: an earlier delivery of the
+        same case to the same subscription is unfinished. An ended subscription's rows go through (and are dropped)."""
+        delivery = db.session.scalar(db.select(WebhookDelivery).where(WebhookDelivery.outbox_message_id == msg.id))
+        if delivery is None or delivery.case_id is None:
+            return None
+        subscription = db.session.get(WebhookSubscription, delivery.subscription_id)
+        if subscription.ended_at is not None or subscription.client.is_revoked:
+            return None
+        earlier, earlier_msg = _earlier()
+        blocking = db.session.scalar(db.select(earlier.id).where(_blocks(earlier, earlier_msg, delivery))
+                                     .order_by(earlier.id).limit(1))
+        return None if blocking is None else f"waiting for delivery {blocking} of the same case"
+
+    def unheld_ids(self) -> list[int]:
+        """Held rows nothing holds any more: no unfinished earlier delivery of their case, or their subscription
+        ended (for the sweep, should a release have been lost). Only a case's first held row qualifies."""
+        earlier, earlier_msg = _earlier()
+        stopped = db.or_(WebhookSubscription.ended_at.is_not(None), ApiClient.revoked_at.is_not(None))
+        return list(db.session.scalars(
+            db.select(OutboxMessage.id).join(WebhookDelivery, WebhookDelivery.outbox_message_id == OutboxMessage.id)
+            .join(WebhookSubscription, WebhookSubscription.id == WebhookDelivery.subscription_id)
+            .join(ApiClient, ApiClient.id == WebhookSubscription.client_id)
+            .where(OutboxMessage.status == "held",
+                   db.or_(stopped, ~db.exists().where(_blocks(earlier, earlier_msg, WebhookDelivery))))
+            .order_by(OutboxMessage.id).limit(1000)))
+
+
+def _earlier():
+    return db.aliased(WebhookDelivery), db.aliased(OutboxMessage)
+
+
+def _blocks(earlier, earlier_msg, delivery):
+    """`earlier` is an unfinished delivery before `delivery` (a row or the entity) of its case and subscription."""
+    return db.and_(earlier.subscription_id == delivery.subscription_id, earlier.case_id == delivery.case_id,
+                   earlier.id < delivery.id, earlier_msg.id == earlier.outbox_message_id,
+                   db.or_(earlier_msg.status.in_(("pending", "held")),
+                          db.and_(earlier_msg.status == "failed", earlier.skipped_at.is_(None))))
+
+
+def _release_next(delivery: WebhookDelivery) -> int | None:
+    """Release the next unfinished delivery of the case to this subscription (its outbox id; the caller dispatches
+    it after the commit), so a queue of a case's events drains at the receiver's pace after an outage, not one
+    step per retry interval. Held later ones follow one by one, each released by the one before."""
     if delivery.case_id is None:
         return None
     following = db.session.scalar(
         db.select(OutboxMessage.id).join(WebhookDelivery, WebhookDelivery.outbox_message_id == OutboxMessage.id)
         .where(WebhookDelivery.subscription_id == delivery.subscription_id, WebhookDelivery.case_id == delivery.case_id,
-               WebhookDelivery.id > delivery.id, OutboxMessage.status == "pending")
+               WebhookDelivery.id > delivery.id, OutboxMessage.status.in_(("pending", "held")))
         .order_by(WebhookDelivery.id).limit(1))
     if following is not None:
-        db.session.execute(db.update(OutboxMessage).where(OutboxMessage.id == following)
-                           .values(next_attempt_at=clock.now()).execution_options(synchronize_session=False))
+        outbox.release([following])
     return following
-
-
-def _wait_for_earlier(delivery: WebhookDelivery) -> None:
-    if delivery.case_id is None:
-        return
-    earlier = db.session.scalar(
-        db.select(WebhookDelivery.id).join(OutboxMessage, OutboxMessage.id == WebhookDelivery.outbox_message_id)
-        .where(WebhookDelivery.subscription_id == delivery.subscription_id, WebhookDelivery.case_id == delivery.case_id,
-               WebhookDelivery.id < delivery.id, OutboxMessage.status == "pending").limit(1))
-    if earlier is not None:
-        raise WebhookNotDelivered(f"waiting for delivery {earlier} of the same case")
