@@ -72,12 +72,13 @@ def _catalogue(conn) -> tuple[list[int], list[int], list[int], int]:
         return conn.execute(sa.text(sql), params).scalar_one()
     location = one("INSERT INTO premises_locations (name, address, description, is_published, created_at) "
                    "VALUES ('Benchmark', '', '', true, now()) RETURNING id")
-    association = one("INSERT INTO associations (name, cvr, is_informal, contact_email, works_with_children, created_at)"
-                      " VALUES ('Benchmarkforeningen', '12345674', false, 'b@example.dk', false, now()) RETURNING id")
+    association = one("INSERT INTO associations (name, cvr, is_informal, contact_email, works_with_children, created_at,"
+                      " updated_at) VALUES ('Benchmarkforeningen', '12345674', false, 'b@example.dk', false, now(),"
+                      " now()) RETURNING id")
     space_sql = ("INSERT INTO premises_spaces (location_id, parent_id, name, description, capacity, facilities, "
                  "step_free, disabled_suited, rules_text, bookable_by, cancel_deadline_hours, auto_approve, "
-                 "is_published, created_at) VALUES (:loc, :parent, :name, '', 50, '', false, false, '', 'informal', "
-                 "24, false, true, now()) RETURNING id")
+                 "is_published, created_at, updated_at) VALUES (:loc, :parent, :name, '', 50, '', false, false, '', "
+                 "'informal', 24, false, true, now(), now()) RETURNING id")
     rooms = [one(space_sql, loc=location, parent=None, name=f"Rum {n}") for n in range(ROOMS)]
     halls = [one(space_sql, loc=location, parent=None, name=f"Hal {n}") for n in range(HALLS)]
     courts = [one(space_sql, loc=location, parent=h, name=f"Hal {i} bane {c}")
@@ -105,9 +106,10 @@ class Seed:
             last = conn.execute(sa.text("SELECT coalesce(max(id), 0) FROM bookings")).scalar_one()
             conn.execute(sa.text(f"ALTER TABLE booking_occupancies DROP CONSTRAINT {EXCLUSION_NAME}"))
             conn.execute(sa.text("""
-                INSERT INTO bookings (space_id, association_id, title, starts_at, ends_at, status, created_at)
+                INSERT INTO bookings (space_id, association_id, title, starts_at, ends_at, status, created_at,
+                                      updated_at)
                 SELECT s.id, :assoc, 'Seed', :base + make_interval(hours => 2 * g),
-                       :base + make_interval(hours => 2 * g + 1), 'confirmed', now()
+                       :base + make_interval(hours => 2 * g + 1), 'confirmed', now(), now()
                 FROM unnest(CAST(:spaces AS integer[])) AS s(id), generate_series(:first, :n - 1) AS g"""),
                          {"assoc": self.association, "base": BASE, "spaces": self.targets, "first": self.per_space,
                           "n": per_space})

@@ -95,10 +95,10 @@ def seed_reference_data() -> None:
             INSERT INTO pools (slug, name, purpose, committee_id, workflow, applicants, year, budget, is_rolling,
                                accepts_late, late_reduction_per_month, delegation_limit, reply_days, rules_text,
                                requires_approval, requires_child_certificate, is_published, created_at,
-                               payment_mode, instalment_count, instalment_interval, advance_allowed)
+                               updated_at, payment_mode, instalment_count, instalment_interval, advance_allowed)
             SELECT 'pulje-' || i, 'Pulje ' || i, '', 1 + i % 3,
                    CASE WHEN i > 18 THEN 'premises_loan' WHEN i > 16 THEN 'new_initiative' ELSE 'subsidy' END,
-                   'associations', 2026, 1000000, true, false, 0, 25000, 14, '', false, false, true, now(),
+                   'associations', 2026, 1000000, true, false, 0, 25000, 14, '', false, false, true, now(), now(),
                    'single', 1, 1, false
             FROM generate_series(1, :n) i"""), {"n": POOLS})
         conn.execute(sa.text("""
@@ -107,11 +107,13 @@ def seed_reference_data() -> None:
             SELECT 'sagsbehandler' || i || '@bench.dk', :hash, 'Sagsbehandler ' || i, 'caseworker', true, now(), now(), now()
             FROM generate_series(1, :n) i"""), {"hash": hash_password(PASSWORD), "n": CASEWORKERS})
         conn.execute(sa.text("""
-            INSERT INTO associations (name, cvr, is_informal, contact_email, works_with_children, created_at)
+            INSERT INTO associations (name, cvr, is_informal, contact_email, works_with_children, created_at,
+                                      updated_at)
             SELECT (ARRAY['Boldklubben', 'Idrætsforeningen', 'Spejderne', 'Foreningen', 'Klubben'])[1 + i % 5]
                    || ' ' || (ARRAY['Nord', 'Syd', 'Øst', 'Vest', 'Centrum', 'Stjernen', 'Solsikken'])[1 + i % 7]
                    || ' ' || i,
-                   lpad((10000000 + i)::text, 8, '0'), false, 'kontakt' || i || '@forening.example', i % 2 = 0, now()
+                   lpad((10000000 + i)::text, 8, '0'), false, 'kontakt' || i || '@forening.example', i % 2 = 0, now(),
+                   now()
             FROM generate_series(1, :n) i"""), {"n": ASSOCIATIONS})
 
 

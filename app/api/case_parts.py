@@ -8,8 +8,8 @@ from flask_smorest import abort
 from app.api import oauth
 from app.api.links import FIRST, NEXT_PAGE, from_items, link
 from app.api.resources import bad_cursor, bp, call, per_client
-from app.api.schemas import (AssociationPageSchema, CaseJournalNumberSchema, DecisionSchema, DocumentSchema,
-                             JournalEntrySchema, JournalNumberSchema, PageArgs, UploadFileSchema)
+from app.api.schemas import (AssociationPageSchema, CaseJournalNumberSchema, ChangedArgs, DecisionSchema,
+                             DocumentSchema, JournalEntrySchema, JournalNumberSchema, UploadFileSchema)
 from app.services.files import attachments
 from app.services.integrations import api_resources, api_writes
 from app.services.integrations.api_reads import BadCursor
@@ -25,16 +25,16 @@ def conflict(error: api_writes.WriteConflict):
 @bp.route("/associations")
 @per_client
 @oauth.require_scope("cases:read")
-@bp.arguments(PageArgs, location="query", as_kwargs=True)
+@bp.arguments(ChangedArgs, location="query", as_kwargs=True)
 @bp.response(200, AssociationPageSchema)
 @bp.alt_response(401, response="UNAUTHORIZED")
 @bp.alt_response(403, response="FORBIDDEN")
-@bp.doc(summary="Associations with a submitted case, by id", security=CASES)
+@bp.doc(summary="Associations with a submitted case, by id (or by change)", security=CASES)
 @bp.doc(**from_items(next_page=link("/associations", cursor=NEXT_PAGE)))
-def associations(limit: int, cursor: str | None = None):
+def associations(limit: int, cursor: str | None = None, updated_since=None):
     """Each association returned is logged as read by the client."""
     try:
-        page = api_resources.associations(g.api_client, call(), cursor, limit)
+        page = api_resources.associations(g.api_client, call(), cursor, limit, updated_since)
     except BadCursor:
         bad_cursor()
     return {"items": page.items, "next_cursor": page.next_cursor}

@@ -8,8 +8,8 @@ from app.api import oauth
 from app.api.links import FIRST_ITEM, NEXT_PAGE, from_items, link
 from app.api.case_parts import conflict
 from app.api.resources import bad_cursor, bp, call, per_client
-from app.api.schemas import (BatchLinePageSchema, BatchLineSchema, BatchListArgs, BatchPageSchema, InstalmentSchema,
-                             LineResultSchema, PageArgs)
+from app.api.schemas import (BatchLinePageSchema, BatchLineSchema, BatchListArgs, BatchPageSchema, ChangedArgs,
+                             InstalmentSchema, LineResultSchema)
 from app.services.integrations import api_resources, api_writes
 from app.services.integrations.api_reads import BadCursor
 
@@ -40,13 +40,13 @@ def payment_plan(case_id: int):
 @bp.response(200, BatchPageSchema)
 @bp.alt_response(401, response="UNAUTHORIZED")
 @bp.alt_response(403, response="FORBIDDEN")
-@bp.doc(summary="Payment batches sent to the finance system, by id", security=READ)
+@bp.doc(summary="Payment batches sent to the finance system, by id (or by change)", security=READ)
 @bp.doc(**from_items(next_page=link("/payout-batches", cursor=NEXT_PAGE),
                      lines=link("/payout-batches/{batch_id}/lines", batch_id=FIRST_ITEM)))
-def payout_batches(limit: int, cursor: str | None = None, status: str | None = None):
+def payout_batches(limit: int, cursor: str | None = None, status: str | None = None, updated_since=None):
     """Drafts are not shown: they have not been sent."""
     try:
-        page = api_resources.batches(g.api_client, call(), cursor, limit, status)
+        page = api_resources.batches(g.api_client, call(), cursor, limit, status, updated_since)
     except BadCursor:
         bad_cursor()
     return {"items": page.items, "next_cursor": page.next_cursor}
@@ -55,18 +55,18 @@ def payout_batches(limit: int, cursor: str | None = None, status: str | None = N
 @bp.route("/payout-batches/<int:batch_id>/lines")
 @per_client
 @oauth.require_scope("payouts:read")
-@bp.arguments(PageArgs, location="query", as_kwargs=True)
+@bp.arguments(ChangedArgs, location="query", as_kwargs=True)
 @bp.response(200, BatchLinePageSchema)
 @bp.alt_response(401, response="UNAUTHORIZED")
 @bp.alt_response(403, response="FORBIDDEN")
 @bp.alt_response(404, response="NOT_FOUND")
-@bp.doc(summary="The lines of a sent batch, by id", security=READ)
+@bp.doc(summary="The lines of a sent batch, by id (or by change)", security=READ)
 @bp.doc(**from_items(result=link("/payout-lines/{line_id}/result", "put", line_id=FIRST_ITEM),
                      case=link("/cases/{case_id}", case_id="$response.body#/items/0/case_id")))
-def payout_lines(batch_id: int, limit: int, cursor: str | None = None):
+def payout_lines(batch_id: int, limit: int, cursor: str | None = None, updated_since=None):
     """Recipients and amounts as sent; each line's case is logged as read by the client."""
     try:
-        page = api_resources.batch_lines(g.api_client, call(), batch_id, cursor, limit)
+        page = api_resources.batch_lines(g.api_client, call(), batch_id, cursor, limit, updated_since)
     except BadCursor:
         bad_cursor()
     if page is None:

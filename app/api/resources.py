@@ -12,7 +12,7 @@ from werkzeug.datastructures import CombinedMultiDict
 
 from app.api import oauth
 from app.api.links import FIRST_ITEM, NEXT_PAGE, from_items, link
-from app.api.schemas import CaseListArgs, CasePageSchema, CaseSchema, PageArgs, PoolPageSchema
+from app.api.schemas import CaseListArgs, CasePageSchema, CaseSchema, ChangedArgs, PoolPageSchema
 from app.extensions import limiter
 from app.services.integrations import api_reads
 from app.services.integrations.api_reads import BadCursor
@@ -66,14 +66,14 @@ def token():
 
 @bp.route("/pools")
 @per_client
-@bp.arguments(PageArgs, location="query", as_kwargs=True)
+@bp.arguments(ChangedArgs, location="query", as_kwargs=True)
 @bp.response(200, PoolPageSchema)
 @bp.doc(summary="Published pools", security=[])
 @bp.doc(**from_items(next_page=link("/pools", cursor=NEXT_PAGE)))
-def pools(limit: int, cursor: str | None = None):
-    """The pools the municipality has published, by id. No token needed."""
+def pools(limit: int, cursor: str | None = None, updated_since=None):
+    """The pools the municipality has published, by id (or by change with updated_since). No token needed."""
     try:
-        page = api_reads.pools(cursor, limit)
+        page = api_reads.pools(cursor, limit, updated_since)
     except BadCursor:
         bad_cursor()
     return {"items": page.items, "next_cursor": page.next_cursor}

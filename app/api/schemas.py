@@ -21,6 +21,14 @@ class CaseListArgs(PageArgs):
         format="iso", metadata={"description": "Only cases changed at or after this instant (ISO 8601 with offset)."})
 
 
+class ChangedArgs(PageArgs):
+    """A list by id (or its own order) that can also be read by change: `updated_since` switches the order."""
+
+    updated_since = fields.AwareDateTime(format="iso", metadata={"description": (
+        "Only items changed at or after this instant (ISO 8601 with offset), oldest change first (by updated_at, "
+        "then id). A cursor is valid only in the order it was made in: with updated_since, or without it (400).")})
+
+
 class PoolSchema(Schema):
     id = fields.Integer(required=True)
     slug = fields.String(required=True)
@@ -32,6 +40,7 @@ class PoolSchema(Schema):
     deadline = fields.Date(allow_none=True)
     is_rolling = fields.Boolean(required=True, metadata={"description": "Applications are taken all year."})
     workflow = fields.String(required=True)
+    updated_at = fields.AwareDateTime(required=True)
 
 
 class CaseSchema(Schema):
@@ -101,6 +110,8 @@ class AssociationSchema(Schema):
     phone = fields.String(allow_none=True)
     website = fields.String(allow_none=True)
     created_at = fields.AwareDateTime(required=True)
+    updated_at = fields.AwareDateTime(required=True, metadata={
+        "description": "Its last change, or when its first case was submitted (it then entered this list)."})
 
 
 class JournalEntrySchema(Schema):
@@ -158,6 +169,8 @@ class BatchSchema(Schema):
     created_at = fields.AwareDateTime(required=True)
     sent_at = fields.AwareDateTime(allow_none=True)
     paid_at = fields.AwareDateTime(allow_none=True)
+    updated_at = fields.AwareDateTime(required=True, metadata={
+        "description": "Its last change or a change of one of its lines (the finance system's answer)."})
 
 
 class BatchLineSchema(Schema):
@@ -175,6 +188,7 @@ class BatchLineSchema(Schema):
     finance_reference = fields.String(allow_none=True)
     failure_reason = fields.String(allow_none=True)
     settled_at = fields.AwareDateTime(allow_none=True)
+    updated_at = fields.AwareDateTime(required=True)
 
 
 class SpaceSchema(Schema):
@@ -187,6 +201,7 @@ class SpaceSchema(Schema):
     step_free = fields.Boolean(required=True)
     disabled_suited = fields.Boolean(required=True)
     bookable_by = fields.String(required=True)
+    updated_at = fields.AwareDateTime(required=True)
 
 
 class BookingSchema(Schema):
@@ -198,6 +213,7 @@ class BookingSchema(Schema):
     starts_at = fields.AwareDateTime(required=True)
     ends_at = fields.AwareDateTime(required=True)
     status = fields.String(required=True)
+    updated_at = fields.AwareDateTime(required=True)
 
 
 AssociationPageSchema = _page_of(AssociationSchema, "AssociationPage")
@@ -207,11 +223,11 @@ SpacePageSchema = _page_of(SpaceSchema, "SpacePage")
 BookingPageSchema = _page_of(BookingSchema, "BookingPage")
 
 
-class BatchListArgs(PageArgs):
+class BatchListArgs(ChangedArgs):
     status = fields.String(validate=validate.OneOf(("sent", "paid")))
 
 
-class BookingListArgs(PageArgs):
+class BookingListArgs(ChangedArgs):
     starts_from = fields.AwareDateTime(format="iso", metadata={
         "description": "Only bookings starting at or after this instant (ISO 8601 with offset)."})
     space_id = fields.Integer(validate=validate.Range(min=1, max=2**31 - 1))

@@ -23,6 +23,7 @@ class Association(db.Model):
         CheckConstraint("cvr IS NULL OR length(cvr) = 8", name="cvr_length"),
         CheckConstraint("NOT is_informal OR contact_person IS NOT NULL", name="informal_contact"),
         Index("ix_associations_name", "name"),
+        Index("ix_associations_updated", "updated_at", "id"),  # the API's list: updated_since and its cursor
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -41,6 +42,7 @@ class Association(db.Model):
     child_certificate_declared_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     child_certificate_declared_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=clock.now)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=clock.now, onupdate=clock.now)
 
     memberships: Mapped[list["Membership"]] = relationship(back_populates="association")
     approvals: Mapped[list["AssociationApproval"]] = relationship(

@@ -51,6 +51,7 @@ class PaymentBatch(db.Model):
         CheckConstraint("total_amount >= 0", name="total_positive"),
         CheckConstraint("line_count >= 0", name="line_count_positive"),
         Index("ix_payment_batches_status_created", "status", "created_at"),
+        Index("ix_payment_batches_updated", "updated_at", "id"),  # the API's list: updated_since and its cursor
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -60,6 +61,7 @@ class PaymentBatch(db.Model):
     line_count: Mapped[int] = mapped_column(default=0)
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=clock.now)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=clock.now, onupdate=clock.now)
     sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     paid_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     paid_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
@@ -84,6 +86,8 @@ class PaymentBatchLine(db.Model):
         CheckConstraint("status IN ('sent','paid','failed')", name="status"),
         CheckConstraint("status = 'sent' OR finance_reference IS NOT NULL", name="settled_has_reference"),
         Index("ix_payment_batch_lines_batch", "batch_id", "id"),
+        # The API lists one batch's lines: updated_since and its cursor within the batch.
+        Index("ix_payment_batch_lines_batch_updated", "batch_id", "updated_at", "id"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -101,5 +105,6 @@ class PaymentBatchLine(db.Model):
     failure_reason: Mapped[str | None] = mapped_column(Text)
     settled_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     settled_by_client_id: Mapped[int | None] = mapped_column(ForeignKey("api_clients.id", ondelete="RESTRICT"))
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=clock.now, onupdate=clock.now)
 
     batch: Mapped[PaymentBatch] = relationship(back_populates="lines")

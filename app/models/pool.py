@@ -34,6 +34,7 @@ class Pool(db.Model):
         Index("ix_pools_published_year", "is_published", "year"),
         Index("ix_pools_committee", "committee_id"),
         Index("ix_pools_legal_basis", "legal_basis_id"),
+        Index("ix_pools_updated", "updated_at", "id"),  # the API's list: updated_since and its cursor
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -60,6 +61,7 @@ class Pool(db.Model):
     requires_child_certificate: Mapped[bool] = mapped_column(default=False)
     is_published: Mapped[bool] = mapped_column(default=False)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=clock.now)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=clock.now, onupdate=clock.now)
     payment_mode: Mapped[str] = mapped_column(String(16), default="single", server_default="single")
     instalment_count: Mapped[int] = mapped_column(default=1, server_default="1")
     # Months between instalments: 1 monthly, 3 quarterly (lokaletilskud is usually paid as quarterly advances).

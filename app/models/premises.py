@@ -51,6 +51,7 @@ class Space(db.Model):
         CheckConstraint("parent_id IS NULL OR parent_id <> id", name="not_own_parent"),
         Index("ix_premises_spaces_location", "location_id"),
         Index("ix_premises_spaces_parent", "parent_id"),
+        Index("ix_premises_spaces_updated", "updated_at", "id"),  # the API's list: updated_since and its cursor
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -69,6 +70,7 @@ class Space(db.Model):
     auto_approve: Mapped[bool] = mapped_column(default=False)
     is_published: Mapped[bool] = mapped_column(default=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=clock.now)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=clock.now, onupdate=clock.now)
 
     location: Mapped[Location] = relationship(back_populates="spaces")
     parent: Mapped["Space | None"] = relationship(remote_side=[id])
@@ -219,6 +221,7 @@ class Booking(db.Model):
         Index("ix_bookings_association_starts", "association_id", "starts_at"),
         Index("ix_bookings_case", "case_id"),
         Index("ix_bookings_wish", "wish_id"),
+        Index("ix_bookings_updated", "updated_at", "id"),  # the API's list: updated_since and its cursor
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -232,6 +235,7 @@ class Booking(db.Model):
     status: Mapped[str] = mapped_column(String(16), default="confirmed")
     cancellation_id: Mapped[int | None] = mapped_column(ForeignKey("booking_cancellations.id", ondelete="RESTRICT"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=clock.now)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=clock.now, onupdate=clock.now)
 
     space: Mapped[Space] = relationship()
     association: Mapped["Association | None"] = relationship()  # noqa: F821

@@ -4,7 +4,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 
 from flask import current_app
 from sqlalchemy.orm.exc import StaleDataError
@@ -163,9 +163,20 @@ def _check_decision_input(case: Case, outcome: Outcome, given: ActionInput) -> N
 
 def _assign_case_number(case: Case, user: User, given: ActionInput) -> None:
     now = clock.now()
+    if case.submitted_at is None:
+        _touch_association_at_first_submission(case, now)
     case.submitted_at = now
     if case.number is None:
         case.number = case_rules.next_case_number(clock.local(now).year)  # the Danish year, also at New Year's night
+
+
+def _touch_association_at_first_submission(case: Case, now: datetime) -> None:
+    """The API lists the associations with a submitted case: with its first one an association enters that list,
+    and `updated_since` must find it there though nothing in its row changed."""
+    earlier = db.select(Case.id).where(Case.association_id == case.association_id, Case.id != case.id,
+                                       Case.submitted_at.is_not(None))
+    if not db.session.scalar(earlier.exists().select()):
+        case.association.updated_at = now
 
 
 def _start_reply_deadline(case: Case, user: User, given: ActionInput) -> None:

@@ -1,7 +1,8 @@
-"""What the API reads: published pools, submitted cases; keyset pages through app/keyset.py.
+"""What the API reads: published pools, submitted cases; keyset pages through app/keyset.py for every list.
 
-The case list is ordered by (updated_at, id), so `updated_since` and the cursor use one index
-(ix_cases_updated) and page 1,000 costs what page 1 does.
+The case list is always ordered by (updated_at, id); the other lists by id (bookings by start), and by
+(updated_at, id) when `updated_since` is given. Either way the filter and the cursor read one index range, so
+page 1,000 costs what page 1 does.
 """
 from __future__ import annotations
 
@@ -18,8 +19,8 @@ from app.services.integrations.api_clients import add_call
 # plain values before the read log's commit, which expires the rows.
 CASE_FIELDS = ("id", "number", "title", "workflow", "state", "pool_id", "association_id", "amount_applied",
                "granted_amount", "submitted_at", "decided_at", "updated_at")
-_POOL_KEYS = ((Pool.id,),)
-_CASE_KEYS = ((Case.updated_at, Case.id),)
+# Every list can be read in change order: `updated_since` and the cursor then use an index (updated_at, id).
+BY_CHANGE = ("updated_at", "id")
 
 
 class BadCursor(ValueError):
@@ -41,15 +42,35 @@ def _after(cursor: str | None, sort: str, keys: tuple) -> tuple | None:
     return decoded[1]
 
 
-def pools(cursor: str | None, limit: int) -> Page:
-    """Published pools by id."""
-    query = db.select(Pool).where(Pool.is_published.is_(True)).order_by(Pool.id).limit(limit + 1)
-    after = _after(cursor, "api-pools", _POOL_KEYS)
+def keyset_page(query, model, sort: str, cursor: str | None, limit: int, updated_since: datetime | None = None,
+                keys: tuple[str, ...] = ("id",)) -> tuple[list, str | None]:
+    """(rows, next cursor) of `query` in `keys` order (the last key is the id).
+
+    With `updated_since`, only rows changed at or after it, in change order (updated_at, id): a list that is
+    otherwise in another order then makes its cursors under another name, so a cursor of one order given to
+    the other is a BadCursor, never a page of the wrong rows.
+    """
+    if updated_since is not None:
+        query = query.where(model.updated_at >= updated_since)
+        if keys != BY_CHANGE:
+            sort, keys = f"{sort}-changed", BY_CHANGE
+    columns = tuple(getattr(model, key) for key in keys)
+    after = _after(cursor, sort, (columns,))
     if after is not None:
-        query = query.where(Pool.id > after[0])
-    rows = list(db.session.scalars(query))
+        # A row comparison, which PostgreSQL reads as a range of the (…, id) index; the equivalent OR was a filter
+        # over every row before the cursor (page 1,000 of 1M cases: 515 ms instead of 6 ms).
+        query = query.where(db.tuple_(*columns) > db.tuple_(*after) if len(columns) > 1 else columns[0] > after[0])
+    rows = list(db.session.scalars(query.order_by(*columns).limit(limit + 1)))
     more, rows = len(rows) > limit, rows[:limit]
-    return Page(rows, keyset.encode("api-pools", 0, (rows[-1].id,)) if more and rows else None)
+    token = keyset.encode(sort, 0, tuple(getattr(rows[-1], key) for key in keys)) if more and rows else None
+    return rows, token
+
+
+def pools(cursor: str | None, limit: int, updated_since: datetime | None = None) -> Page:
+    """Published pools by id, or by change from `updated_since` on."""
+    rows, token = keyset_page(db.select(Pool).where(Pool.is_published.is_(True)), Pool, "api-pools", cursor, limit,
+                              updated_since)
+    return Page(rows, token)
 
 
 def _submitted():
@@ -59,18 +80,7 @@ def _submitted():
 def cases(client: ApiClient, endpoint: str, path: str, cursor: str | None, limit: int,
           updated_since: datetime | None) -> Page:
     """Submitted cases, oldest change first; the call and a read of each case are logged before they are shown."""
-    query = _submitted().order_by(Case.updated_at, Case.id).limit(limit + 1)
-    after = _after(cursor, "api-cases", _CASE_KEYS)
-    if updated_since is not None:
-        query = query.where(Case.updated_at >= updated_since)
-    if after is not None:
-        at, last_id = after
-        # A row comparison, which PostgreSQL reads as a range of ix_cases_updated; the equivalent OR was a filter
-        # over every row before the cursor (page 1,000 of 1M cases: 515 ms instead of 6 ms).
-        query = query.where(db.tuple_(Case.updated_at, Case.id) > db.tuple_(at, last_id))
-    rows = list(db.session.scalars(query))
-    more, rows = len(rows) > limit, rows[:limit]
-    token = keyset.encode("api-cases", 0, (rows[-1].updated_at, rows[-1].id)) if more and rows else None
+    rows, token = keyset_page(_submitted(), Case, "api-cases", cursor, limit, updated_since, keys=BY_CHANGE)
     items = [_case_values(r) for r in rows]
     with logged_read():
         add_call(client, "GET", endpoint, path)

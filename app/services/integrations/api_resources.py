@@ -10,42 +10,34 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from app import keyset
 from app.extensions import db
 from app.models import (ApiClient, Association, Booking, Case, CaseEvent, Decision, Document, PaymentBatch,
                         PaymentBatchLine, PaymentInstalment, Space)
 from app.services.integrations.api_clients import add_call
-from app.services.integrations.api_reads import Page, _after
+from app.services.integrations.api_reads import Page, keyset_page
 from app.services.journals.read_log import add_client_case_reads, add_client_read, document_subjects, logged_read
 
 ASSOCIATION_FIELDS = ("id", "name", "cvr", "is_informal", "contact_person", "street", "postcode", "city",
-                      "contact_email", "phone", "website", "created_at")
+                      "contact_email", "phone", "website", "created_at", "updated_at")
 DECISION_FIELDS = ("id", "outcome", "amount", "reason", "legal_basis", "delegated", "decided_at", "corrects_id",
                    "letter_document_id", "letter_available_at")
 DOCUMENT_FIELDS = ("id", "kind", "direction", "filename", "content_type", "size_bytes", "sha256", "description",
                    "created_at")
 EVENT_FIELDS = ("id", "kind", "action", "from_state", "to_state", "comment", "visibility", "created_at")
-BATCH_FIELDS = ("id", "status", "due_by", "total_amount", "line_count", "created_at", "sent_at", "paid_at")
+BATCH_FIELDS = ("id", "status", "due_by", "total_amount", "line_count", "created_at", "sent_at", "paid_at",
+                "updated_at")
 LINE_FIELDS = ("id", "batch_id", "instalment_id", "case_id", "amount", "case_number", "recipient_name", "cvr",
-               "contact_person", "text", "status", "finance_reference", "failure_reason", "settled_at")
+               "contact_person", "text", "status", "finance_reference", "failure_reason", "settled_at", "updated_at")
 INSTALMENT_FIELDS = ("id", "position", "due_on", "amount", "batch_id", "paid_at")
 SPACE_FIELDS = ("id", "location_id", "parent_id", "name", "description", "capacity", "step_free",
-                "disabled_suited", "bookable_by")
-BOOKING_FIELDS = ("id", "space_id", "association_id", "case_id", "title", "starts_at", "ends_at", "status")
+                "disabled_suited", "bookable_by", "updated_at")
+BOOKING_FIELDS = ("id", "space_id", "association_id", "case_id", "title", "starts_at", "ends_at", "status",
+                  "updated_at")
 
 
 def values(row, names: tuple[str, ...]) -> dict:
     """The listed columns as plain values (taken before the read log's commit expires the row)."""
     return {name: getattr(row, name) for name in names}
-
-
-def _id_page(query, model, sort: str, cursor: str | None, limit: int) -> tuple[list, str | None]:
-    after = _after(cursor, sort, ((model.id,),))
-    if after is not None:
-        query = query.where(model.id > after[0])
-    rows = list(db.session.scalars(query.order_by(model.id).limit(limit + 1)))
-    more, rows = len(rows) > limit, rows[:limit]
-    return rows, (keyset.encode(sort, 0, (rows[-1].id,)) if more and rows else None)
 
 
 def _logged(client: ApiClient, call: tuple[str, str, str], reads) -> None:
@@ -54,11 +46,16 @@ def _logged(client: ApiClient, call: tuple[str, str, str], reads) -> None:
         reads()
 
 
-def associations(client: ApiClient, call: tuple[str, str, str], cursor: str | None, limit: int) -> Page:
-    """Associations that have submitted a case (the others have no business with an integration), by id."""
+def associations(client: ApiClient, call: tuple[str, str, str], cursor: str | None, limit: int,
+                 updated_since: datetime | None = None) -> Page:
+    """Associations that have submitted a case (the others have no business with an integration), by id or by change.
+
+    An association enters this list when its first case is submitted, and is touched then (cases.transitions), so
+    `updated_since` finds it.
+    """
     with_case = db.select(Case.id).where(Case.association_id == Association.id, Case.submitted_at.is_not(None))
-    rows, token = _id_page(db.select(Association).where(with_case.exists()), Association, "api-associations",
-                           cursor, limit)
+    rows, token = keyset_page(db.select(Association).where(with_case.exists()), Association, "api-associations",
+                              cursor, limit, updated_since)
     items = [values(r, ASSOCIATION_FIELDS) for r in rows]
     _logged(client, call, lambda: [add_client_read(client, "association", r["id"], association_id=r["id"])
                                    for r in items])
@@ -111,55 +108,55 @@ def payment_plan(client: ApiClient, call: tuple[str, str, str], case_id: int) ->
 
 
 def batches(client: ApiClient, call: tuple[str, str, str], cursor: str | None, limit: int,
-            status: str | None) -> Page:
-    """Payment batches by id (drafts are the municipality's own work in progress and are not shown)."""
+            status: str | None, updated_since: datetime | None = None) -> Page:
+    """Payment batches by id or by change (drafts are the municipality's own work in progress and are not shown).
+
+    A batch counts as changed when one of its lines does (api_writes.settle_payout_line), so an integration finds
+    the batches whose lines to read again.
+    """
     query = db.select(PaymentBatch).where(PaymentBatch.status != "draft")
     if status is not None:
         query = query.where(PaymentBatch.status == status)
-    rows, token = _id_page(query, PaymentBatch, "api-batches", cursor, limit)
+    rows, token = keyset_page(query, PaymentBatch, "api-batches", cursor, limit, updated_since)
     items = [values(r, BATCH_FIELDS) for r in rows]
     _logged(client, call, lambda: None)
     return Page(items, token)
 
 
 def batch_lines(client: ApiClient, call: tuple[str, str, str], batch_id: int, cursor: str | None,
-                limit: int) -> Page | None:
-    """One sent batch's lines by id (recipients' names: logged as reads of their cases); None for no such batch."""
+                limit: int, updated_since: datetime | None = None) -> Page | None:
+    """One sent batch's lines by id or by change (recipients' names: logged as reads of their cases); None for no
+    such batch."""
     if db.session.scalar(db.select(PaymentBatch.id).where(PaymentBatch.id == batch_id,
                                                           PaymentBatch.status != "draft")) is None:
         return None
-    rows, token = _id_page(db.select(PaymentBatchLine).where(PaymentBatchLine.batch_id == batch_id),
-                           PaymentBatchLine, f"api-lines-{batch_id}", cursor, limit)
+    rows, token = keyset_page(db.select(PaymentBatchLine).where(PaymentBatchLine.batch_id == batch_id),
+                              PaymentBatchLine, f"api-lines-{batch_id}", cursor, limit, updated_since)
     items = [values(r, LINE_FIELDS) for r in rows]
     cases = list(db.session.scalars(db.select(Case).where(Case.id.in_({i["case_id"] for i in items}))))
     _logged(client, call, lambda: add_client_case_reads(client, cases))
     return Page(items, token)
 
 
-def spaces(client: ApiClient, call: tuple[str, str, str], cursor: str | None, limit: int) -> Page:
-    """Published spaces by id; a hall's courts name it as parent (booking the hall blocks them)."""
-    rows, token = _id_page(db.select(Space).where(Space.is_published.is_(True)), Space, "api-spaces", cursor, limit)
+def spaces(client: ApiClient, call: tuple[str, str, str], cursor: str | None, limit: int,
+           updated_since: datetime | None = None) -> Page:
+    """Published spaces by id or by change; a hall's courts name it as parent (booking the hall blocks them)."""
+    rows, token = keyset_page(db.select(Space).where(Space.is_published.is_(True)), Space, "api-spaces", cursor,
+                              limit, updated_since)
     items = [values(r, SPACE_FIELDS) for r in rows]
     _logged(client, call, lambda: None)
     return Page(items, token)
 
 
 def bookings(client: ApiClient, call: tuple[str, str, str], cursor: str | None, limit: int,
-             starts_from: datetime | None, space_id: int | None) -> Page:
-    """Bookings by start time (then id), from `starts_from` on, of one space or all."""
-    query = db.select(Booking).order_by(Booking.starts_at, Booking.id).limit(limit + 1)
+             starts_from: datetime | None, space_id: int | None, updated_since: datetime | None = None) -> Page:
+    """Bookings by start time (then id) or by change, from `starts_from` on, of one space or all."""
+    query = db.select(Booking)
     if starts_from is not None:
         query = query.where(Booking.starts_at >= starts_from)
     if space_id is not None:
         query = query.where(Booking.space_id == space_id)
-    after = _after(cursor, "api-bookings", ((Booking.starts_at, Booking.id),))
-    if after is not None:
-        at, last_id = after
-        # A row comparison: an index range, where the equivalent OR filters every row before the cursor.
-        query = query.where(db.tuple_(Booking.starts_at, Booking.id) > db.tuple_(at, last_id))
-    rows = list(db.session.scalars(query))
-    more, rows = len(rows) > limit, rows[:limit]
-    token = keyset.encode("api-bookings", 0, (rows[-1].starts_at, rows[-1].id)) if more and rows else None
+    rows, token = keyset_page(query, Booking, "api-bookings", cursor, limit, updated_since, keys=("starts_at", "id"))
     items = [values(r, BOOKING_FIELDS) for r in rows]
     _logged(client, call, lambda: None)
     return Page(items, token)

@@ -107,6 +107,7 @@ def settle_payout_line(client: ApiClient, line_id: int, outcome: str, reference:
     _check_may_settle(batch, line, outcome)
     line.status, line.finance_reference, line.settled_at = outcome, reference, clock.now()
     line.failure_reason, line.settled_by_client_id = (reason or None) if outcome == LINE_FAILED else None, client.id
+    batch.updated_at = line.settled_at  # /payout-batches?updated_since then names the batches whose lines changed
     if outcome == LINE_PAID:
         instalment = db.session.get(PaymentInstalment, line.instalment_id)
         instalment.paid_at = instalment.paid_at or line.settled_at

@@ -72,8 +72,10 @@ def check_budget(case: Case, amount: int) -> None:
 def lock_pool(pool_id: int) -> Pool:
     """The pool row, locked until the unit of work ends (and loaded fresh)."""
     if db.session.get_bind().dialect.name == "sqlite":
-        # SQLite has no row locks: a write takes its one writer lock, so the budget sum below is current.
-        db.session.execute(update(Pool).where(Pool.id == pool_id).values(budget=Pool.budget)
+        # SQLite has no row locks: a write takes its one writer lock, so the budget sum below is current. A write
+        # of nothing: updated_at is set to itself, or its onupdate would show the API an unchanged pool as changed.
+        db.session.execute(update(Pool).where(Pool.id == pool_id)
+                           .values(budget=Pool.budget, updated_at=Pool.updated_at)
                            .execution_options(synchronize_session=False))
     return db.session.get(Pool, pool_id, with_for_update=True, populate_existing=True)
 
