@@ -42,7 +42,15 @@ class Case(db.Model):
         Index("ix_cases_reply_deadline", "reply_deadline"),
         Index("ix_cases_amount_applied", "amount_applied"),
         # The caseworker's queue (app/services/cases/queue.py): amount and association sorts, workflow filter.
-        Index("ix_cases_state_amount", "state", "amount_applied", "id"),
+        # An amount range is read as a range per state; the included columns let the overdue count and a narrow
+        # range's page (then sorted) stay on the index entries (migration 0380).
+        Index("ix_cases_state_amount", "state", "amount_applied", "id",
+              postgresql_include=["submitted_at", "reply_deadline", "report_due_on"]),
+        # An amount filter in submitted order: cases without an amount (premises loans) are not in it, so a state
+        # that never has one is not read to its end looking for a match (migration 0380).
+        Index("ix_cases_amount_state_submitted", "state", "submitted_at", "id",
+              postgresql_include=["amount_applied", "reply_deadline", "report_due_on"],
+              postgresql_where=text("amount_applied IS NOT NULL"), sqlite_where=text("amount_applied IS NOT NULL")),
         Index("ix_cases_association_state", "association_id", "state", "id"),
         Index("ix_cases_workflow_state_submitted", "workflow", "state", "submitted_at", "id"),
         Index("ix_cases_state_due", "state", "reply_deadline", "report_due_on", "id"),  # deadlines, index-only

@@ -248,6 +248,47 @@ def test_queue_pages_read_the_state_indexes_on_postgres(world):
     assert "ix_cases_state_submitted" in plan and "Seq Scan" not in plan, plan
 
 
+def _plans(call, wanted) -> list[str]:
+    """EXPLAIN of every SELECT that `call` runs and `wanted(statement)` picks, in this transaction."""
+    statements = []
+
+    def capture(conn, cursor, statement, parameters, context, executemany):
+        if statement.lstrip().upper().startswith("SELECT") and wanted(statement):
+            statements.append((statement, parameters))
+
+    sa.event.listen(db.engine, "before_cursor_execute", capture)
+    try:
+        call()
+    finally:
+        sa.event.remove(db.engine, "before_cursor_execute", capture)
+    connection = db.session.connection()
+    return ["\n".join(row[0] for row in connection.exec_driver_sql("EXPLAIN " + s, p)) for s, p in statements]
+
+
+@pytest.mark.postgres
+def test_listed_cases_read_their_association_and_assignee_by_primary_key_on_postgres(world):
+    world.submitted("start_screening")
+    # Even told not to, the planner must loop: a hash or merge join would read every association and user.
+    db.session.execute(sa.text("SET LOCAL enable_nestloop = off"))
+    [plan] = _plans(lambda: queue.page(QueueFilter(), world.caseworker), lambda s: "associations" in s)
+    assert "Hash" not in plan and "Merge Join" not in plan and "Seq Scan" not in plan, plan
+    for key in ("pk_cases", "pk_associations", "pk_pools", "pk_users"):
+        assert f"Index Scan using {key}" in plan, plan
+
+
+@pytest.mark.postgres
+def test_an_amount_range_reads_only_cases_with_an_amount_on_postgres(world):
+    world.submitted(amount=50_000)
+    db.session.execute(sa.text("SET LOCAL enable_sort = off"))
+    db.session.execute(sa.text("SET LOCAL enable_seqscan = off"))
+    db.session.execute(sa.text("SET LOCAL enable_bitmapscan = off"))
+    # In submitted order among the cases with an amount: a state without any (premises loans) is not read through.
+    f = QueueFilter(amount_min=40_000, amount_max=60_000)
+    [page] = _plans(lambda: queue.page(f, world.caseworker), lambda s: "k0" in s)
+    assert "ix_cases_amount_state_submitted" in page and "ix_cases_state_submitted " not in page, page
+    assert [c.amount_applied for c in queue.page(f, world.caseworker).cases] == [50_000]
+
+
 def test_search_counts_are_one_grouped_query_with_the_same_numbers(world):
     """With a search word the counts come from one query over the matches, and agree with the list."""
     for title in ("Kanoer til søen", "Kanoer igen", "Fodboldmål"):

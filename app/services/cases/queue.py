@@ -11,7 +11,7 @@ from datetime import date, datetime, time, timedelta, timezone
 from functools import lru_cache
 
 from sqlalchemy import Date, func, literal, literal_column, tuple_, union_all
-from sqlalchemy.orm import load_only
+from sqlalchemy.orm import aliased, contains_eager, load_only
 
 from app import clock, keyset
 from app.extensions import db
@@ -327,20 +327,43 @@ def _start_of(day: date) -> datetime:
 
 
 # What the queue's list shows: no application data (JSON), no password hashes, no other columns.
-_LISTED = (load_only(Case.id, Case.version, Case.number, Case.title, Case.workflow, Case.state, Case.submitted_at,
-                     Case.reply_deadline, Case.report_due_on, Case.amount_applied, Case.association_id,
-                     Case.pool_id, Case.assignee_id),
-           db.joinedload(Case.association).load_only(Association.id, Association.name, Association.cvr),
-           db.joinedload(Case.pool).load_only(Pool.id, Pool.name),
-           db.joinedload(Case.assignee).load_only(User.id, User.full_name))
+_LISTED_CASE = load_only(Case.id, Case.version, Case.number, Case.title, Case.workflow, Case.state,
+                         Case.submitted_at, Case.reply_deadline, Case.report_due_on, Case.amount_applied,
+                         Case.association_id, Case.pool_id, Case.assignee_id)
 
 
 def _load(ids: list[int]) -> list[Case]:
     if not ids:
         return []
-    found = db.session.scalars(db.select(Case).where(Case.id.in_(ids)).options(*_LISTED)).unique()
-    by_id = {case.id: case for case in found}
+    stmt = _listed_cases(db.session.get_bind().dialect.name)
+    by_id = {case.id: case for case in db.session.scalars(stmt, {"ids": ids})}
     return [by_id[i] for i in ids if i in by_id]
+
+
+@lru_cache(maxsize=None)
+def _listed_cases(dialect: str):
+    """The listed cases by id (`ids`) with their association, pool and assignee, built once per dialect.
+
+    On PostgreSQL each of them is joined through a LATERAL subquery with LIMIT 1: the planner cannot flatten it,
+    so it reads the page's rows by primary key, where a plain join hashed the whole associations table (and
+    users, which holds every association member) to show 50 rows. SQLite joins only by nested loops."""
+    ids = Case.id.in_(db.bindparam("ids", expanding=True))
+    if dialect != "postgresql":
+        return db.select(Case).where(ids).options(
+            _LISTED_CASE,
+            db.joinedload(Case.association).load_only(Association.id, Association.name, Association.cvr),
+            db.joinedload(Case.pool).load_only(Pool.id, Pool.name),
+            db.joinedload(Case.assignee).load_only(User.id, User.full_name))
+    stmt, options = db.select(Case).where(ids), [_LISTED_CASE]
+    for relation, model, foreign_key, columns in (
+            (Case.association, Association, Case.association_id, ("id", "name", "cvr")),
+            (Case.pool, Pool, Case.pool_id, ("id", "name")),
+            (Case.assignee, User, Case.assignee_id, ("id", "full_name"))):
+        one = db.select(*(getattr(model, c) for c in columns)).where(model.id == foreign_key).limit(1).lateral()
+        row = aliased(model, one)
+        stmt = stmt.outerjoin(row, db.true())
+        options.append(contains_eager(relation.of_type(row)).load_only(*(getattr(row, c) for c in columns)))
+    return stmt.options(*options)
 
 
 def decode_cursor(sort: str, token: str | None) -> tuple[int, tuple] | None:
