@@ -10,13 +10,13 @@
   of the waiting states in submitted order), and a narrow range's page can be read as a range and sorted.
 
 Revision ID: 0380
-Revises: 0340
+Revises: 0370
 """
 from alembic import op
 import sqlalchemy as sa
 
 revision = "0380"
-down_revision = "0340"
+down_revision = "0370"
 branch_labels = None
 depends_on = None
 
