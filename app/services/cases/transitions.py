@@ -127,11 +127,22 @@ def apply_transition(case: Case, action: str, user: User, given: ActionInput = A
     case.state = outcome.target
     for effect in _effects_to_run(outcome):
         _handlers[effect](case, user, given)
-    db.session.add(CaseEvent(case_id=case.id, actor_id=user.id, kind="transition", action=action,
-                             from_state=outcome.source, to_state=outcome.target, comment=given.comment))
-    for observe in _observers:  # the API's events (bound in app/wiring.py), in this unit of work
-        observe(case, action, outcome.source, outcome.target)
+    journal_transition(case, user, action, outcome.source, outcome.target, given.comment)
     return outcome
+
+
+def journal_transition(case: Case, actor: User, action: str, source: str, target: str,
+                       comment: str | None = None) -> None:
+    """Journal a transition made on `case` and tell the observers (the API's events), in the caller's unit of work.
+
+    apply_transition ends with it; so does a use case that moves a case by a workflow transition without the
+    engine's guards (a committee's approved batch creates its cases decided, a settlement closes a case with
+    nothing left to pay), so that every transition reaches the journal and the event feed alike.
+    """
+    db.session.add(CaseEvent(case_id=case.id, actor_id=actor.id, kind="transition", action=action,
+                             from_state=source, to_state=target, comment=comment))
+    for observe in _observers:  # the API's events (bound in app/wiring.py), in this unit of work
+        observe(case, action, source, target)
 
 
 def _amount_to_grant(case: Case, action: str, given: ActionInput) -> int | None:
@@ -280,5 +291,5 @@ def replay_state(case: Case) -> str:
 
 
 __all__ = ["ActionInput", "CaseNotFound", "StaleCase", "TransitionNotAllowed", "perform", "apply_transition",
-           "offered_actions",
+           "journal_transition", "offered_actions",
            "current_app"]

@@ -17,6 +17,7 @@ from app import clock
 from app.extensions import db
 from app.formatting import money
 from app.models import Case, CaseEvent, Decision, Meeting, SubsidyBatch, SubsidyBatchLine, User
+from app.services.cases import transitions
 from app.services.committee import letters
 from app.services.money import payouts, repayment
 from app.services.pools import limits
@@ -120,9 +121,8 @@ def _close_when_nothing_is_left(case: Case, user: User) -> None:
     if transition is None:
         return
     source, case.state = case.state, transition.target
-    db.session.add(CaseEvent(case_id=case.id, actor_id=user.id, kind="transition", action=transition.action,
-                             from_state=source, to_state=transition.target,
-                             comment="Afregningen af acontotilskuddet: der er ikke mere at udbetale."))
+    transitions.journal_transition(case, user, transition.action, source, transition.target,
+                                   "Afregningen af acontotilskuddet: der er ikke mere at udbetale.")
 
 
 def settlement_reason(line: SubsidyBatchLine, batch: SubsidyBatch) -> str:

@@ -20,9 +20,10 @@ from sqlalchemy import func
 from app import clock
 from app.extensions import db
 from app.formatting import money
-from app.models import (Association, AssociationConflict, Case, CaseEvent, CommitteeMember, ConflictDeclaration,
+from app.models import (Association, AssociationConflict, Case, CommitteeMember, ConflictDeclaration,
                         Decision, Meeting, SubsidyBatch, SubsidyBatchLine, SubsidyScheme, User)
 from app.pdf.data import MinutesItem
+from app.services.cases import transitions
 from app.services.cases.core import next_case_number
 from app.services.cases.guard import conflicted_associations, refuse
 from app.services.committee import letters, meetings, settlement_close
@@ -303,9 +304,11 @@ def _decide_line(line: SubsidyBatchLine, batch: SubsidyBatch, meeting: Meeting, 
                         reason=calculation_reason(line, scheme), legal_basis=legal_basis, appeal_text=appeal_text,
                         delegated=False, decided_by_id=user.id, decided_at=now, meeting_id=meeting.id)
     db.session.add(decision)
-    db.session.add(CaseEvent(case_id=case.id, actor_id=user.id, kind="transition", action=transition.action,
-                             from_state=registry.get(WORKFLOW).start, to_state=transition.target, comment=f"{meeting.committee.name} godkendte beregningen af "
-                                                     f"{scheme.name} på mødet den {meeting.meeting_date.strftime('%d.%m.%Y')}."))
+    # Through the shared journal, so the case.decided event (with its granted amount) goes with it.
+    transitions.journal_transition(
+        case, user, transition.action, registry.get(WORKFLOW).start, transition.target,
+        f"{meeting.committee.name} godkendte beregningen af {scheme.name} på mødet den "
+        f"{meeting.meeting_date.strftime('%d.%m.%Y')}.")
     db.session.flush()
     line.case_id = case.id
     letters.enqueue_letter(decision, case)
