@@ -30,13 +30,13 @@ No webhook deliveries: history is for readers of the feed; subscribers were not 
 One INSERT ... SELECT, set-based, on SQLite and PostgreSQL (the JSON functions differ; nothing else does).
 
 Revision ID: 0360
-Revises: 0340
+Revises: 0350
 """
 from alembic import op
 import sqlalchemy as sa
 
 revision = "0360"
-down_revision = "0340"
+down_revision = "0350"
 branch_labels = None
 depends_on = None
 

@@ -2,13 +2,13 @@
 failed delivery can be skipped by the administrator (webhook_deliveries.skipped_at).
 
 Revision ID: 0370
-Revises: 0350
+Revises: 0360
 """
 from alembic import op
 import sqlalchemy as sa
 
 revision = "0370"
-down_revision = "0350"
+down_revision = "0360"
 branch_labels = None
 depends_on = None
 
