@@ -176,6 +176,7 @@ class TestingConfig(Config):
     TESTING = True
     WTF_CSRF_ENABLED = False
     ARGON2_FAST = True
+    SQLITE_SYNCHRONOUS = "OFF"  # a test's database lives for one test: no commit waits for the disk
     RATELIMIT_LOGIN = "5 per minute"
     SERVER_NAME = "localhost"
     WEBHOOK_ALLOW_LOOPBACK_HTTP = True

@@ -118,3 +118,17 @@ def test_normalise_keeps_sqlite():
 def test_four_eyes_is_on_unless_the_municipality_turns_it_off(value, expected):
     settings = settings_from_env({} if value is None else {"FOUR_EYES": value})
     assert settings.get("FOUR_EYES", DevelopmentConfig.FOUR_EYES) is expected
+
+
+def test_sqlite_commits_wait_for_the_disk_unless_told_otherwise(tmp_path):
+    import sqlalchemy as sa
+
+    from app.extensions import db
+    for config, expected in ((TestingConfig, 0), (DevelopmentConfig, 2)):  # the tests: OFF; SQLite's own: FULL
+        app = create_app(config, SQLALCHEMY_DATABASE_URI=f"sqlite:///{tmp_path}/{config.__name__}.sqlite")
+        with app.app_context():
+            assert db.session.execute(sa.text("PRAGMA synchronous")).scalar() == expected
+            db.session.remove()
+            db.engine.dispose()
+    with pytest.raises(RuntimeError, match="SQLITE_SYNCHRONOUS"):
+        create_app(TestingConfig, SQLALCHEMY_DATABASE_URI=f"sqlite:///{tmp_path}/x.sqlite", SQLITE_SYNCHRONOUS="MAYBE")
