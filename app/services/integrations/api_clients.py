@@ -23,7 +23,7 @@ from app.models.api_client import SCOPES
 from app.services.accounts.passwords import hash_password, verify_nothing, verify_password
 from app.services.journals import audit
 from app.services.journals.audit import SetupError
-from app.services.unit_of_work import flush, in_unit_of_work, use_case
+from app.services.unit_of_work import discard_uncommitted, flush, use_case
 
 TOKEN_LIFETIME = timedelta(minutes=10)
 MAX_RATE_PER_MINUTE = 10_000
@@ -179,9 +179,7 @@ def journal_answer(answer_of: Callable[[], Answered]) -> None:
     committed is kept, its status set when the answer was not a plain 200; otherwise (a refusal, or a call no use
     case journalised) a new row is written.
     """
-    if in_unit_of_work():
-        raise RuntimeError("the call journal is written after the call's own unit of work, never inside it")
-    db.session.rollback()
+    discard_uncommitted()
     committed = [row for row in db.session.info.pop(_ADDED, []) if inspect(row).has_identity]
     answer = answer_of()
     if committed and answer.status == 200 and answer.problem is None:
