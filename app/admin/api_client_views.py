@@ -54,7 +54,8 @@ def _client_or_404(client_id: int):
 @bp.route("/integrationer/<int:client_id>", methods=["GET", "POST"])
 @require_admin
 def api_client_detail(client_id: int):
-    """One client: its webhooks (subscribe one; the signing secret is shown this once) and the delivery log."""
+    """One client: its webhooks (subscribe one; the signing secret is shown this once), the delivery log and its
+    latest refused calls."""
     client = _client_or_404(client_id)
     form = WebhookForm()
     subscribed = None
@@ -67,7 +68,8 @@ def api_client_detail(client_id: int):
             form = WebhookForm(formdata=None)
     return render_template("admin/api_client.html", client=client, form=form, subscribed=subscribed,
                            subscriptions=webhooks.subscriptions(client.id), deliveries=webhooks.deliveries(client.id),
-                           holding=webhooks.is_holding, scope_labels=SCOPE_LABELS, event_labels=EVENT_TYPE_LABELS)
+                           holding=webhooks.is_holding, refused=api_clients.refused_calls(client.id),
+                           scope_labels=SCOPE_LABELS, event_labels=EVENT_TYPE_LABELS)
 
 
 @bp.route("/integrationer/<int:client_id>/webhooks/<int:subscription_id>/stop", methods=["POST"])

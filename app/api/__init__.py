@@ -3,7 +3,8 @@
 `register(app)` binds it: the spec-serving blueprint (/api/v1/openapi.json), the resources, the token endpoint
 and the reference page; errors under /api/ are problem details (app/api/problems.py); CSRF does not apply
 (no cookies are read: a bearer token or nothing), the rate limit is per client (app/api/oauth.py).
-The site's error handlers (app/main/errors.py) hand every error under /api/ to app/api/problems.py.
+The site's error handlers (app/main/errors.py) hand every error under /api/ to app/api/problems.py; every answer
+under /api/v1 is journalised (app/api/journal.py).
 """
 from __future__ import annotations
 
@@ -89,7 +90,7 @@ class ProblemApi(Api):
 
 def register(app: Flask) -> None:
     """Bind /api/v1 to the app: spec, resources, token endpoint, reference page, errors, CSRF and limits."""
-    from app.api import case_parts, events, money, oauth, premises
+    from app.api import case_parts, events, journal, money, oauth, premises
     from app.api.resources import bp
     from app.api.reference import bp as reference_bp
     from app.extensions import csrf
@@ -102,6 +103,7 @@ def register(app: Flask) -> None:
     csrf.exempt(bp)
     api.register_blueprint(bp)
     app.register_blueprint(reference_bp)
+    journal.register(app)
     app.extensions["api_v1"] = api
 
 

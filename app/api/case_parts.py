@@ -1,5 +1,5 @@
 """/api/v1 around one case: associations, the case's journal, decisions and documents, a document's bytes,
-and the ESDH's writes (its journal number, an incoming document)."""
+and the ESDH's writes (its journal number, an incoming document; their shared shape is app/api/writes.py)."""
 from __future__ import annotations
 
 from flask import g
@@ -8,6 +8,7 @@ from flask_smorest import abort
 from app.api import oauth
 from app.api.links import FIRST, NEXT_PAGE, from_items, link
 from app.api.resources import bad_cursor, bp, call, per_client
+from app.api.writes import refusals_as_problems, write_operation
 from app.api.schemas import (AssociationPageSchema, CaseJournalNumberSchema, ChangedArgs, DecisionSchema,
                              DocumentSchema, JournalEntrySchema, JournalNumberSchema, UploadFileSchema)
 from app.services.files import attachments
@@ -16,10 +17,6 @@ from app.services.integrations.api_reads import BadCursor
 
 CASES = [{"oauth2": ["cases:read"]}]
 DOCUMENTS = [{"oauth2": ["documents:read"]}]
-
-
-def conflict(error: api_writes.WriteConflict):
-    abort(409, message=str(error.message))
 
 
 @bp.route("/associations")
@@ -106,46 +103,21 @@ def document(document_id: int):
     return attachments.send_document(row)
 
 
-@bp.route("/cases/<int:case_id>/esdh-journal-number", methods=["PUT"])
-@per_client
-@oauth.require_scope("cases:write")
-@bp.arguments(JournalNumberSchema)
-@bp.response(200, CaseJournalNumberSchema)
-@bp.alt_response(401, response="UNAUTHORIZED")
-@bp.alt_response(403, response="FORBIDDEN")
-@bp.alt_response(404, response="NOT_FOUND")
-@bp.alt_response(409, response="CONFLICT")
-@bp.alt_response(422, response="UNPROCESSABLE_ENTITY")
-@bp.doc(summary="Attach the ESDH journal number to a case (idempotent)", security=[{"oauth2": ["cases:write"]}])
+@write_operation("/cases/<int:case_id>/esdh-journal-number", "PUT", scope="cases:write", body=JournalNumberSchema,
+                 answer=CaseJournalNumberSchema, summary="Attach the ESDH journal number to a case (idempotent)")
 def esdh_journal_number(body: dict, case_id: int):
     """The same number again is fine; another number than the one recorded is a 409."""
-    try:
+    with refusals_as_problems():
         api_writes.attach_journal_number(g.api_client, case_id, body["journal_number"], call())
-    except api_writes.Missing:
-        abort(404)
-    except api_writes.WriteConflict as error:
-        conflict(error)
     return {"id": case_id, "esdh_journal_number": body["journal_number"]}
 
 
-@bp.route("/cases/<int:case_id>/documents", methods=["POST"])
-@per_client
-@oauth.require_scope("cases:write")
-@bp.arguments(UploadFileSchema, location="files")
-@bp.response(201, DocumentSchema)
-@bp.alt_response(401, response="UNAUTHORIZED")
-@bp.alt_response(403, response="FORBIDDEN")
-@bp.alt_response(404, response="NOT_FOUND")
-@bp.alt_response(413, response="REQUEST_ENTITY_TOO_LARGE")
-@bp.alt_response(422, response="UNPROCESSABLE_ENTITY")
-@bp.doc(summary="Add an incoming document to a case (multipart/form-data)", security=[{"oauth2": ["cases:write"]}])
+@write_operation("/cases/<int:case_id>/documents", "POST", scope="cases:write", body=UploadFileSchema,
+                 location="files", answer=DocumentSchema, status=201, refusals=(404, 413, 422),
+                 summary="Add an incoming document to a case (multipart/form-data)")
 def add_document(body: dict, case_id: int):
     """Checked like every upload (type from the content, size, virus, PDF safety) and journalled."""
-    try:
+    with refusals_as_problems():
         document = api_writes.add_incoming_document(g.api_client, case_id, body["file"], body.get("description"),
                                                     call())
-    except attachments.AttachmentRejected as error:
-        abort(422, message=str(error.message))
-    except api_writes.Missing:
-        abort(404)
     return api_resources.values(document, api_resources.DOCUMENT_FIELDS)

@@ -6,15 +6,14 @@ from flask_smorest import abort
 
 from app.api import oauth
 from app.api.links import FIRST_ITEM, NEXT_PAGE, from_items, link
-from app.api.case_parts import conflict
 from app.api.resources import bad_cursor, bp, call, per_client
+from app.api.writes import refusals_as_problems, write_operation
 from app.api.schemas import (BatchLinePageSchema, BatchLineSchema, BatchListArgs, BatchPageSchema, ChangedArgs,
                              InstalmentSchema, LineResultSchema)
 from app.services.integrations import api_resources, api_writes
 from app.services.integrations.api_reads import BadCursor
 
 READ = [{"oauth2": ["payouts:read"]}]
-WRITE = [{"oauth2": ["payouts:write"]}]
 
 
 @bp.route("/cases/<int:case_id>/payment-plan")
@@ -74,24 +73,12 @@ def payout_lines(batch_id: int, limit: int, cursor: str | None = None, updated_s
     return {"items": page.items, "next_cursor": page.next_cursor}
 
 
-@bp.route("/payout-lines/<int:line_id>/result", methods=["PUT"])
-@per_client
-@oauth.require_scope("payouts:write")
-@bp.arguments(LineResultSchema)
-@bp.response(200, BatchLineSchema)
-@bp.alt_response(401, response="UNAUTHORIZED")
-@bp.alt_response(403, response="FORBIDDEN")
-@bp.alt_response(404, response="NOT_FOUND")
-@bp.alt_response(409, response="CONFLICT")
-@bp.alt_response(422, response="UNPROCESSABLE_ENTITY")
-@bp.doc(summary="Report a payout line paid or failed, with the finance reference (idempotent)", security=WRITE)
+@write_operation("/payout-lines/<int:line_id>/result", "PUT", scope="payouts:write", body=LineResultSchema,
+                 answer=BatchLineSchema,
+                 summary="Report a payout line paid or failed, with the finance reference (idempotent)")
 def payout_line_result(body: dict, line_id: int):
     """The same answer again is fine; another answer than the one recorded, or a line of a draft, is a 409."""
-    try:
+    with refusals_as_problems():
         line, _changed = api_writes.settle_payout_line(g.api_client, line_id, body["status"],
                                                        body["finance_reference"], body.get("failure_reason"), call())
-    except api_writes.Missing:
-        abort(404)
-    except api_writes.WriteConflict as error:
-        conflict(error)
     return api_resources.values(line, api_resources.LINE_FIELDS)

@@ -155,3 +155,23 @@ def rate_key() -> str:
     """Per client when a valid token is sent, else per address."""
     token = bearer_token()
     return f"api-client:{token.client_id}" if token is not None else f"api-ip:{request.remote_addr or 'unknown'}"
+
+
+def caller() -> tuple[ApiClient | None, str | None, str | None]:
+    """Who made this call, as far as the journal may say: (client, the id named when no client has it, why its
+    token failed). A valid token names its client; an unusable one the client it was issued to; a token request
+    the client it names (revoked or not) or, for an unknown id, that id as text only. Secrets are never read."""
+    token = bearer_token()
+    if token is not None:
+        return token.client, None, None
+    if request.endpoint == "api.token":
+        named = (request.authorization.username if request.authorization else None) or request.form.get("client_id")
+        if not named:
+            return None, None, None
+        client = api_clients.client_named(named)
+        return client, None if client else named, None
+    kind, _, value = request.headers.get("Authorization", "").partition(" ")
+    if kind.lower() != "bearer":
+        return None, None, None
+    client, why = api_clients.token_owner(value.strip())
+    return client, None, why

@@ -64,14 +64,25 @@ class ApiToken(db.Model):
 
 
 class ApiCall(db.Model):
-    """The journal of API calls a client was allowed to make: who, which operation, when. Append-only in use."""
+    """The journal of every call to /api/v1, refused ones too: who, which operation, its answer, when. Append-only.
+
+    `client_id` is a registered client when one is known (a token it was issued, or a token request naming it);
+    `named_client_id` keeps, as text, the id a token request named when no client has it. Never a secret or token.
+    """
 
     __tablename__ = "api_calls"
     __table_args__ = (Index("ix_api_calls_client_time", "client_id", "created_at", "id"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    client_id: Mapped[int] = mapped_column(ForeignKey("api_clients.id", ondelete="RESTRICT"))
+    client_id: Mapped[int | None] = mapped_column(ForeignKey("api_clients.id", ondelete="RESTRICT"))
+    named_client_id: Mapped[str | None] = mapped_column(String(64))
     method: Mapped[str] = mapped_column(String(8))
     endpoint: Mapped[str] = mapped_column(String(80))
     path: Mapped[str] = mapped_column(String(300))
+    status: Mapped[int] = mapped_column(default=200, server_default="200")
+    problem: Mapped[str | None] = mapped_column(String(40))  # invalid_token, insufficient_scope, not_found, ...
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=clock.now)
+
+    @property
+    def is_refused(self) -> bool:
+        return self.status >= 400

@@ -101,6 +101,14 @@ def rehearse(fn: Callable[[], R]) -> R:
         session.rollback()
 
 
+def discard_uncommitted() -> None:
+    """Roll back what is uncommitted, outside any unit of work: a request's leftovers once its answer is made, before
+    a record that must be committed on its own (the API's call journal after a refused write)."""
+    if in_unit_of_work():
+        raise RuntimeError("discard_uncommitted runs after a unit of work, never inside one")
+    db.session.rollback()
+
+
 def insert_if_absent(model: type, values: dict, *, unique: tuple[str, ...]) -> None:
     """INSERT the row unless one with the same `unique` columns exists (ON CONFLICT DO NOTHING), safe under races.
 

@@ -46,3 +46,17 @@ def test_revoke_is_journalised_and_cannot_be_done_twice(admin_client, admin):
     assert "allerede spærret" in again.get_data(as_text=True)
     journal = admin_client.get("/admin/journal?emne=api_client").get_data(as_text=True)
     assert "Integration" in journal and "spærret" in journal
+
+
+def test_the_clients_page_shows_its_refused_calls_and_no_one_elses(admin_client):
+    _register(admin_client)
+    _register(admin_client, name="OPUS")
+    sbsys, opus = db.session.scalars(db.select(ApiClient).order_by(ApiClient.id)).all()
+    page = admin_client.get(f"/admin/integrationer/{sbsys.id}").get_data(as_text=True)
+    assert "Ingen afviste kald" in page
+    admin_client.post("/api/v1/token", data={"grant_type": "client_credentials", "client_id": sbsys.client_id,
+                                             "client_secret": "wrong-secret"})
+    page = admin_client.get(f"/admin/integrationer/{sbsys.id}").get_data(as_text=True)
+    assert "POST /api/v1/token" in page and "HTTP 401" in page and "invalid_client" in page
+    assert "wrong-secret" not in page
+    assert "invalid_client" not in admin_client.get(f"/admin/integrationer/{opus.id}").get_data(as_text=True)

@@ -8,6 +8,7 @@ import pytest
 
 from app import clock
 from app.extensions import db
+from app.models import ApiCall
 from app.services.integrations import api_clients
 from tests.factories import AdministratorFactory, CaseFactory, PoolFactory
 
@@ -75,6 +76,23 @@ def token_for(client, admin, name: str, scopes: list[str]) -> tuple:
     """(client row, token) for a new client of exactly these scopes."""
     made = api_clients.register_client(admin, name, scopes, 1000)
     return made.client, get_token(client, made)
+
+
+def allowed_calls() -> int:
+    """Journal rows of calls that were answered without a refusal (a refusal adds a row of its own)."""
+    return count(ApiCall, ApiCall.status < 400)
+
+
+def journal_mark() -> int:
+    """The newest journal row's id, to read what came after it."""
+    return db.session.scalar(db.select(db.func.max(ApiCall.id))) or 0
+
+
+def journal_after(mark: int) -> list[tuple]:
+    """(method, endpoint, status, problem, client_id, named_client_id) of each journal row after `mark`."""
+    db.session.expire_all()
+    return [(c.method, c.endpoint, c.status, c.problem, c.client_id, c.named_client_id)
+            for c in db.session.scalars(db.select(ApiCall).where(ApiCall.id > mark).order_by(ApiCall.id))]
 
 
 def count(model, *where) -> int:

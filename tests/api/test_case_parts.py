@@ -4,8 +4,8 @@ from __future__ import annotations
 import pytest
 
 from app.extensions import db
-from app.models import ApiCall, ReadEvent
-from tests.api.conftest import bearer, count, token_for
+from app.models import ReadEvent
+from tests.api.conftest import allowed_calls, bearer, count, journal_after, journal_mark, token_for
 
 
 @pytest.fixture
@@ -81,11 +81,15 @@ def test_a_document_of_a_draft_or_without_a_case_is_404(client, decided, admin, 
 
 def test_cases_read_is_no_document_download_and_documents_read_no_case_list(client, decided, admin):
     from app.models import Decision
-    _c, cases_token = token_for(client, admin, "SBSYS", ["cases:read"])
-    _d, docs_token = token_for(client, admin, "Arkiv", ["documents:read"])
+    cases_client, cases_token = token_for(client, admin, "SBSYS", ["cases:read"])
+    docs_client, docs_token = token_for(client, admin, "Arkiv", ["documents:read"])
     letter_id = db.session.scalar(db.select(Decision.letter_document_id).where(Decision.case_id == decided.id))
-    before = (count(ReadEvent), count(ApiCall))
+    before, mark = (count(ReadEvent), allowed_calls()), journal_mark()
     assert client.get(f"/api/v1/documents/{letter_id}", headers=bearer(cases_token)).status_code == 403
     for url in ("/api/v1/associations", f"/api/v1/cases/{decided.id}/journal"):
         assert client.get(url, headers=bearer(docs_token)).status_code == 403
-    assert (count(ReadEvent), count(ApiCall)) == before
+    assert (count(ReadEvent), allowed_calls()) == before
+    assert [(c[1], c[2], c[3], c[4]) for c in journal_after(mark)] == [
+        ("api.document", 403, "insufficient_scope", cases_client.id),
+        ("api.associations", 403, "insufficient_scope", docs_client.id),
+        ("api.case_journal", 403, "insufficient_scope", docs_client.id)]

@@ -7,9 +7,9 @@ import pytest
 
 from app import clock
 from app.extensions import db
-from app.models import ApiCall, Booking, PaymentBatchLine, ReadEvent
+from app.models import Booking, PaymentBatchLine, ReadEvent
 from app.services.money import payouts
-from tests.api.conftest import bearer, count, token_for
+from tests.api.conftest import allowed_calls, bearer, count, journal_after, journal_mark, token_for
 
 
 @pytest.fixture
@@ -63,14 +63,15 @@ def test_a_draft_batchs_lines_are_404(client, batches, admin):
 
 
 def test_payouts_write_alone_reads_nothing_and_payouts_read_writes_nothing(client, batches, admin):
-    _w, write_token = token_for(client, admin, "OPUS", ["payouts:write"])
-    _r, read_token = token_for(client, admin, "Rapport", ["payouts:read"])
+    writer, write_token = token_for(client, admin, "OPUS", ["payouts:write"])
+    reader, read_token = token_for(client, admin, "Rapport", ["payouts:read"])
     line_id = db.session.scalar(db.select(PaymentBatchLine.id).where(PaymentBatchLine.batch_id == batches[0]))
-    before = (count(ReadEvent), count(ApiCall))
+    before, mark = (count(ReadEvent), allowed_calls()), journal_mark()
     assert client.get("/api/v1/payout-batches", headers=bearer(write_token)).status_code == 403
     resp = client.put(f"/api/v1/payout-lines/{line_id}/result", json={"status": "paid", "finance_reference": "X"},
                       headers=bearer(read_token))
-    assert resp.status_code == 403 and (count(ReadEvent), count(ApiCall)) == before
+    assert resp.status_code == 403 and (count(ReadEvent), allowed_calls()) == before
+    assert [(c[0], c[2], c[4]) for c in journal_after(mark)] == [("GET", 403, writer.id), ("PUT", 403, reader.id)]
 
 
 @pytest.fixture

@@ -8,10 +8,12 @@ from __future__ import annotations
 
 import hashlib
 import secrets
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import timedelta
 
 from flask_babel import lazy_gettext as _l
+from sqlalchemy import inspect
 from sqlalchemy.exc import IntegrityError
 
 from app import clock
@@ -21,7 +23,7 @@ from app.models.api_client import SCOPES
 from app.services.accounts.passwords import hash_password, verify_nothing, verify_password
 from app.services.journals import audit
 from app.services.journals.audit import SetupError
-from app.services.unit_of_work import flush, use_case
+from app.services.unit_of_work import discard_uncommitted, flush, use_case
 
 TOKEN_LIFETIME = timedelta(minutes=10)
 MAX_RATE_PER_MINUTE = 10_000
@@ -134,6 +136,90 @@ def active_token(access_token: str) -> ApiToken | None:
                ApiClient.revoked_at.is_(None)))
 
 
+# --- the call journal ------------------------------------------------------------------------------
+
+_ADDED = "api_calls_added"  # session.info: the rows add_call added during the current request
+
+
+@dataclass(frozen=True)
+class Answered:
+    """One answered call as the journal keeps it: no secret, no token, no body."""
+
+    method: str
+    endpoint: str
+    path: str
+    status: int
+    problem: str | None = None
+    client: ApiClient | None = None
+    named_client_id: str | None = None  # what a token request named, when no client has that id
+
+
 def add_call(client: ApiClient, method: str, endpoint: str, path: str) -> None:
-    """Journal an allowed call in the caller's unit of work (with the reads it made)."""
-    db.session.add(ApiCall(client_id=client.id, method=method[:8], endpoint=endpoint[:80], path=path[:300]))
+    """Journal an allowed call in the caller's unit of work (with the reads it made).
+
+    If that unit commits, the call has its row and `journal_answer` adds none; if it is rolled back, so is the row.
+    """
+    row = ApiCall(client_id=client.id, method=method[:8], endpoint=endpoint[:80], path=path[:300])
+    db.session.add(row)
+    db.session.info.setdefault(_ADDED, []).append(row)
+
+
+def start_call() -> None:
+    """A new call begins: rows added before it (by another request or a script) are not its own."""
+    db.session.info.pop(_ADDED, None)
+
+
+def journal_answer(answer_of: Callable[[], Answered]) -> None:
+    """Give the answered call exactly one committed journal row, in a unit of work of its own.
+
+    `answer_of` describes the call; it is asked after the rollback, as finding the caller reads the database.
+
+    Whatever the request left uncommitted is rolled back first (the answer is already made, and teardown would
+    discard it anyway): a refused write must not ride in with its journal row. A row the call's own use case
+    committed is kept, its status set when the answer was not a plain 200; otherwise (a refusal, or a call no use
+    case journalised) a new row is written.
+    """
+    discard_uncommitted()
+    committed = [row for row in db.session.info.pop(_ADDED, []) if inspect(row).has_identity]
+    answer = answer_of()
+    if committed and answer.status == 200 and answer.problem is None:
+        return  # the row's default: no second write for an ordinary call
+    _write_answer(committed[-1] if committed else None, answer)
+
+
+@use_case
+def _write_answer(row: ApiCall | None, answer: Answered) -> None:
+    if row is not None:
+        row.status, row.problem = answer.status, answer.problem
+        return
+    db.session.add(ApiCall(client_id=answer.client.id if answer.client else None,
+                           named_client_id=(answer.named_client_id or "")[:64] or None,
+                           method=answer.method[:8], endpoint=(answer.endpoint or "")[:80], path=answer.path[:300],
+                           status=answer.status, problem=answer.problem))
+
+
+def client_named(client_id: str) -> ApiClient | None:
+    """The registered client with this public id, revoked or not (who a token request claimed to be)."""
+    return db.session.scalar(db.select(ApiClient).where(ApiClient.client_id == client_id[:64]))
+
+
+def token_owner(access_token: str) -> tuple[ApiClient | None, str | None]:
+    """The client an unusable token was issued to, and why it fails ('revoked_client', 'expired_token').
+
+    (None, None) for a token this system never issued (or has since removed).
+    """
+    if not access_token or len(access_token) > 200:
+        return None, None
+    token = db.session.scalar(db.select(ApiToken).options(db.joinedload(ApiToken.client))
+                              .where(ApiToken.token_hash == _digest(access_token)))
+    if token is None:
+        return None, None
+    if token.client.is_revoked:
+        return token.client, "revoked_client"
+    return token.client, "expired_token" if token.expires_at <= clock.now() else None
+
+
+def refused_calls(client_id: int, limit: int = 50) -> list[ApiCall]:
+    """The client's latest refused calls, newest first (the administrator's view of what went wrong)."""
+    return list(db.session.scalars(db.select(ApiCall).where(ApiCall.client_id == client_id, ApiCall.status >= 400)
+                                   .order_by(ApiCall.created_at.desc(), ApiCall.id.desc()).limit(limit)))
