@@ -119,6 +119,7 @@ def _document_token(spec) -> None:
 DESCRIPTION = ("The municipality's association support (foreningsstøtte) for other systems: ESDH, finance, "
                "booking screens. Get a token with OAuth 2.0 client credentials at /api/v1/token "
                "(HTTP Basic or form), send it as `Authorization: Bearer …`. Lists are keyset-paginated: pass "
-               "`next_cursor` back as `cursor`. Errors are RFC 9457 problem details, in Danish unless "
+               "`next_cursor` back as `cursor`. To fetch what changed, pass `updated_since` a minute before the latest "
+               "`updated_at` you saw: a change that commits late keeps the time it began. Errors are RFC 9457 problem details, in Danish unless "
                "`Accept-Language: en`.")
 SCOPES_DOC = SCOPES

@@ -103,6 +103,15 @@ def test_an_integrator_registers_reads_the_reference_pages_cases_downloads_a_let
         status, headers, body = _call(f"{base}/api/v1/cases?limit=1", "not-a-token")
         assert status == 401 and headers["Content-Type"].startswith("application/problem+json")
 
+        status, headers, body = _call(f"{base}/api/v1/payout-batches?limit=1", token)
+        assert status == 403, "a scope the client was not given"
+        admin.goto(f"{base}/admin/integrationer")
+        admin.get_by_role("link", name=name, exact=True).click()
+        admin.wait_for_load_state("load")
+        refused = admin.get_by_role("table", name="Afviste kald, nyeste først")
+        expect(refused.get_by_role("row").filter(has_text="/api/v1/payout-batches")).to_contain_text("403")
+        look(admin, "api-client-refused")
+
         admin.goto(f"{base}/admin/integrationer")
         admin.get_by_role("button", name=f"Spær {name}").click()
         flash(admin, f"»{name}« er spærret.")
