@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
 # Install the Debian packages the tests need, where missing: Chromium for the browser tests,
-# Java + PDFBox Preflight for the PDF/A checks, poppler for PDF pictures, Node.js for DKFDS.
+# Java + PDFBox Preflight for the PDF/A checks, poppler for PDF pictures, Node.js for DKFDS (and the test OpenID
+# Connect provider), xmlsec1 for SAML signatures and encryption (pysaml2).
 set -euo pipefail
 PACKAGES=(chromium fonts-dejavu-core default-jre-headless libpdfbox2-java libactivation-java libjaxb-api-java
-          poppler-utils)
+          poppler-utils xmlsec1)
 missing=()
 for pkg in "${PACKAGES[@]}"; do
   dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed" || missing+=("$pkg")
