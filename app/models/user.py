@@ -4,7 +4,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from flask_login import UserMixin
-from sqlalchemy import CheckConstraint, Index, String, func
+from sqlalchemy import CheckConstraint, ForeignKey, Index, String, UniqueConstraint, func
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app import clock
@@ -88,3 +88,21 @@ def find_user_by_email(email: str) -> User | None:
 
 
 __all__ = ["User", "STAFF_ROLES", "ROLES", "find_user_by_email", "func"]
+
+
+class ExternalIdentity(db.Model):
+    """A person's identity at an identity provider that logs them in: MitID / MitID Erhverv through NemLog-in
+    (provider "nemlogin", subject the persistent pseudonymous id) or the municipality's own single sign-on
+    (provider "oidc", subject the ID token's `sub`). One user may have several; a subject belongs to one user."""
+
+    __tablename__ = "external_identities"
+    __table_args__ = (UniqueConstraint("provider", "subject", name="uq_external_identities_subject"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    provider: Mapped[str] = mapped_column(String(20))
+    subject: Mapped[str] = mapped_column(String(255))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=clock.now)
+    last_login_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+
+    user: Mapped[User] = relationship()
