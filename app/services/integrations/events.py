@@ -26,8 +26,10 @@ from workflows import registry
 _SEQUENCER_LOCK = 0x5745_4248  # "WEBH": pg_advisory_xact_lock key of the sequencer
 
 
-def record(event_type: str, *, case_id: int | None, subjects: dict, data: dict | None = None) -> ApiEvent:
-    """Add an event and its webhook deliveries to the caller's unit of work (committed with the change)."""
+def record(event_type: str, *, case_id: int | None, subjects: dict, data: dict | None = None,
+           subscribers: list[WebhookSubscription] | None = None) -> ApiEvent:
+    """Add an event and its webhook deliveries to the caller's unit of work (committed with the change);
+    `subscribers`: the event type's, when the caller read them once for many events."""
     if event_type not in EVENT_TYPES:
         raise ValueError(f"unknown event type {event_type!r}")
     event = ApiEvent(type=event_type, case_id=case_id, subjects=subjects, data=data or {}, occurred_at=clock.now())
@@ -35,7 +37,7 @@ def record(event_type: str, *, case_id: int | None, subjects: dict, data: dict |
     # must meet a lost race where the caller expects it); the rows are inserted with the rest at the commit.
     with db.session.no_autoflush:
         db.session.add(event)
-        for subscription in _subscribers(event_type):
+        for subscription in _subscribers(event_type) if subscribers is None else subscribers:
             add_delivery(subscription, event)
     return event
 
@@ -76,6 +78,14 @@ def on_letter(case_id: int, decision_id: int, document_id: int) -> None:
     """A decision letter was stored and made available to the applicant."""
     record("letter.issued", case_id=case_id,
            subjects={"case_id": case_id, "decision_id": decision_id, "document_id": document_id})
+
+
+def on_letters(issued: list[tuple[int, int, int]]) -> None:
+    """Many letters stored and made available, as (case_id, decision_id, document_id): the subscribers read once."""
+    subscribers = _subscribers("letter.issued") if issued else []
+    for case_id, decision_id, document_id in issued:
+        record("letter.issued", case_id=case_id, subscribers=subscribers,
+               subjects={"case_id": case_id, "decision_id": decision_id, "document_id": document_id})
 
 
 def on_payout_approved(batch_id: int, total_amount: int, line_count: int) -> None:
