@@ -180,25 +180,33 @@ def deliver_batch(message_ids: list[int]) -> dict[int, str]:
 
     A retried batch skips what is delivered already (and rows another task holds). If any letter fails,
     the batch is rolled back, nothing of it is kept, and each is delivered on its own (`deliver`), so the
-    failure is recorded on its row and the others go out. Ids on other channels are delivered one by one.
+    failure is recorded on its row and the others go out. E-mails share one connection (`_deliver_emails`);
+    ids on other channels are delivered one by one.
     """
     if in_unit_of_work():
         raise RuntimeError("outbox.deliver_batch is a unit of work of its own; call it from a task")
-    letters = set(db.session.scalars(db.select(OutboxMessage.id).where(
-        OutboxMessage.id.in_(message_ids), OutboxMessage.channel == BATCHED_CHANNEL)))
+    channels = dict(db.session.execute(db.select(OutboxMessage.id, OutboxMessage.channel)
+                                       .where(OutboxMessage.id.in_(message_ids))).all())
     db.session.rollback()
-    statuses: dict[int, str] = {}
-    try:
-        with delivered_by_caller() as notices:
-            statuses.update(_deliver_together(sorted(letters)))
-    except Exception as exc:
-        current_app.logger.warning("letters %s not delivered together, one by one now: %s", sorted(letters), exc)
-        notices = []
-        statuses.update(_one_by_one(sorted(letters)))
-    statuses.update(_others([i for i in message_ids if i not in letters]))
+    letters = sorted(i for i in message_ids if channels.get(i) == BATCHED_CHANNEL)
+    statuses, notices = _letters(letters) if letters else ({}, [])
+    emails = [i for i in message_ids if channels.get(i) == "email"]
+    statuses.update(_deliver_emails(emails))
+    statuses.update(_one_by_one([i for i in message_ids if i not in statuses]))
     if notices:  # the letters' e-mails: one task for all, each e-mail committed the moment it is out
         dispatch_together(notices)
     return statuses
+
+
+def _letters(letters: list[int]) -> tuple[dict[int, str], list[int]]:
+    """(statuses, the e-mail notices they wrote): together in one commit, or one by one after a failure."""
+    try:
+        with delivered_by_caller() as notices:
+            statuses = _deliver_together(letters)
+        return statuses, notices
+    except Exception as exc:
+        current_app.logger.warning("letters %s not delivered together, one by one now: %s", letters, exc)
+        return _one_by_one(letters), []
 
 
 def dispatch_together(ids: list[int]) -> None:
@@ -209,18 +217,14 @@ def dispatch_together(ids: list[int]) -> None:
         current_app.logger.warning("outbox %s not dispatched: %s", ids, exc)
 
 
-def _others(message_ids: list[int]) -> dict[int, str]:
-    """Messages of a batch that are not letters: e-mails over one connection, the rest one by one."""
-    adapter = ADAPTERS.get("email")
-    opener = getattr(adapter, "batch", None)
+def _deliver_emails(message_ids: list[int]) -> dict[int, str]:
+    """E-mails over one connection of the e-mail adapter (`batch()`), each claimed and committed on its own."""
+    opener = getattr(ADAPTERS.get("email"), "batch", None)
     if opener is None or not message_ids:
         return _one_by_one(message_ids)
-    emails = set(db.session.scalars(db.select(OutboxMessage.id).where(
-        OutboxMessage.id.in_(message_ids), OutboxMessage.channel == "email")))
-    db.session.rollback()
-    statuses = _one_by_one([i for i in message_ids if i not in emails])
+    statuses = {}
     with opener() as connection:
-        for message_id in [i for i in message_ids if i in emails]:
+        for message_id in message_ids:
             try:
                 statuses[message_id] = _deliver_on(connection, message_id)
             except Exception as exc:  # recorded on the row with its next attempt; the others go on
