@@ -13,6 +13,9 @@ PostgreSQL; SQLite writes one at a time anyway), so positions grow in the order 
 """
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
+
 from app import clock
 from app.extensions import db
 from app.models import ApiClient, ApiEvent, Case, WebhookDelivery, WebhookSubscription
@@ -26,10 +29,8 @@ from workflows import registry
 _SEQUENCER_LOCK = 0x5745_4248  # "WEBH": pg_advisory_xact_lock key of the sequencer
 
 
-def record(event_type: str, *, case_id: int | None, subjects: dict, data: dict | None = None,
-           subscribers: list[WebhookSubscription] | None = None) -> ApiEvent:
-    """Add an event and its webhook deliveries to the caller's unit of work (committed with the change);
-    `subscribers`: the event type's, when the caller read them once for many events."""
+def record(event_type: str, *, case_id: int | None, subjects: dict, data: dict | None = None) -> ApiEvent:
+    """Add an event and its webhook deliveries to the caller's unit of work (committed with the change)."""
     if event_type not in EVENT_TYPES:
         raise ValueError(f"unknown event type {event_type!r}")
     event = ApiEvent(type=event_type, case_id=case_id, subjects=subjects, data=data or {}, occurred_at=clock.now())
@@ -37,12 +38,39 @@ def record(event_type: str, *, case_id: int | None, subjects: dict, data: dict |
     # must meet a lost race where the caller expects it); the rows are inserted with the rest at the commit.
     with db.session.no_autoflush:
         db.session.add(event)
-        for subscription in _subscribers(event_type) if subscribers is None else subscribers:
+        for subscription in _subscribers(event_type):
             add_delivery(subscription, event)
     return event
 
 
+_READ_ONCE = "webhook_subscribers_read_once"
+
+
+@contextmanager
+def subscribers_read_once() -> Iterator[None]:
+    """Events recorded in the block read each type's subscribers once (a meeting's close: one query, not one a case).
+
+    For a block inside one use case that changes no subscription.
+    """
+    outermost = _READ_ONCE not in db.session.info
+    db.session.info.setdefault(_READ_ONCE, {})
+    try:
+        yield
+    finally:
+        if outermost:
+            db.session.info.pop(_READ_ONCE, None)
+
+
 def _subscribers(event_type: str) -> list[WebhookSubscription]:
+    read = db.session.info.get(_READ_ONCE)
+    if read is None:
+        return _read_subscribers(event_type)
+    if event_type not in read:
+        read[event_type] = _read_subscribers(event_type)
+    return read[event_type]
+
+
+def _read_subscribers(event_type: str) -> list[WebhookSubscription]:
     rows = db.session.scalars(db.select(WebhookSubscription).join(WebhookSubscription.client).where(
         WebhookSubscription.ended_at.is_(None), ApiClient.revoked_at.is_(None),
         WebhookSubscription.event_types.contains(event_type)).order_by(WebhookSubscription.id))
@@ -82,10 +110,9 @@ def on_letter(case_id: int, decision_id: int, document_id: int) -> None:
 
 def on_letters(issued: list[tuple[int, int, int]]) -> None:
     """Many letters stored and made available, as (case_id, decision_id, document_id): the subscribers read once."""
-    subscribers = _subscribers("letter.issued") if issued else []
-    for case_id, decision_id, document_id in issued:
-        record("letter.issued", case_id=case_id, subscribers=subscribers,
-               subjects={"case_id": case_id, "decision_id": decision_id, "document_id": document_id})
+    with subscribers_read_once():
+        for case_id, decision_id, document_id in issued:
+            on_letter(case_id, decision_id, document_id)
 
 
 def on_payout_approved(batch_id: int, total_amount: int, line_count: int) -> None:
