@@ -6,7 +6,8 @@ and writes the e-mail that tells the applicant (app.services.committee.letters).
 `deliver(msg, on_accepted) -> None` and calls `on_accepted()` once the message is out; that marks the
 row delivered and commits, together with whatever the adapter changed. Delivering one message is one
 unit of work of its own, on purpose (see `deliver`), with one exception: letters, which only write to the
-database, are delivered many to a transaction (`deliver_batch`); an e-mail never shares its commit.
+database, are delivered many to a transaction (`deliver_batch`); an e-mail never shares its commit (a batch of
+e-mails shares only its SMTP session).
 
 Digital Post (decisions in production) would be one more adapter bound in the wiring, e.g. "digital_post",
 that hands the stored letter to the provider and calls `on_accepted()` when the provider has accepted it.
