@@ -20,6 +20,7 @@ import tempfile
 import time
 from pathlib import Path
 
+import sqlalchemy as sa
 from sqlalchemy import event
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
@@ -46,8 +47,21 @@ class Counter:
         return self.statements, self.commits
 
 
+def server_cpu() -> float:
+    """CPU seconds of this session's PostgreSQL backend so far (a local server: its /proc entry), else 0."""
+    from app.extensions import db
+    pid = db.session.scalar(sa.text("SELECT pg_backend_pid()"))
+    db.session.rollback()
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return 0.0
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")  # utime, stime
+
+
 def phase(name: str, n: int, counter: Counter, fn, profile: bool, top: int) -> None:
     """Run fn, print CPU ms, statements and commits per item (n items)."""
+    server = server_cpu()
     before, cpu = counter.snapshot(), time.process_time()
     profiler = cProfile.Profile() if profile else None
     if profiler:
@@ -57,7 +71,9 @@ def phase(name: str, n: int, counter: Counter, fn, profile: bool, top: int) -> N
         profiler.disable()
     cpu = time.process_time() - cpu
     statements, commits = (a - b for a, b in zip(counter.snapshot(), before))
-    print(f"{name}: {n} items, CPU {cpu:.2f} s ({cpu / n * 1000:.2f} ms each); "
+    server = server_cpu() - server
+    print(f"{name}: {n} items, CPU {cpu:.2f} s ({cpu / n * 1000:.2f} ms each), PostgreSQL backend "
+          f"{server:.2f} s ({server / n * 1000:.2f} ms each); "
           f"{statements} statements ({statements / n:.1f} each), {commits} commits ({commits / n:.2f} each)")
     if profiler:
         pstats.Stats(profiler).sort_stats("cumulative").print_stats(top)
