@@ -17,8 +17,9 @@ from __future__ import annotations
 
 import argparse
 import base64
-import statistics
 import os
+import resource
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -165,8 +166,10 @@ def bench_one_process(url: str, tmp: Path, cases: int) -> tuple[float, float]:
 WORKERS = 2
 
 
-def bench_celery(url: str, redis_url: str, tmp: Path, cases: int) -> tuple[float, float, float]:
-    """(close, letters available, letters and notices delivered), seconds from the chair's close."""
+def bench_celery(url: str, redis_url: str, tmp: Path, cases: int) -> tuple[float, float, float, float]:
+    """(close, letters available, letters and notices delivered), seconds from the chair's close, and the CPU
+    seconds the worker and its pool used from their start to their end (wall time says little on a loaded
+    machine; this does not count PostgreSQL's share)."""
     import redis
     reset(url, tmp)
     redis.Redis.from_url(redis_url).flushdb()
@@ -178,6 +181,7 @@ def bench_celery(url: str, redis_url: str, tmp: Path, cases: int) -> tuple[float
     with app.app_context():
         meeting_id = seed(cases)
         log = (tmp / "worker.log").open("wb")
+        children_before = resource.getrusage(resource.RUSAGE_CHILDREN)
         worker = subprocess.Popen([str(Path(sys.executable).with_name("celery")), "-A", "wsgi:celery_app", "worker",
                                    f"--concurrency={WORKERS}", "--pool=prefork", f"--loglevel={os.environ.get('BENCH_WORKER_LOGLEVEL', 'WARNING')}",
                                    "--without-gossip", "--without-mingle", "--without-heartbeat"], cwd=ROOT, env=env,
@@ -190,11 +194,13 @@ def bench_celery(url: str, redis_url: str, tmp: Path, cases: int) -> tuple[float
             mails_done = _wait(lambda: _count_delivered("decision_notice") >= cases, started)
         finally:
             os.killpg(worker.pid, 15)
-            worker.wait(30)
+            worker.wait(30)  # the worker waits for its pool: their CPU lands in this process's children
+            children = resource.getrusage(resource.RUSAGE_CHILDREN)
+            worker_cpu = sum(getattr(children, f) - getattr(children_before, f) for f in ("ru_utime", "ru_stime"))
             _remove_worker_files()
             if os.environ.get("BENCH_KEEP_LOG"):
                 Path(os.environ["BENCH_KEEP_LOG"]).write_bytes((tmp / "worker.log").read_bytes())
-        return closing, letters_done, mails_done
+        return closing, letters_done, mails_done, worker_cpu
 
 
 def _wait_for_worker(app, worker: subprocess.Popen, log: Path, timeout: float = 120) -> None:
@@ -251,10 +257,12 @@ def main() -> None:
             closing, rate = bench_one_process(url, tmp, cases)
             print(f"one process: close of {cases} cases (one commit) {closing:.2f} s; "
                   f"then one by one through the outbox: {rate:.1f} letters/s")
-        closing, letters, delivered = bench_celery(url, redis_url, tmp, cases)
+        closing, letters, delivered, worker_cpu = bench_celery(url, redis_url, tmp, cases)
         print(f"celery, {WORKERS} worker processes: close {closing:.2f} s; every letter available after "
               f"{letters:.1f} s; every letter and e-mail notice delivered after {delivered:.1f} s "
               f"({cases / delivered:.0f} letters + notices/s)")
+        print(f"celery worker CPU, start to stop: {worker_cpu:.1f} s ({worker_cpu / cases * 1000:.1f} ms a case, "
+              f"{worker_cpu / (cases * t):.1f} x t)")
         ideal = cases * t / WORKERS
         ratio = delivered / ideal
         verdict = "OK" if ratio <= TARGET else "OVER"

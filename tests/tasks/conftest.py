@@ -46,10 +46,15 @@ class SmtpSink:
         self.messages: list[EmailMessage] = []
         self.hold_after: int | None = None
         self.held = 0
+        self.refuse: set[str] = set()  # recipients whose message is refused (a permanent 550)
+        self.peers: list[tuple] = []  # the client's address and port of every message received: its connection
 
     async def handle_DATA(self, server, session, envelope) -> str:
         await self._wait_while_holding()
+        if self.refuse & set(envelope.rcpt_tos):
+            return "550 Mailbox unavailable"
         self.messages.append(message_from_bytes(envelope.content, policy=policy.default))
+        self.peers.append(tuple(session.peer))
         return "250 Message accepted for delivery"
 
     async def _wait_while_holding(self) -> None:

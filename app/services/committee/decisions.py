@@ -14,6 +14,7 @@ from app.pdf.renderers import render_minutes
 from app.services.committee import letters, meetings, settlement_close, subsidy_batches
 from app.services.delivery import outbox
 from app.services.delivery.letterhead import sender
+from app.services.integrations import events
 from app.services.money import payouts
 from app.services.cases import core as case_rules, transitions
 from app.services.cases.guard import (NotAllowed, case_conflicts, flush_or_stale, lock_case, mark_changed, refuse,
@@ -56,7 +57,7 @@ def close_meeting(meeting_id: int, user: User) -> bool:
     deciding = [i.case for i in items if i.proposal != "postpone"]
     roles = case_rules.roles_for_cases(user, deciding)
     inhabil = {case_id for case_id, _user in case_conflicts([c.id for c in deciding], [user.id])}
-    with letters.requests_in_one_flush():
+    with letters.requests_in_one_flush(), events.subscribers_read_once():
         for item in items:
             _decide(item, meeting, user, roles, inhabil)
     for batch in batches:

@@ -167,13 +167,18 @@ def letter_content(document_id: int) -> Letter | None:
 
 
 def store_pdf(data: bytes, filename: str, description: str, case_id: int | None = None) -> Document:
-    """Keep a PDF we send (a letter, the minutes) as a Document."""
+    """Keep a PDF we send (a letter, the minutes) as a Document (flushed: its id is known)."""
+    document = _add_pdf(data, filename, description, case_id)
+    db.session.flush()
+    return document
+
+
+def _add_pdf(data: bytes, filename: str, description: str, case_id: int | None) -> Document:
     key, sha = files.store_bytes(data)
     document = Document(case_id=case_id, kind="letter", direction="out", filename=filename,
                         content_type="application/pdf", size_bytes=len(data), sha256=sha, storage_key=key,
                         description=description)
     db.session.add(document)
-    db.session.flush()
     return document
 
 
@@ -187,6 +192,7 @@ class _Prepared:
     decisions: dict[int, Decision]  # held here: the session's identity map keeps no object alive by itself
     sender: object
     locales: dict[str, str | None]
+    issued: list[tuple[Decision, Document]]  # stored, published by complete_letters after one flush for all
 
 
 def prepare_letters(messages: list[OutboxMessage]) -> None:
@@ -200,7 +206,24 @@ def prepare_letters(messages: list[OutboxMessage]) -> None:
     emails = {m.recipient.strip().lower() for m in messages}
     locales = dict(db.session.execute(db.select(User.email, User.locale).where(User.email.in_(emails))).all())
     db.session.info[_PREPARED] = _Prepared({d.id: d for d in loaded}, sender(),
-                                           {e: locales.get(e) for e in emails})
+                                           {e: locales.get(e) for e in emails}, [])
+
+
+def complete_letters() -> None:
+    """End of a batch that went well: the batch's documents inserted in one flush, then every letter published.
+
+    A letter's columns are set together after that flush (a sent decision refuses later changes), and the
+    `letter.issued` events, which name the documents, are written with the rest at the commit.
+    """
+    prepared = db.session.info.get(_PREPARED)
+    if prepared is None or not prepared.issued:
+        return
+    db.session.flush()
+    now = clock.now()
+    for decision, document in prepared.issued:
+        decision.letter_document_id, decision.letter_sha256, decision.letter_available_at = document.id, document.sha256, now
+    events.on_letters([(d.case_id, d.id, doc.id) for d, doc in prepared.issued])
+    prepared.issued.clear()
 
 
 def forget_prepared() -> None:
@@ -225,15 +248,22 @@ def issue_decision_letter(msg: OutboxMessage) -> None:
         raise LookupError(f"decision {msg.payload['decision_id']} does not exist")
     if decision.letter_document_id is not None:
         return
-    now = clock.now()
-    prepared = db.session.info.get(_PREPARED)
+    now, prepared = clock.now(), db.session.info.get(_PREPARED)
     pdf = render_decision_letter(letter_data(decision, prepared.sender if prepared else None), created=now)
     case = decision.case
-    document = store_pdf(pdf, f"afgoerelse-{case.number or case.id}-{decision.id}.pdf",
-                         f"Afgørelsesbrev ({decision.outcome})", case_id=case.id)
-    decision.letter_document_id, decision.letter_sha256, decision.letter_available_at = document.id, document.sha256, now
-    events.on_letter(case.id, decision.id, document.id)
+    document = _add_pdf(pdf, f"afgoerelse-{case.number or case.id}-{decision.id}.pdf",
+                        f"Afgørelsesbrev ({decision.outcome})", case.id)
+    if prepared is not None:
+        prepared.issued.append((decision, document))  # published by complete_letters, one flush for the batch
+    else:
+        db.session.flush()
+        _publish(decision, document, now)
     _enqueue_notice(decision, case, msg.payload.get("base_url") or public_base_url())
+
+
+def _publish(decision: Decision, document: Document, now) -> None:
+    decision.letter_document_id, decision.letter_sha256, decision.letter_available_at = document.id, document.sha256, now
+    events.on_letter(decision.case_id, decision.id, document.id)
 
 
 def _enqueue_notice(decision: Decision, case: Case, base: str) -> None:
@@ -263,6 +293,10 @@ class LetterAdapter:
     def prepare(self, messages: list[OutboxMessage]) -> None:
         """Before a batch: read what its letters share, once (the outbox calls `finish` after it)."""
         prepare_letters(messages)
+
+    def complete(self) -> None:
+        """After the batch's last letter, before its commit: publish them all (one flush)."""
+        complete_letters()
 
     def finish(self) -> None:
         forget_prepared()

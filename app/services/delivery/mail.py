@@ -3,7 +3,8 @@ from __future__ import annotations
 
 import re
 import smtplib
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from email import message_from_string, policy
 from email.message import EmailMessage
 from email.utils import format_datetime
@@ -77,6 +78,45 @@ class EmailAdapter:
     def deliver(self, msg: OutboxMessage, on_accepted: Callable[[], None]) -> None:
         send_notice(msg, on_accepted)
 
+    @contextmanager
+    def batch(self) -> Iterator[Connection]:
+        """Many e-mails over one SMTP connection (the outbox's batches); it writes nothing to the database."""
+        connection = Connection()
+        try:
+            yield connection
+        finally:
+            connection.close()
+
+
+class Connection:
+    """One SMTP session for many e-mails: opened by the first, reopened after an error, QUIT at the end.
+
+    The same ledger as one e-mail a session: each `on_accepted` runs the moment the server has taken that
+    e-mail, before the next is sent. Only the connect, STARTTLS and login are shared.
+    """
+
+    def __init__(self) -> None:
+        self._smtp: smtplib.SMTP | None = None
+
+    def deliver(self, msg: OutboxMessage, on_accepted: Callable[[], None]) -> None:
+        if current_app.config["MAIL_BACKEND"] != "smtp":
+            send_notice(msg, on_accepted)  # the log file (development): nothing to share
+            return
+        email = render_notice(msg)
+        if self._smtp is None:
+            self._smtp = _connect()
+        try:
+            self._smtp.send_message(email)
+        except BaseException:
+            self.close()  # a refused message or a broken line: the next e-mail starts a session of its own
+            raise
+        on_accepted()
+
+    def close(self) -> None:
+        if self._smtp is not None:
+            smtp, self._smtp = self._smtp, None
+            _close(smtp)
+
 
 def send_notice(msg: OutboxMessage, on_accepted: Callable[[], None] = lambda: None) -> None:
     """Deliver through the configured backend; `on_accepted` runs as soon as the message is out."""
@@ -93,6 +133,18 @@ def send_notice(msg: OutboxMessage, on_accepted: Callable[[], None] = lambda: No
 
 def send_smtp(email: EmailMessage, on_accepted: Callable[[], None] = lambda: None) -> None:
     """Send through the configured SMTP server."""
+    smtp = _connect()
+    try:
+        smtp.send_message(email)
+        # Before QUIT: the gap between the server's acceptance and the caller's record of it is
+        # the one moment a crash makes the message go out twice.
+        on_accepted()
+    finally:
+        _close(smtp)
+
+
+def _connect() -> smtplib.SMTP:
+    """An SMTP session with the configured server, after STARTTLS and login when configured."""
     config = current_app.config
     smtp = smtplib.SMTP(config["MAIL_SERVER"], config["MAIL_PORT"], timeout=10)
     try:
@@ -100,12 +152,10 @@ def send_smtp(email: EmailMessage, on_accepted: Callable[[], None] = lambda: Non
             smtp.starttls()
         if config["MAIL_USERNAME"]:
             smtp.login(config["MAIL_USERNAME"], config["MAIL_PASSWORD"])
-        smtp.send_message(email)
-        # Before QUIT: the gap between the server's acceptance and the caller's record of it is
-        # the one moment a crash makes the message go out twice.
-        on_accepted()
-    finally:
-        _close(smtp)
+    except BaseException:
+        smtp.close()
+        raise
+    return smtp
 
 
 def _close(smtp: smtplib.SMTP) -> None:

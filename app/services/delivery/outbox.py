@@ -6,7 +6,8 @@ and writes the e-mail that tells the applicant (app.services.committee.letters).
 `deliver(msg, on_accepted) -> None` and calls `on_accepted()` once the message is out; that marks the
 row delivered and commits, together with whatever the adapter changed. Delivering one message is one
 unit of work of its own, on purpose (see `deliver`), with one exception: letters, which only write to the
-database, are delivered many to a transaction (`deliver_batch`); an e-mail never shares its commit.
+database, are delivered many to a transaction (`deliver_batch`); an e-mail never shares its commit (a batch of
+e-mails shares only its SMTP session).
 
 Digital Post (decisions in production) would be one more adapter bound in the wiring, e.g. "digital_post",
 that hands the stored letter to the provider and calls `on_accepted()` when the provider has accepted it.
@@ -180,25 +181,33 @@ def deliver_batch(message_ids: list[int]) -> dict[int, str]:
 
     A retried batch skips what is delivered already (and rows another task holds). If any letter fails,
     the batch is rolled back, nothing of it is kept, and each is delivered on its own (`deliver`), so the
-    failure is recorded on its row and the others go out. Ids on other channels are delivered one by one.
+    failure is recorded on its row and the others go out. E-mails share one connection (`_deliver_emails`);
+    ids on other channels are delivered one by one.
     """
     if in_unit_of_work():
         raise RuntimeError("outbox.deliver_batch is a unit of work of its own; call it from a task")
-    letters = set(db.session.scalars(db.select(OutboxMessage.id).where(
-        OutboxMessage.id.in_(message_ids), OutboxMessage.channel == BATCHED_CHANNEL)))
+    channels = dict(db.session.execute(db.select(OutboxMessage.id, OutboxMessage.channel)
+                                       .where(OutboxMessage.id.in_(message_ids))).all())
     db.session.rollback()
-    statuses: dict[int, str] = {}
-    try:
-        with delivered_by_caller() as notices:
-            statuses.update(_deliver_together(sorted(letters)))
-    except Exception as exc:
-        current_app.logger.warning("letters %s not delivered together, one by one now: %s", sorted(letters), exc)
-        notices = []
-        statuses.update(_one_by_one(sorted(letters)))
-    statuses.update(_one_by_one([i for i in message_ids if i not in letters]))
+    letters = sorted(i for i in message_ids if channels.get(i) == BATCHED_CHANNEL)
+    statuses, notices = _letters(letters) if letters else ({}, [])
+    emails = [i for i in message_ids if channels.get(i) == "email"]
+    statuses.update(_deliver_emails(emails))
+    statuses.update(_one_by_one([i for i in message_ids if i not in statuses]))
     if notices:  # the letters' e-mails: one task for all, each e-mail committed the moment it is out
         dispatch_together(notices)
     return statuses
+
+
+def _letters(letters: list[int]) -> tuple[dict[int, str], list[int]]:
+    """(statuses, the e-mail notices they wrote): together in one commit, or one by one after a failure."""
+    try:
+        with delivered_by_caller() as notices:
+            statuses = _deliver_together(letters)
+        return statuses, notices
+    except Exception as exc:
+        current_app.logger.warning("letters %s not delivered together, one by one now: %s", letters, exc)
+        return _one_by_one(letters), []
 
 
 def dispatch_together(ids: list[int]) -> None:
@@ -207,6 +216,50 @@ def dispatch_together(ids: list[int]) -> None:
         _of_this_app(batch_task).delay(ids)
     except Exception as exc:
         current_app.logger.warning("outbox %s not dispatched: %s", ids, exc)
+
+
+def _deliver_emails(message_ids: list[int]) -> dict[int, str]:
+    """E-mails over one connection of the e-mail adapter (`batch()`), each claimed and committed on its own."""
+    opener = getattr(ADAPTERS.get("email"), "batch", None)
+    if opener is None or not message_ids:
+        return _one_by_one(message_ids)
+    statuses = {}
+    with opener() as connection:
+        for message_id in message_ids:
+            try:
+                statuses[message_id] = _deliver_on(connection, message_id)
+            except Exception as exc:  # recorded on the row with its next attempt; the others go on
+                current_app.logger.warning("outbox %s not delivered, tried again later: %s", message_id, exc)
+                statuses[message_id] = "pending"
+    return statuses
+
+
+def _deliver_on(connection: Adapter, message_id: int) -> str:
+    """`deliver` for a channel whose adapter writes nothing to the database (e-mail): the claim is one statement.
+
+    The UPDATE that counts the attempt takes the row lock and checks the row is pending and due in one round
+    trip (a racing claim waits for it, then finds the row changed); no savepoint, as a failure has nothing of
+    the adapter's to undo. As in `deliver`, the mark commits the moment the channel has accepted the message.
+    """
+    now = clock.now()
+    msg = db.session.scalar(
+        db.update(OutboxMessage).where(OutboxMessage.id == message_id, OutboxMessage.status == "pending",
+                                       db.or_(OutboxMessage.next_attempt_at.is_(None),
+                                              OutboxMessage.next_attempt_at <= now))
+        .values(attempts=OutboxMessage.attempts + 1).returning(OutboxMessage)
+        .execution_options(populate_existing=True))
+    if msg is None:
+        status = _readiness(db.session.get(OutboxMessage, message_id, populate_existing=True))
+        db.session.rollback()
+        return status
+    try:
+        connection.deliver(msg, _marker(msg))
+    except Exception as exc:
+        status = _record_failure(message_id, exc, counted=True)
+        if status == "pending":
+            raise
+        return status
+    return "delivered"
 
 
 def _one_by_one(message_ids: list[int]) -> dict[int, str]:
@@ -231,6 +284,7 @@ def _deliver_together(message_ids: list[int]) -> dict[int, str]:
     statuses.update({msg.id: _readiness(msg) for msg in rows})
     adapter = adapter_for(BATCHED_CHANNEL)
     prepare, finish = getattr(adapter, "prepare", None), getattr(adapter, "finish", None)
+    complete = getattr(adapter, "complete", None)
     try:
         if prepare is not None and due:
             prepare(due)  # what the batch's messages share, read once
@@ -238,6 +292,8 @@ def _deliver_together(message_ids: list[int]) -> dict[int, str]:
             msg.attempts += 1
             adapter.deliver(msg, _marker(msg))  # inside this use case the mark only flushes
             statuses[msg.id] = "delivered"
+        if complete is not None and due:
+            complete()  # what the batch's messages finish together (the letters' one flush)
     finally:
         if finish is not None:
             finish()

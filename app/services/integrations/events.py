@@ -13,6 +13,9 @@ PostgreSQL; SQLite writes one at a time anyway), so positions grow in the order 
 """
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
+
 from app import clock
 from app.extensions import db
 from app.models import ApiClient, ApiEvent, Case, WebhookDelivery, WebhookSubscription
@@ -40,7 +43,34 @@ def record(event_type: str, *, case_id: int | None, subjects: dict, data: dict |
     return event
 
 
+_READ_ONCE = "webhook_subscribers_read_once"
+
+
+@contextmanager
+def subscribers_read_once() -> Iterator[None]:
+    """Events recorded in the block read each type's subscribers once (a meeting's close: one query, not one a case).
+
+    For a block inside one use case that changes no subscription.
+    """
+    outermost = _READ_ONCE not in db.session.info
+    db.session.info.setdefault(_READ_ONCE, {})
+    try:
+        yield
+    finally:
+        if outermost:
+            db.session.info.pop(_READ_ONCE, None)
+
+
 def _subscribers(event_type: str) -> list[WebhookSubscription]:
+    read = db.session.info.get(_READ_ONCE)
+    if read is None:
+        return _read_subscribers(event_type)
+    if event_type not in read:
+        read[event_type] = _read_subscribers(event_type)
+    return read[event_type]
+
+
+def _read_subscribers(event_type: str) -> list[WebhookSubscription]:
     rows = db.session.scalars(db.select(WebhookSubscription).join(WebhookSubscription.client).where(
         WebhookSubscription.ended_at.is_(None), ApiClient.revoked_at.is_(None),
         WebhookSubscription.event_types.contains(event_type)).order_by(WebhookSubscription.id))
@@ -76,6 +106,13 @@ def on_letter(case_id: int, decision_id: int, document_id: int) -> None:
     """A decision letter was stored and made available to the applicant."""
     record("letter.issued", case_id=case_id,
            subjects={"case_id": case_id, "decision_id": decision_id, "document_id": document_id})
+
+
+def on_letters(issued: list[tuple[int, int, int]]) -> None:
+    """Many letters stored and made available, as (case_id, decision_id, document_id): the subscribers read once."""
+    with subscribers_read_once():
+        for case_id, decision_id, document_id in issued:
+            on_letter(case_id, decision_id, document_id)
 
 
 def on_payout_approved(batch_id: int, total_amount: int, line_count: int) -> None:
