@@ -57,10 +57,10 @@ def lookup(cvr: str) -> RegisterEntry | None:
     config = current_app.config
     query = {"_source": ["Vrvirksomhed"], "size": 1,
              "query": {"term": {"Vrvirksomhed.cvrNummer": int(cvr)}}}
+    auth = (config["CVR_REGISTER_USER"] or "", config["CVR_REGISTER_PASSWORD"] or "")
+    seconds = float(config["CVR_REGISTER_TIMEOUT_SECONDS"])
     try:
-        response = requests.post(config["CVR_REGISTER_URL"], json=query,
-                                 auth=(config["CVR_REGISTER_USER"] or "", config["CVR_REGISTER_PASSWORD"] or ""),
-                                 timeout=float(config["CVR_REGISTER_TIMEOUT_SECONDS"]))
+        response = requests.post(config["CVR_REGISTER_URL"], json=query, auth=auth, timeout=seconds)
         response.raise_for_status()
         return parse(response.json())
     except (requests.RequestException, ValueError) as exc:  # JSONDecodeError is a ValueError
