@@ -74,6 +74,15 @@ class Config:
                              "invitation": 1, "inactive_user": 3}
     RETENTION_SWEEP_SECONDS = 24 * 3600
     RETENTION_BATCH = 200
+    # The CVR register (Erhvervsstyrelsen's system-to-system access, e.g.
+    # http://distribution.virk.dk/cvr-permanent/virksomhed/_search). None = registration checks only the
+    # modulus 11, as before. Env: CVR_REGISTER_URL, CVR_REGISTER_USER, CVR_REGISTER_PASSWORD.
+    CVR_REGISTER_URL: str | None = None
+    CVR_REGISTER_USER: str | None = None
+    CVR_REGISTER_PASSWORD: str | None = None
+    CVR_REGISTER_TIMEOUT_SECONDS = 5
+    CVR_SYNC_SECONDS = 24 * 3600  # the nightly comparison of every association with a CVR (Celery beat)
+    CVR_SYNC_BATCH = 100
     # The integration API (/api/v1, app/api): OpenAPI 3.1 by flask-smorest, no docs UI from a CDN (the
     # reference page is rendered here from the same document); calls without a token share a per-IP limit.
     API_TITLE = "Foreningsstøtte API"
@@ -201,6 +210,7 @@ _ENV_STRINGS = (
     "SECRET_KEY", "MAIL_SERVER", "MAIL_USERNAME", "MAIL_PASSWORD", "MAIL_SENDER", "MAIL_BACKEND",
     "MAIL_LOG_PATH", "UPLOAD_FOLDER", "MUNICIPALITY_NAME", "MUNICIPALITY_ADDRESS", "MUNICIPALITY_EMAIL",
     "MUNICIPALITY_PHONE", "MUNICIPALITY_DEPARTMENT", "PUBLIC_BASE_URL", "ANTIVIRUS_SCANNER",
+    "CVR_REGISTER_URL", "CVR_REGISTER_USER", "CVR_REGISTER_PASSWORD",
 )
 
 
@@ -232,7 +242,7 @@ def settings_from_env(environ: Mapping[str, str] | None = None) -> dict:
         out["SQLALCHEMY_DATABASE_URI"] = normalise_database_url(environ["DATABASE_URL"])
     for key in ("OUTBOX_SWEEP_SECONDS", "OUTBOX_RETRY_HOURS", "SESSION_IDLE_MINUTES", "PASSWORD_MIN_LENGTH",
                 "TRUSTED_PROXIES", "OUTBOX_BATCH", "WEBHOOK_TIMEOUT_SECONDS", "OUTBOX_RETRY_FIRST_SECONDS",
-                "OUTBOX_RETRY_MAX_SECONDS"):
+                "OUTBOX_RETRY_MAX_SECONDS", "CVR_REGISTER_TIMEOUT_SECONDS"):
         if environ.get(key):
             out[key] = int(environ[key])
     if environ.get("SESSION_LIFETIME_HOURS"):

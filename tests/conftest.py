@@ -285,3 +285,20 @@ def factory(app):
     """Factories that build rows through the session (see tests/factories.py)."""
     from tests import factories
     return factories
+
+
+@pytest.fixture(scope="session")
+def cvr_standin():
+    """The loopback stand-in for the CVR register's search API (tests/cvr_standin.py), one per session."""
+    from tests.cvr_standin import CvrStandin
+    standin = CvrStandin().start()
+    yield standin
+    standin.stop()
+
+
+@pytest.fixture
+def cvr_register(app, cvr_standin):
+    """The app pointed at the stand-in, which starts each test active and unchanged."""
+    cvr_standin.reset()
+    app.config.update(cvr_standin.config())
+    return cvr_standin

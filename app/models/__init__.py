@@ -9,7 +9,7 @@ from app.models.legal_basis import LegalBasis
 from app.models.pool import Pool, PoolCriterion
 from app.models.user import ExternalIdentity, User
 from app.models.assessment import Assessment, CriterionScore
-from app.models.association import ApprovalRequest, AssociationConflict, AssociationEvent
+from app.models.association import ApprovalRequest, AssociationConflict, AssociationEvent, RegisterChange
 from app.models.invitation import Invitation
 from app.models.admin_event import AdminEvent
 from app.models.api_client import ApiCall, ApiClient, ApiToken
@@ -32,7 +32,7 @@ from app.models.yearly import AnnualReport, ReportingCampaign, SubsidyBatch, Sub
 __all__ = [
     "Association", "AssociationApproval", "Case", "CaseEvent", "CaseNumberCounter", "Committee",
     "CommitteeMember", "ConflictDeclaration", "Decision", "Document", "Membership", "OutboxMessage", "Pool", "PoolCriterion", "User", "ExternalIdentity", "LegalBasis",
-    "ApprovalRequest", "AssociationConflict", "AssociationEvent", "Invitation",
+    "ApprovalRequest", "AssociationConflict", "AssociationEvent", "RegisterChange", "Invitation",
     "AdminEvent", "ApiCall", "ApiClient", "ApiEvent", "ApiToken", "WebhookAttempt", "WebhookDelivery",
     "WebhookSubscription", "FormField", "FormStep", "FormVersion", "EligibilityQuestion", "PoolRound", "MunicipalitySettings",
     "Assessment", "CriterionScore",

@@ -43,6 +43,10 @@ class Association(db.Model):
     child_certificate_declared_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=clock.now)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=clock.now, onupdate=clock.now)
+    # The CVR register (issue 23): when it last answered for this CVR, and what it said then (name, address,
+    # status, board), the baseline the nightly sync compares against. Null = not yet checked.
+    register_checked_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    register_snapshot: Mapped[dict | None] = mapped_column(JSON)
 
     memberships: Mapped[list["Membership"]] = relationship(back_populates="association")
     approvals: Mapped[list["AssociationApproval"]] = relationship(
@@ -154,3 +158,30 @@ class AssociationConflict(db.Model):
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="RESTRICT"))
     reason: Mapped[str] = mapped_column(Text)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=clock.now)
+
+
+REGISTER_CHANGE_STATUSES = ("pending", "applied", "dismissed")
+
+
+class RegisterChange(db.Model):
+    """What the CVR register says differently from what we knew (name, address, status, board), for a
+    caseworker to apply or dismiss: the nightly sync never overwrites an association itself."""
+
+    __tablename__ = "register_changes"
+    __table_args__ = (
+        CheckConstraint("status IN ('pending','applied','dismissed')", name="status"),
+        Index("ix_register_changes_association", "association_id", "id"),
+        Index("ix_register_changes_status", "status", "id"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    association_id: Mapped[int] = mapped_column(ForeignKey("associations.id", ondelete="CASCADE"))
+    status: Mapped[str] = mapped_column(String(16), default="pending")
+    changes: Mapped[dict] = mapped_column(JSON)  # field -> [what we knew, what the register says now]
+    register: Mapped[dict] = mapped_column(JSON)  # the register's whole entry when it was seen
+    detected_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=clock.now)
+    decided_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    decided_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+
+    association: Mapped[Association] = relationship()
+    decided_by: Mapped["User | None"] = relationship()  # noqa: F821

@@ -14,6 +14,7 @@ from app.portal.presenters import (approval_status, board, declaration_status, j
                                    readiness)
 from app.services.associations import associations
 from app.services.applying.eligibility import pool_accepts_informal
+from app.services.integrations import cvr_register
 
 
 def _input(form: RegisterAssociationForm) -> associations.AssociationInput:
@@ -27,23 +28,62 @@ def _input(form: RegisterAssociationForm) -> associations.AssociationInput:
         declares_child_certificate=bool(form.declares_child_certificate.data))
 
 
+def _register_refusal(exc: Exception) -> str:
+    """The message next to the CVR field when the register refuses the number."""
+    if isinstance(exc, associations.CvrCeased):
+        return _("Ifølge CVR-registret er virksomheden med dette CVR-nummer ophørt (%(status)s). En ophørt "
+                 "forening kan ikke registreres. Tjek nummeret.", status=exc.entry.status)
+    return _("CVR-nummeret findes ikke i CVR-registret. Tjek nummeret.")
+
+
+def _fetch_from_register(form: RegisterAssociationForm) -> None:
+    """"Hent fra CVR-registret": fill the name and address the user left empty; every other field stays."""
+    if not (form.csrf_token.validate(form) if hasattr(form, "csrf_token") else True) or not form.cvr.validate(form):
+        return
+    if not form.cvr.data:
+        form.cvr.errors = [_("Skriv foreningens CVR-nummer.")]
+        return
+    try:
+        entry = associations.register_entry(form.cvr.data)
+    except (associations.CvrCeased, associations.CvrUnknown) as exc:
+        form.cvr.errors = [_register_refusal(exc)]
+        return
+    except cvr_register.RegisterUnavailable:
+        flash(_("CVR-registret svarer ikke lige nu. Udfyld navn og adresse selv – kommunen kontrollerer "
+                "CVR-nummeret senere."), "info")
+        return
+    for name, value in associations.prefill(entry).items():
+        if not form[name].data:
+            form[name].data = value
+    flash(_("Navn og adresse er hentet fra CVR-registret for %(name)s. Tjek dem, og udfyld resten.",
+            name=entry.name), "success")
+
+
 @bp.route("/ny", methods=["GET", "POST"])
 @require_member
 def register():
     form = RegisterAssociationForm()
     if request.method == "GET":
         form.contact_email.data = current_user.email
-    if form.validate_on_submit():
+    if request.method == "POST" and request.form.get("action") == "fetch" and cvr_register.is_configured():
+        _fetch_from_register(form)
+    elif form.validate_on_submit():
         try:
             association = associations.register(current_user, _input(form))
         except associations.CvrTaken:
             form.cvr.errors = list(form.cvr.errors) + [_(
                 "Foreningen med dette CVR-nummer er allerede registreret. Bed foreningens bestyrelse om at "
                 "invitere dig – så får du adgang til foreningen og dens sager.")]
+        except (associations.CvrCeased, associations.CvrUnknown) as exc:
+            form.cvr.errors = list(form.cvr.errors) + [_register_refusal(exc)]
         else:
             flash(_("%(name)s er registreret, og du er formand.", name=association.name), "success")
+            if association.cvr and cvr_register.is_configured() and association.register_checked_at is None:
+                flash(_("CVR-registret svarede ikke, så CVR-nummeret er ikke kontrolleret endnu. Kommunen "
+                        "kontrollerer det senere; I kan bruge foreningen imens."), "info")
             return redirect(url_for("portal.association", association_id=association.id))
-    return render_template("portal/register.html", form=form, declaration_text=CHILD_CERTIFICATE_TEXT)
+    return render_template("portal/register.html", form=form, declaration_text=CHILD_CERTIFICATE_TEXT,
+                           register_configured=cvr_register.is_configured())
 
 
 @bp.route("/foreninger/<int:association_id>")

@@ -38,6 +38,8 @@ JOURNAL_LABELS = {
     "annual_report_answered": _l("Indberetningen for %(year)s blev sendt igen med svar"),
     "annual_report_approved": _l("Indberetningen for %(year)s blev godkendt"),
     "conflict_declared": _l("En medarbejder erklærede sig inhabil i forhold til foreningen"),
+    "register_change_applied": _l("Ændringer fra CVR-registret blev overført til foreningens oplysninger"),
+    "register_change_dismissed": _l("Ændringer fra CVR-registret blev gennemset og ikke overført"),
     "approval_not_given": _l("Ikke godkendt som folkeoplysende forening for %(year)s ud fra indberetningen"),
 }
 

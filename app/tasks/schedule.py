@@ -4,13 +4,14 @@ from __future__ import annotations
 
 from flask import Flask
 
-from app.tasks import notices, reminders, retention
+from app.tasks import notices, register, reminders, retention
 
 
 def beat_schedule(app: Flask) -> dict:
     """Each periodic task with its interval in seconds, from the configuration."""
     every = {name: float(app.config[name])
-             for name in ("OUTBOX_SWEEP_SECONDS", "REMINDER_SWEEP_SECONDS", "RETENTION_SWEEP_SECONDS")}
+             for name in ("OUTBOX_SWEEP_SECONDS", "REMINDER_SWEEP_SECONDS", "RETENTION_SWEEP_SECONDS",
+                          "CVR_SYNC_SECONDS")}
     jobs = {
         "outbox-sweep": (notices.sweep_outbox, every["OUTBOX_SWEEP_SECONDS"]),
         "send-agendas": (reminders.send_agendas, every["REMINDER_SWEEP_SECONDS"]),
@@ -18,6 +19,7 @@ def beat_schedule(app: Flask) -> dict:
         "remind-reports": (reminders.remind_reports, every["REMINDER_SWEEP_SECONDS"]),
         "remind-annual-reports": (reminders.remind_annual_reports, every["REMINDER_SWEEP_SECONDS"]),
         "anonymise-expired": (retention.anonymise_expired, every["RETENTION_SWEEP_SECONDS"]),
+        "sync-cvr-register": (register.sync_cvr_register, every["CVR_SYNC_SECONDS"]),  # no register: returns at once
     }
     return {name: {"task": task.name, "schedule": seconds} for name, (task, seconds) in jobs.items()}
 

@@ -97,6 +97,7 @@ RULES: dict[str, dict] = {
     "annual.ask": CASEWORK, "annual.approve": CASEWORK, "annual.declare_conflict": CASEWORK,
     "annual.campaign_new": ADMIN, "annual.campaign_edit": ADMIN, "annual.campaign_status": ADMIN,
     "approvals.requests": CASEWORK, "approvals.reject": CASEWORK, "approvals.approve": CASEWORK,
+    "approvals.apply_register_change": CASEWORK, "approvals.dismiss_register_change": CASEWORK,
     "reporting.staff_list": CASEWORK, "reporting.settle_claim": CASEWORK, "reporting.staff_case": CASEWORK,
     "reporting.staff_action": CASEWORK, "reporting.create_claim": CASEWORK,
     "payouts.home": CASEWORK, "payouts.create_batch": CASEWORK, "payouts.batch": CASEWORK,

@@ -9,7 +9,7 @@ from datetime import date, time, timedelta
 
 from app import clock
 from app.extensions import db
-from app.models import (Association, Case, Decision, Document, LegalBasis, Membership, Pool,
+from app.models import (Association, RegisterChange, Case, Decision, Document, LegalBasis, Membership, Pool,
                         User)
 
 
@@ -229,6 +229,7 @@ def build_world() -> dict:
         "wish_id": _a_wish(a, chair),
         "listing_id": _one(db.select(Listing.id).where(Listing.association_id == a.id)),
         "request_id": approval.id if approval else 0,
+        "change_id": _a_register_change(a),
         "message_id": _one(db.select(OutboxMessage.id)),
         "batch_id": _one(db.select(PayoutBatch.id)),
         "line_id": _one(db.select(PaymentBatchLine.id)),
@@ -310,3 +311,12 @@ def _enrol_token() -> str:
     from app.services.accounts import accounts, two_factor
     user = accounts.create_staff("ny.medarbejder@kommune.example", "Ny Medarbejder", "caseworker")
     return two_factor.enrolment_token(user)
+
+
+def _a_register_change(association: Association) -> int:
+    """A change the nightly CVR register sync found for A, waiting for a caseworker."""
+    change = RegisterChange(association_id=association.id, changes={"name": [association.name, "Nyt navn"]},
+                            register={"name": "Nyt navn"})
+    db.session.add(change)
+    db.session.commit()  # test set-up, outside any use case
+    return change.id

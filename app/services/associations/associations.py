@@ -12,11 +12,25 @@ from app.models import Association, AssociationApproval, AssociationEvent, Membe
 from app.models.association import ApprovalRequest
 from app.services.delivery import outbox
 from app.services.delivery.links import public_base_url
+from app.services.integrations import cvr_register
+from app.services.integrations.cvr_register import RegisterEntry, RegisterUnavailable
 from app.services.unit_of_work import flush, use_case
 
 
 class CvrTaken(Exception):
     """An association with that CVR number is registered already."""
+
+
+class CvrCeased(Exception):
+    """The CVR register says the company has ceased (ophørt, opløst)."""
+
+    def __init__(self, entry: RegisterEntry) -> None:
+        super().__init__(entry.status)
+        self.entry = entry
+
+
+class CvrUnknown(Exception):
+    """The CVR register has no company with that number."""
 
 
 class AlreadyApproved(Exception):
@@ -75,18 +89,51 @@ def cvr_registered(cvr: str) -> bool:
     return db.session.scalar(db.select(Association.id).where(Association.cvr == cvr)) is not None
 
 
+def register_entry(cvr: str) -> RegisterEntry:
+    """The CVR register's entry for a company we may register; raises CvrUnknown, CvrCeased, RegisterUnavailable.
+
+    Also what a log-in with MitID Erhverv calls to prefill its registration step (see `prefill`)."""
+    entry = cvr_register.lookup(cvr)
+    if entry is None:
+        raise CvrUnknown()
+    if entry.ceased:
+        raise CvrCeased(entry)
+    return entry
+
+
+def prefill(entry: RegisterEntry) -> dict[str, str]:
+    """The registration form's fields the register can fill: name and address."""
+    values = {"name": entry.name, "street": entry.street, "postcode": entry.postcode, "city": entry.city}
+    return {key: value for key, value in values.items() if value}
+
+
+def _checked_entry(cvr: str | None) -> RegisterEntry | None:
+    """The register's entry, or None when there is no register or it did not answer (checked later, at night)."""
+    if not cvr or not cvr_register.is_configured():
+        return None
+    try:
+        return register_entry(cvr)
+    except RegisterUnavailable:
+        current_app.logger.warning("CVR register unavailable at registration of %s", cvr, exc_info=True)
+        return None
+
+
 @use_case
 def register(user: User, data: AssociationInput) -> Association:
-    """Create the association with `user` as its chair; raises CvrTaken."""
+    """Create the association with `user` as its chair; raises CvrTaken, and with the register configured
+    CvrUnknown or CvrCeased. A register that does not answer leaves the association not yet checked."""
     cvr = None if data.is_informal else data.cvr
     if cvr and cvr_registered(cvr):
         raise CvrTaken()
+    entry = _checked_entry(cvr)
     association = Association(
         name=data.name, cvr=cvr, is_informal=data.is_informal,
         contact_person=data.contact_person if data.is_informal else None,
         street=data.street, postcode=data.postcode, city=data.city, contact_email=data.contact_email.lower(),
         phone=data.phone, website=data.website, description=data.description,
         works_with_children=data.works_with_children)
+    if entry is not None:
+        association.register_checked_at, association.register_snapshot = clock.now(), entry.snapshot()
     if data.works_with_children and data.declares_child_certificate:
         association.child_certificate_declared_at, association.child_certificate_declared_by_id = clock.now(), user.id
     db.session.add(association)
