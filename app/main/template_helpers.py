@@ -87,6 +87,8 @@ def register(app: Flask) -> None:
     app.jinja_env.globals["form_field"] = form_field
     app.jinja_env.filters["day_only"] = day_only
     app.jinja_env.filters["iso_day"] = iso_day
+    from app.services.integrations.cvr_register import status_in_words
+    app.jinja_env.filters["register_status"] = status_in_words
     app.jinja_env.filters["month"] = month_in_words
 
     @app.context_processor

@@ -32,7 +32,7 @@ def _register_refusal(exc: Exception) -> str:
     """The message next to the CVR field when the register refuses the number."""
     if isinstance(exc, associations.CvrCeased):
         return _("Ifølge CVR-registret er virksomheden med dette CVR-nummer ophørt (%(status)s). En ophørt "
-                 "forening kan ikke registreres. Tjek nummeret.", status=exc.entry.status)
+                 "forening kan ikke registreres. Tjek nummeret.", status=cvr_register.status_in_words(exc.entry.status))
     return _("CVR-nummeret findes ikke i CVR-registret. Tjek nummeret.")
 
 

@@ -55,7 +55,7 @@ def test_ceased_cvr_is_refused_next_to_the_field(client, member, cvr_register, a
     resp = _post(client, cvr=standin.CEASED_CVR, action=action)
     body = resp.get_data(as_text=True)
     assert resp.status_code == 200 and _count() == 0
-    assert 'id="cvr-error"' in body and "er ophørt" in body and "OPLØSTEFTERFRIVILLIGLIKVIDATION" in body
+    assert 'id="cvr-error"' in body and "er ophørt" in body and "opløst efter frivillig likvidation" in body
     assert 'value="Skakklubben Springeren"' in body
 
 

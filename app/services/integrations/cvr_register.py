@@ -7,6 +7,7 @@ from dataclasses import asdict, dataclass
 
 import requests
 from flask import current_app
+from flask_babel import lazy_gettext as _l
 
 # sammensatStatus values that mean the company no longer exists (Erhvervsstyrelsen's own spelling, upper-cased).
 CEASED_STATUSES = ("OPHØRT", "OPLØST", "TVANGSOPLØST", "SLETTET")
@@ -85,6 +86,31 @@ def parse(document: object) -> RegisterEntry | None:
             status=status, ceased=is_ceased(status), board=_board(company.get("deltagerRelation") or []))
     except (KeyError, IndexError, TypeError, AttributeError) as exc:
         raise ValueError(f"not a CVR search answer: {exc!r}") from exc
+
+
+# The register's status codes in words, for people ("OPLØSTEFTERFRIVILLIGLIKVIDATION").
+STATUS_IN_WORDS = {
+    "OPLØSTEFTERFRIVILLIGLIKVIDATION": _l("opløst efter frivillig likvidation"),
+    "OPLØSTEFTERKONKURS": _l("opløst efter konkurs"),
+    "OPLØSTEFTERFUSION": _l("opløst efter fusion"),
+    "OPLØSTEFTERSPALTNING": _l("opløst efter spaltning"),
+    "OPLØSTEFTERERKLÆRING": _l("opløst efter erklæring"),
+    "TVANGSOPLØST": _l("tvangsopløst"),
+    "UNDERKONKURS": _l("under konkurs"),
+    "UNDERFRIVILLIGLIKVIDATION": _l("under frivillig likvidation"),
+    "SLETTET": _l("slettet"),
+    "OPHØRT": _l("ophørt"),
+    "AKTIV": _l("aktiv"),
+    "NORMAL": _l("aktiv"),
+}
+
+
+def status_in_words(status: str | None) -> str:
+    """A status as a sentence can use it: known codes in words, others as the register wrote them, in lower case."""
+    if not status:
+        return ""
+    words = STATUS_IN_WORDS.get(status.upper().replace(" ", ""))
+    return str(words) if words else status.lower()
 
 
 def is_ceased(status: str | None) -> bool:
