@@ -65,7 +65,10 @@ def _refused(reason: str, subject: str | None = None, status: int = 403):
 @bp.route("/sso")
 def sso_start():
     """Send the browser to the IdP; state, nonce and the PKCE verifier wait in the session."""
-    return _client().authorize_redirect(url_for("auth.sso_callback", _external=True))
+    try:
+        return _client().authorize_redirect(url_for("auth.sso_callback", _external=True))
+    except (requests.RequestException, ValueError, KeyError):  # discovery failed: the IdP is down or answers nonsense
+        return _refused("provider_unavailable", status=502)
 
 
 @bp.route("/sso/svar")

@@ -100,6 +100,7 @@ def test_caseworker_logs_in_through_the_provider_and_lands_in_the_queue(sso_app,
     http, landed = sso_login(base, "sagsbehandler")
     assert landed.status_code == 200
     assert landed.url.startswith(base) and "/konto/" not in landed.url
+    assert "<h1>Sager</h1>" in landed.text  # the queue
     user = _user("sso.sagsbehandler@kommune.example")
     assert user.role == "caseworker" and user.full_name == "Signe Sagsbehandler"
     assert [(i.provider, i.subject) for i in _identities(user)] == [("oidc", "sagsbehandler")]
@@ -115,6 +116,34 @@ def _identities(user):
     from app.extensions import db
     from app.models import ExternalIdentity
     return db.session.scalars(db.select(ExternalIdentity).where(ExternalIdentity.user_id == user.id)).all()
+
+
+def test_the_delegated_second_factor_ends_with_the_sso_configuration(sso_app, base):
+    """Staff 2FA is the IdP's only while SSO is configured: without it the same session must give a local code."""
+    http, landed = sso_login(base, "sagsbehandler")
+    assert http.get(landed.url, timeout=10).url == landed.url
+    sso_app.config["OIDC_ROLE_GROUPS"] = {}
+    assert "/konto/log-ind" in http.get(landed.url, timeout=10).url
+
+
+def test_an_unreachable_provider_is_a_danish_page(sso_app, base):
+    sso_app.config["OIDC_ISSUER"] = f"http://127.0.0.1:{_free_port()}"
+    sso_app.extensions.pop("oidc_client", None)
+    answer = requests.get(f"{base}/konto/sso", timeout=10)
+    assert answer.status_code == 502 and "Kommunens log-in svarer ikke lige nu" in answer.text
+    assert len(_journal("provider_unavailable")) == 1
+
+
+def test_an_existing_staff_account_is_linked_and_a_members_address_is_refused(sso_app, base):
+    from app.services.accounts import accounts
+    staff = accounts.create_staff("sso.udvalg@kommune.example", "Ulla Udvalg", "committee_member", password="x" * 16)
+    assert sso_login(base, "udvalg")[1].status_code == 200
+    assert [i.subject for i in _identities(staff)] == ["udvalg"]
+    with sso_app.test_request_context(base_url=base):
+        member = accounts.sign_up("sso.admin@kommune.example", "en-lang-adgangskode-42", "Anders Medlem")
+    _, answer = sso_login(base, "admin")
+    assert answer.status_code == 403 and "bruges allerede af en forenings bruger" in answer.text
+    assert _user("sso.admin@kommune.example").role == "member" and _identities(member) == []
 
 
 def test_role_follows_the_groups_at_every_login(sso_app, base, provider):

@@ -7,7 +7,7 @@ entity "user", actions "sso_refused" and "sso_logout") so a municipality can see
 """
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import datetime, timedelta, timezone
 
 from flask import current_app
 from sqlalchemy.exc import IntegrityError
@@ -22,6 +22,7 @@ from app.services.journals import audit
 from app.services.unit_of_work import flush, use_case
 
 PROVIDER = "oidc"
+_KEEP_EXPIRED = timedelta(minutes=5)  # more than the clock leeway the verification allows
 # A person in several mapped groups gets the widest role.
 _PRECEDENCE = ("administrator", "caseworker", "committee_member")
 
@@ -78,7 +79,7 @@ def sign_in(claims: dict) -> User:
     name = str(claims.get("name") or email or subject).strip()
     if identity is None:
         user = find_user_by_email(email) if email else None
-        if user is not None and not user.is_staff():
+        if user is not None and not user.is_staff:
             raise Refused("email_belongs_to_member")
         if user is None:
             if not email:
@@ -109,6 +110,8 @@ def back_channel_logout(subject: str, jti: str, expires: int) -> User | None:
     or lifetime ends; asking the IdP on every request would tie every page to the IdP's availability and
     latency. All the person's sessions end, password log-ins too: the IdP says this person must be out.
     """
+    # Tokens past their expiry are refused on `exp` anyway: their jti need not be kept.
+    db.session.execute(db.delete(UsedLogoutToken).where(UsedLogoutToken.expires_at < clock.now() - _KEEP_EXPIRED))
     db.session.add(UsedLogoutToken(jti=jti, expires_at=datetime.fromtimestamp(expires, timezone.utc)))
     try:
         flush()
