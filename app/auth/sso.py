@@ -76,7 +76,10 @@ def sso_callback():
     """The IdP's answer: exchange the code, verify the ID token, log in as the mapped staff user."""
     client = _client()
     try:
-        token = client.authorize_access_token(leeway=_LEEWAY)
+        # Authlib checks `aud` only when told to (without it a foreign audience with our azp would pass).
+        options = {"iss": {"essential": True, "values": [client.load_server_metadata()["issuer"]]},
+                   "aud": {"essential": True, "values": [current_app.config["OIDC_CLIENT_ID"]]}}
+        token = client.authorize_access_token(leeway=_LEEWAY, claims_options=options)
     except requests.RequestException:
         return _refused("provider_unavailable", status=502)
     except (AuthlibBaseError, JoseError, ValueError, KeyError) as error:

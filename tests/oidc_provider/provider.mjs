@@ -82,6 +82,7 @@ async function forge(idToken, kind) {
   if (kind === 'signature') key = foreign.privateKey;
   else if (kind === 'expired') Object.assign(claims, { iat: now - 1200, exp: now - 600 });
   else if (kind === 'audience') claims.aud = 'en-anden-klient';
+  else if (kind === 'audience-azp') Object.assign(claims, { aud: ['en-anden-klient'], azp: claims.aud });
   else if (kind === 'nonce') claims.nonce = 'genbrugt-nonce';
   else if (kind === 'issuer') claims.iss = 'http://127.0.0.1:1';
   else throw new Error(`unknown forge kind ${kind}`);

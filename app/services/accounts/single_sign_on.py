@@ -54,7 +54,8 @@ def role_for(claims: dict) -> str | None:
 @use_case
 def record_refusal(reason: str, subject: str | None = None) -> None:
     """A line in the journal for a refused log-in or logout (no user, or one that may not be identified)."""
-    user_id = _identity(subject).user_id if subject and _identity(subject) else None
+    identity = _identity(subject) if subject else None
+    user_id = identity.user_id if identity is not None else None
     audit.record(None, "user", user_id, "sso_refused", after={"reason": reason, "subject": subject})
 
 
