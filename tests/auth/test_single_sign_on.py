@@ -226,6 +226,7 @@ def test_a_replayed_logout_token_is_refused(sso_app, base, provider):
     assert first.status_code == 200
     again = requests.post(f"{base}/konto/sso/backchannel-logout", data={"logout_token": token}, timeout=10)
     assert again.status_code == 400
+    assert requests.post(f"{base}/konto/sso/backchannel-logout", data={}, timeout=10).status_code == 400  # no token
     assert _journal("logout_replayed") == [{"reason": "logout_replayed", "subject": None}]
 
 
