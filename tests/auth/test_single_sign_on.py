@@ -23,13 +23,14 @@ def _free_port() -> int:
         return s.getsockname()[1]
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")
 def app_port() -> int:
     return _free_port()
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")
 def provider(app_port):
+    """One provider for the session (about a second to start); it keeps its keys, accounts and sessions."""
     started = oidc_provider.start([f"http://127.0.0.1:{app_port}"])
     yield started
     started.stop()
