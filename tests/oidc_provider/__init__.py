@@ -74,7 +74,7 @@ def start(base_urls: list[str]) -> Provider:
               "redirect_uris": [f"{base}/konto/sso/svar" for base in base_urls],
               "backchannel_logout_uri": f"{base_urls[0]}/konto/sso/backchannel-logout"}
     env = {**os.environ, "OIDC_TEST_CONFIG": json.dumps({"clients": [client]}), "NODE_ENV": "test"}
-    process = subprocess.Popen([node, str(SCRIPT)], stdout=subprocess.PIPE, env=env, text=True,
+    process = subprocess.Popen([node, str(SCRIPT)], stdin=subprocess.PIPE, stdout=subprocess.PIPE, env=env, text=True,
                                cwd=SCRIPT.parent)
     line = process.stdout.readline()
     if not line.startswith("listening "):

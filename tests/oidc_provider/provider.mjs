@@ -157,4 +157,7 @@ server.on('request', async (req, res) => {
   }
 });
 
+// The test run holds our stdin: when it ends (even by a crash), so do we, leaving no provider behind.
+process.stdin.on('end', () => process.exit(0));
+process.stdin.resume();
 console.log(`listening ${port}`);
