@@ -139,6 +139,16 @@ class Config:
     # decrypts; `flask rotate-totp-key` re-encrypts with the first. Required unless the database is the
     # embedded SQLite file, where a key derived from SECRET_KEY stands in (app/secret_box.py).
     TOTP_ENCRYPTION_KEYS: tuple = ()
+    # Staff single sign-on by OpenID Connect (app/auth/sso.py): the municipality's IdP (Entra ID, AD FS).
+    # Nothing set: no SSO button, staff log in with e-mail, password and TOTP as before. Env: OIDC_ISSUER,
+    # OIDC_CLIENT_ID, OIDC_CLIENT_SECRET, OIDC_GROUPS_CLAIM, OIDC_ROLE_GROUPS="group=role,other=role".
+    # A staff session from SSO asks for no local TOTP: the IdP has done the strong authentication.
+    OIDC_ISSUER: str | None = None
+    OIDC_CLIENT_ID: str | None = None
+    OIDC_CLIENT_SECRET: str | None = None
+    OIDC_GROUPS_CLAIM = "groups"
+    OIDC_ROLE_GROUPS: dict = {}  # the IdP's group -> caseworker, committee_member or administrator
+    OIDC_TIMEOUT_SECONDS = 10
     SESSION_COOKIE_HTTPONLY = True
     SESSION_COOKIE_SAMESITE = "Lax"
     REMEMBER_COOKIE_HTTPONLY = True
@@ -211,6 +221,7 @@ _ENV_STRINGS = (
     "MAIL_LOG_PATH", "UPLOAD_FOLDER", "MUNICIPALITY_NAME", "MUNICIPALITY_ADDRESS", "MUNICIPALITY_EMAIL",
     "MUNICIPALITY_PHONE", "MUNICIPALITY_DEPARTMENT", "PUBLIC_BASE_URL", "ANTIVIRUS_SCANNER",
     "CVR_REGISTER_URL", "CVR_REGISTER_USER", "CVR_REGISTER_PASSWORD",
+    "OIDC_ISSUER", "OIDC_CLIENT_ID", "OIDC_CLIENT_SECRET", "OIDC_GROUPS_CLAIM",
 )
 
 
@@ -248,6 +259,8 @@ def settings_from_env(environ: Mapping[str, str] | None = None) -> dict:
     if environ.get("SESSION_LIFETIME_HOURS"):
         out["PERMANENT_SESSION_LIFETIME"] = timedelta(hours=float(environ["SESSION_LIFETIME_HOURS"]))
     out.update(retention_settings(environ))
+    if environ.get("OIDC_ROLE_GROUPS"):
+        out["OIDC_ROLE_GROUPS"] = oidc_role_groups(environ["OIDC_ROLE_GROUPS"])
     if environ.get("REDIS_URL"):
         out.update(redis_settings(environ["REDIS_URL"]))
         if environ.get("BROKER_VISIBILITY_TIMEOUT"):
@@ -264,6 +277,20 @@ def retention_settings(environ: Mapping[str, str]) -> dict:
     if unknown:
         raise RuntimeError(f"unknown retention rule(s) {unknown}; known: {sorted(Config.RETENTION_YEARS)}")
     return {"RETENTION_YEARS": {**Config.RETENTION_YEARS, **years}} if years else {}
+
+
+def oidc_role_groups(value: str) -> dict:
+    """"group=role,other=role" as a dict; a role that is not a staff role is refused at start."""
+    staff_roles = ("caseworker", "committee_member", "administrator")
+    out: dict = {}
+    for pair in value.split(","):
+        if not pair.strip():
+            continue
+        group, _, role = pair.rpartition("=")
+        if not group.strip() or role.strip() not in staff_roles:
+            raise RuntimeError(f"OIDC_ROLE_GROUPS: {pair.strip()!r} is not group=role with a role in {staff_roles}")
+        out[group.strip()] = role.strip()
+    return out
 
 
 def _with_visibility_timeout(celery: dict, seconds: int) -> dict:

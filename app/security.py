@@ -24,6 +24,7 @@ LOGIN_AT = "_login_at"
 SEEN_AT = "_seen_at"
 SECOND_FACTOR = "_second_factor"  # when the second factor passed at log-in was set up (a reset changes it)
 SESSION_VERSION = "_session_version"  # the user's session_version at log-in; raised to revoke every session
+SIGNED_IN_BY = "_signed_in_by"  # "oidc" when the municipality's single sign-on logged this session in
 
 
 def safe_next(target: str | None) -> str | None:
@@ -68,6 +69,12 @@ def _stamp_login(sender: Flask, user: object, **extra: object) -> None:
     session[LOGIN_AT] = now
     session[SEEN_AT] = now
     session[SESSION_VERSION] = user.session_version
+    session.pop(SIGNED_IN_BY, None)  # a password log-in after an SSO one in the same browser asks for the code again
+
+
+def mark_single_sign_on() -> None:
+    """After login_user from the municipality's single sign-on: its IdP has authenticated the person strongly."""
+    session[SIGNED_IN_BY] = "oidc"
 
 
 def keep_this_session(user) -> None:
@@ -102,11 +109,19 @@ def mark_second_factor(user) -> None:
     session[SECOND_FACTOR] = int(user.totp_enabled_at.timestamp())
 
 
+def second_factor_delegated() -> bool:
+    """Staff two-factor is the IdP's when this session came from the municipality's single sign-on (still
+    configured): the IdP decides how strongly its people log in (MFA in Entra ID, AD FS). A password log-in,
+    or a deployment without SSO, keeps the local TOTP."""
+    from app.services.accounts import single_sign_on
+    return session.get(SIGNED_IN_BY) == "oidc" and single_sign_on.configured()
+
+
 def _second_factor_missing() -> bool:
     """A session that must have passed two-factor but did not (or passed one an administrator has since reset):
     a member made caseworker while logged in, a session from before two-factor, a reset phone."""
     from app.services.accounts import two_factor
-    if not two_factor.needs_second_step(current_user):
+    if second_factor_delegated() or not two_factor.needs_second_step(current_user):
         return False
     enabled = current_user.totp_enabled_at
     return enabled is None or session.get(SECOND_FACTOR) != int(enabled.timestamp())
@@ -127,6 +142,7 @@ def enforce_session_timeouts():
     session.pop(SEEN_AT, None)
     session.pop(SECOND_FACTOR, None)
     session.pop(SESSION_VERSION, None)
+    session.pop(SIGNED_IN_BY, None)
     if reason == "revoked":
         flash(_("Du er blevet logget ud. Log ind igen."), "info")
     elif reason == "second_factor":

@@ -132,3 +132,13 @@ def test_sqlite_commits_wait_for_the_disk_unless_told_otherwise(tmp_path):
             db.engine.dispose()
     with pytest.raises(RuntimeError, match="SQLITE_SYNCHRONOUS"):
         create_app(TestingConfig, SQLALCHEMY_DATABASE_URI=f"sqlite:///{tmp_path}/x.sqlite", SQLITE_SYNCHRONOUS="MAYBE")
+
+
+def test_staff_sso_is_off_by_default_and_its_group_mapping_comes_from_the_environment():
+    assert DevelopmentConfig.OIDC_ISSUER is None and DevelopmentConfig.OIDC_ROLE_GROUPS == {}
+    settings = settings_from_env({"OIDC_ISSUER": "https://login.kommune.example", "OIDC_CLIENT_ID": "fs",
+                                  "OIDC_ROLE_GROUPS": "Sagsbehandlere=caseworker, IT-admin=administrator,"})
+    assert settings["OIDC_ISSUER"] == "https://login.kommune.example" and settings["OIDC_CLIENT_ID"] == "fs"
+    assert settings["OIDC_ROLE_GROUPS"] == {"Sagsbehandlere": "caseworker", "IT-admin": "administrator"}
+    with pytest.raises(RuntimeError, match="OIDC_ROLE_GROUPS"):
+        settings_from_env({"OIDC_ROLE_GROUPS": "Alle=member"})  # SSO makes staff only

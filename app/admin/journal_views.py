@@ -23,7 +23,11 @@ ACTION_LABELS = {"create": _l("oprettet"), "update": _l("ændret"), "delete": _l
                  "disable": _l("deaktiveret"), "reset_two_factor": _l("to-faktor nulstillet"),
                  "anonymise": _l("anonymiseret"), "run": _l("kørt"), "dry_run": _l("prøvekørt"),
                  "anonymise_invitations": _l("invitationer anonymiseret"), "export": _l("data udleveret"),
-                 "delete_account": _l("bruger slettet af brugeren selv"), "revoke": _l("spærret")}
+                 "delete_account": _l("bruger slettet af brugeren selv"), "revoke": _l("spærret"),
+                 "sso_created": _l("oprettet ved log-in gennem kommunens log-in"),
+                 "sso_role": _l("rolle ændret af kommunens log-in"),
+                 "sso_refused": _l("log-in gennem kommunens log-in afvist"),
+                 "sso_logout": _l("logget ud af kommunens log-in")}
 
 
 @bp.route("/journal")

@@ -10,7 +10,7 @@ from app.auth.forms import LoginForm, ResetPasswordForm, ResetRequestForm, Signu
 from app.extensions import limiter
 from app.main.navigation import home_endpoint
 from app.security import safe_next
-from app.services.accounts import accounts, two_factor
+from app.services.accounts import accounts, single_sign_on, two_factor
 from app.auth.two_factor import start_second_step
 from app.i18n import current_locale
 
@@ -44,7 +44,7 @@ def login():
                 return start_second_step(user, form.next.data)
             login_user(user)
             return redirect(safe_next(form.next.data) or url_for(home_endpoint(user)))
-    return render_template("auth/login.html", form=form)
+    return render_template("auth/login.html", form=form, sso_enabled=single_sign_on.configured())
 
 
 @bp.route("/log-ud", methods=["POST"])

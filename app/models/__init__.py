@@ -8,6 +8,7 @@ from app.models.outbox import OutboxMessage
 from app.models.legal_basis import LegalBasis
 from app.models.pool import Pool, PoolCriterion
 from app.models.user import ExternalIdentity, User
+from app.models.single_sign_on import UsedLogoutToken
 from app.models.assessment import Assessment, CriterionScore
 from app.models.association import ApprovalRequest, AssociationConflict, AssociationEvent, RegisterChange
 from app.models.invitation import Invitation
@@ -31,7 +32,7 @@ from app.models.yearly import AnnualReport, ReportingCampaign, SubsidyBatch, Sub
 
 __all__ = [
     "Association", "AssociationApproval", "Case", "CaseEvent", "CaseNumberCounter", "Committee",
-    "CommitteeMember", "ConflictDeclaration", "Decision", "Document", "Membership", "OutboxMessage", "Pool", "PoolCriterion", "User", "ExternalIdentity", "LegalBasis",
+    "CommitteeMember", "ConflictDeclaration", "Decision", "Document", "Membership", "OutboxMessage", "Pool", "PoolCriterion", "User", "ExternalIdentity", "UsedLogoutToken", "LegalBasis",
     "ApprovalRequest", "AssociationConflict", "AssociationEvent", "RegisterChange", "Invitation",
     "AdminEvent", "ApiCall", "ApiClient", "ApiEvent", "ApiToken", "WebhookAttempt", "WebhookDelivery",
     "WebhookSubscription", "FormField", "FormStep", "FormVersion", "EligibilityQuestion", "PoolRound", "MunicipalitySettings",

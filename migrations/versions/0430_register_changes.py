@@ -2,14 +2,14 @@
 the changes the nightly sync found for a caseworker to apply or dismiss.
 
 Revision ID: 0430
-Revises: 0400
+Revises: 0420
 """
 from alembic import op
 import sqlalchemy as sa
 
 
 revision = "0430"
-down_revision = "0400"
+down_revision = "0420"
 branch_labels = None
 depends_on = None
 

@@ -57,3 +57,11 @@ def test_journal_of_one_pool_from_its_page(admin_client, pool):
     admin_client.post(f"/admin/puljer/{pool.id}/offentliggoer", data={"offentlig": "1"})
     body = admin_client.get(f"/admin/journal?emne=pool&id={pool.id}").get_data(as_text=True)
     assert "offentliggjort" in body and "is_published" in body
+
+
+def test_single_sign_on_refusals_show_in_the_journal(admin_client, admin):
+    """Issue 23: a refused log-in through the municipality's IdP is a line an administrator can read."""
+    from app.services.accounts import single_sign_on
+    single_sign_on.record_refusal("no_mapped_group", "pseudonym-7")
+    body = admin_client.get("/admin/journal?emne=user").get_data(as_text=True)
+    assert "log-in gennem kommunens log-in afvist" in body

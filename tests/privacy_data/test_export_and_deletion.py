@@ -8,7 +8,7 @@ import zipfile
 import pytest
 
 from app.extensions import db
-from app.models import AdminEvent, Case, Membership, User
+from app.models import AdminEvent, Case, ExternalIdentity, Membership, User
 from tests.privacy_data.conftest import ATTACHMENT
 
 
@@ -82,6 +82,18 @@ def test_administrator_exports_any_user_and_it_is_journalised(world, client, aut
     assert (event.entity_type, event.entity_id, event.actor_id) == ("user", world.chair.id, world.admin.id)
     missing = client.post("/privatliv/brugere/eksport", data={"email": "ingen@example.dk"})
     assert missing.status_code == 400 and "Der findes ingen bruger".encode() in missing.data
+
+
+def test_external_identities_are_exported_and_go_with_the_account(world, client, auth):
+    """A log-in through an identity provider is the person's data: listed in the export, deleted with the account."""
+    db.session.add(ExternalIdentity(user_id=world.treasurer.id, provider="oidc", subject="pseudonym-42"))
+    db.session.commit()
+    auth.login("kasserer@example.dk")
+    data, _archive = _zip(client.post("/privatliv/eksport"))
+    assert [(i["provider"], i["subject"]) for i in data["external_identities"]] == [("oidc", "pseudonym-42")]
+    assert client.post("/privatliv/slet", data={"password": "demo-adgangskode", "understood": "y"}).status_code == 302
+    db.session.expire_all()
+    assert db.session.scalar(db.select(ExternalIdentity).where(ExternalIdentity.subject == "pseudonym-42")) is None
 
 
 def test_member_deletes_their_account(world, client, auth):

@@ -32,6 +32,7 @@ MEMBERS = rule(LOGIN, OK, OK, FORBIDDEN, FORBIDDEN, FORBIDDEN)
 LOGGED_IN = rule(LOGIN, OK, OK, OK, OK, OK)
 # The integration API's protected calls: a bearer token or 401; a logged-in session opens nothing.
 BEARER = rule(*(UNAUTHORIZED,) * 6)
+NO_SSO = rule(*(NOT_FOUND,) * 6)
 
 
 def staff(*roles: str) -> dict:
@@ -71,6 +72,9 @@ RULES: dict[str, dict] = {
     "auth.two_factor": rule(visitor=LOGIN), "auth.two_factor_setup": rule(visitor=LOGIN),
     "auth.security": LOGGED_IN, "auth.security_recovery_codes": LOGGED_IN, "auth.security_disable": LOGGED_IN,
     "auth.security_log_out_everywhere": LOGGED_IN, "auth.two_factor_enrol": TOKEN,
+    # Staff single sign-on: 404 while no IdP is configured (as here); configured, anyone may start a log-in and
+    # the IdP decides (tests/auth/test_single_sign_on.py).
+    "auth.sso_start": NO_SSO, "auth.sso_callback": NO_SSO, "auth.sso_backchannel_logout": NO_SSO,
     # The association's portal
     "portal.home": MEMBERS, "portal.register": MEMBERS, "portal.invitation": TOKEN,
     # Accepting an invitation meant for someone else's e-mail is refused inside the view with a message.

@@ -11,7 +11,8 @@ from datetime import datetime
 from sqlalchemy import func
 
 from app.extensions import db
-from app.models import Association, AssociationEvent, AssociationListing, Invitation, Membership, OutboxMessage, User
+from app.models import (Association, AssociationEvent, AssociationListing, ExternalIdentity, Invitation, Membership,
+                        OutboxMessage, User)
 
 DELETED_NAME = "Slettet bruger"  # stored data, not UI text: it stays Danish in every locale
 UNUSABLE_PASSWORD = "!deleted"  # nosec B105 # not an argon2 hash: verify_password() is False for all
@@ -89,7 +90,7 @@ def anonymise_user(user: User, now: datetime, actor: User | None = None) -> None
 
     Memberships end (journalised on each association without the name), invitations and e-mails sent
     to the old address lose it, pending e-mails to it are stopped, associations that had the person as
-    contact lose the contact data, and two-factor data is cleared.
+    contact lose the contact data, two-factor data is cleared and the identities at identity providers go.
     """
     old_email = user.email
     for seat in db.session.scalars(db.select(Membership).where(Membership.user_id == user.id)).all():
@@ -110,6 +111,8 @@ def anonymise_user(user: User, now: datetime, actor: User | None = None) -> None
     codes = db.metadata.tables.get("recovery_codes")
     if codes is not None:
         db.session.execute(codes.delete().where(codes.c.user_id == user.id))
+    # The identities at NemLog-in and the municipality's SSO go too: a later log-in there must not find this row.
+    db.session.execute(db.delete(ExternalIdentity).where(ExternalIdentity.user_id == user.id))
 
 
 def _forget_messages(email: str) -> None:

@@ -21,8 +21,8 @@ from flask import current_app
 from app import clock
 from app.extensions import db
 from app.models import (AllocationWish, ApprovalRequest, Association, AssociationApproval, AssociationEvent, Booking,
-                        BookingRequest, Case, CaseEvent, CaseReport, Decision, Document, Invitation, Membership,
-                        OutboxMessage, PaymentBatchLine, PaymentInstalment, RepaymentClaim, User)
+                        BookingRequest, Case, CaseEvent, CaseReport, Decision, Document, ExternalIdentity, Invitation,
+                        Membership, OutboxMessage, PaymentBatchLine, PaymentInstalment, RepaymentClaim, User)
 from app.services.cases.export import add_stored, safe_name, visible_to_party
 from app.services.journals import audit as admin_audit, read_log
 
@@ -122,6 +122,8 @@ def user_data(user: User) -> tuple[dict, list[Document]]:
     docs.extend(d for d in uploaded if d.id not in {x.id for x in docs})
     out = {
         "profile": {**row(user), "two_factor_enabled": bool(getattr(user, "totp_enabled_at", None))},
+        "external_identities": [row(i) for i in _all(db.select(ExternalIdentity).where(
+            ExternalIdentity.user_id == user.id).order_by(ExternalIdentity.id))],
         "memberships": [{**row(m), "association": _association_summary(m.association)} for m in
                         _all(db.select(Membership).where(Membership.user_id == user.id))],
         "cases": case_rows,
