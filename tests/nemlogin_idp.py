@@ -102,7 +102,9 @@ class LoopbackIdP:
         idp_metadata = self.folder / "idp-metadata.xml"
         idp_metadata.write_text(create_metadata_string(None, config=self._config(self.idp_key, self.idp_cert, False),
                                                        valid=None).decode())
-        app.config.update(SAML_IDP_METADATA_FILE=str(idp_metadata), SAML_SP_KEY_FILE=sp_key, SAML_SP_CERT_FILE=sp_cert)
+        self.settings = {"SAML_IDP_METADATA_FILE": str(idp_metadata), "SAML_SP_KEY_FILE": sp_key,
+                         "SAML_SP_CERT_FILE": sp_cert}
+        app.config.update(self.settings)
         with app.test_request_context():
             sp_metadata_xml = oio.metadata_xml()
             self.sp_entity_id = oio._client().config.entityid

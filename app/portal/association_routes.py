@@ -1,13 +1,14 @@
 """Registering an association, its page, the yearly approval request and the børneattest declaration."""
 from __future__ import annotations
 
-from flask import flash, redirect, render_template, request, url_for
+from flask import flash, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
 from app import clock
 from app.access import get_membership_or_404
 from app.auth.access import require_member
+from app.auth.nemlogin import PREFILL_KEY
 from app.portal import bp
 from app.portal.forms import CHILD_CERTIFICATE_TEXT, ApprovalRequestForm, DeclarationForm, RegisterAssociationForm
 from app.portal.presenters import (approval_status, board, declaration_status, journal, journal_line,
@@ -31,8 +32,14 @@ def _input(form: RegisterAssociationForm) -> associations.AssociationInput:
 @require_member
 def register():
     form = RegisterAssociationForm()
+    # After a MitID Erhverv log-in the CVR is the assertion's: shown, never taken from the form.
+    prefill = session.get(PREFILL_KEY) or {}
+    fixed_cvr = prefill.get("cvr")
     if request.method == "GET":
         form.contact_email.data = current_user.email
+        form.name.data = form.name.data or prefill.get("name")
+    if fixed_cvr:
+        form.kind.data, form.cvr.data = "association", fixed_cvr
     if form.validate_on_submit():
         try:
             association = associations.register(current_user, _input(form))
@@ -41,9 +48,11 @@ def register():
                 "Foreningen med dette CVR-nummer er allerede registreret. Bed foreningens bestyrelse om at "
                 "invitere dig – så får du adgang til foreningen og dens sager.")]
         else:
+            session.pop(PREFILL_KEY, None)
             flash(_("%(name)s er registreret, og du er formand.", name=association.name), "success")
             return redirect(url_for("portal.association", association_id=association.id))
-    return render_template("portal/register.html", form=form, declaration_text=CHILD_CERTIFICATE_TEXT)
+    return render_template("portal/register.html", form=form, declaration_text=CHILD_CERTIFICATE_TEXT,
+                           fixed_cvr=fixed_cvr)
 
 
 @bp.route("/foreninger/<int:association_id>")

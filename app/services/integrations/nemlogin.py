@@ -7,10 +7,11 @@ assurance at or above the configured minimum, and never be accepted twice (saml_
 from __future__ import annotations
 
 import base64
+import secrets
 from dataclasses import dataclass
 from datetime import datetime, timezone
-from xml.etree import ElementTree
 
+from defusedxml import ElementTree
 from flask import current_app
 from saml2 import BINDING_HTTP_POST, BINDING_HTTP_REDIRECT, saml
 from saml2.client import Saml2Client
@@ -18,12 +19,14 @@ from saml2.config import SPConfig
 from saml2.metadata import create_metadata_string
 from saml2.s_utils import UnknownPrincipal, UnsupportedBinding
 from saml2.saml import NameID
+from saml2.samlp import RequestedAuthnContext
 from sqlalchemy.exc import IntegrityError
 
 from app import clock
 from app.extensions import db
 from app.models.nemlogin import SamlAssertionId
 from app.services.delivery.links import public_base_url
+from app.services.unit_of_work import flush, use_case
 
 # OIOSAML 3.0 attribute names (NemLog-in's attribute profile).
 SPEC_VERSION = "https://data.gov.dk/model/core/specVersion"
@@ -108,15 +111,18 @@ def metadata_xml() -> str:
     return create_metadata_string(None, config=_client().config, valid=None).decode()
 
 
-def login_redirect(relay_state: str = "") -> tuple[str, str]:
-    """A signed AuthnRequest asking for the configured level; returns (request id, IdP URL to redirect to)."""
-    level = current_app.config["SAML_MIN_LOA"]
-    requested = saml.AuthnContextClassRef(text=LOA_CLASS_REF + level)
-    from saml2.samlp import RequestedAuthnContext
-    request_id, info = _client().prepare_for_authenticate(
-        relay_state=relay_state, sign=True, sigalg=SIGN_ALG, digest_alg=DIGEST_ALG,
+def login_redirect(relay_state: str, request_id: str) -> str:
+    """The IdP URL carrying our signed AuthnRequest `request_id`, asking for the configured level or higher."""
+    requested = saml.AuthnContextClassRef(text=LOA_CLASS_REF + current_app.config["SAML_MIN_LOA"])
+    _id, info = _client().prepare_for_authenticate(
+        relay_state=relay_state, sign=True, sigalg=SIGN_ALG, digest_alg=DIGEST_ALG, message_id=request_id,
         requested_authn_context=RequestedAuthnContext(authn_context_class_ref=[requested], comparison="minimum"))
-    return request_id, dict(info["headers"])["Location"]
+    return dict(info["headers"])["Location"]
+
+
+def new_request_id() -> str:
+    """A fresh AuthnRequest id (an NCName: it starts with a letter)."""
+    return "id-" + secrets.token_hex(16)
 
 
 def _require_encrypted(saml_response: str) -> None:
@@ -186,8 +192,11 @@ def _person(response) -> Person:
                   session_index=session_index)
 
 
+@use_case
 def _remember(assertion_id: str, not_on_or_after: str | None) -> None:
-    """Refuse an assertion seen before: its id stays until it expires, then the next log-in clears it."""
+    """Refuse an assertion seen before: its id stays until it expires, then the next log-in clears it.
+
+    Committed at once: an assertion is used up even when the log-in it carries is refused afterwards."""
     now = clock.now()
     expires = _parse_time(not_on_or_after) if not_on_or_after else now
     db.session.execute(db.delete(SamlAssertionId).where(SamlAssertionId.expires_at < now))
@@ -195,7 +204,7 @@ def _remember(assertion_id: str, not_on_or_after: str | None) -> None:
         raise Refused("replayed", assertion_id)
     db.session.add(SamlAssertionId(assertion_id=assertion_id, expires_at=max(expires, now)))
     try:
-        db.session.flush()
+        flush()
     except IntegrityError as exc:  # the same assertion posted twice at the same moment
         raise Refused("replayed", assertion_id) from exc
 
