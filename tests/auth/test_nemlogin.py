@@ -264,3 +264,19 @@ def _no_redirect_get(url: str) -> str:
     except urllib.error.HTTPError as redirect:
         return redirect.headers["Location"]
     raise AssertionError("the IdP did not redirect")
+
+
+def test_privacy_export_lists_the_identity_and_anonymisation_removes_it(client, idp):
+    from app import clock
+    from app.services.privacy.anonymise import anonymise_user
+    from app.services.privacy.data_export import user_data
+    _log_in(client, idp, "erhverv_x")
+    user = db.session.scalar(db.select(User))
+    data, _docs = user_data(user)
+    assert [i["subject"] for i in data["external_identities"]] == [PERSONS["erhverv_x"].subject]
+    assert [e["outcome"] for e in data["sign_ins"]] == ["accepted"]
+    anonymise_user(user, clock.now())
+    db.session.commit()
+    assert db.session.scalar(db.select(ExternalIdentity)) is None
+    event = db.session.scalar(db.select(SignInEvent))
+    assert (event.subject, event.ip, event.user_id) == (None, None, user.id)

@@ -21,6 +21,7 @@ from flask import current_app
 from app import clock
 from app.extensions import db
 from app.models import (AllocationWish, ApprovalRequest, Association, AssociationApproval, AssociationEvent, Booking,
+                        ExternalIdentity, SignInEvent,
                         BookingRequest, Case, CaseEvent, CaseReport, Decision, Document, Invitation, Membership,
                         OutboxMessage, PaymentBatchLine, PaymentInstalment, RepaymentClaim, User)
 from app.services.cases.export import add_stored, safe_name, visible_to_party
@@ -136,6 +137,10 @@ def user_data(user: User) -> tuple[dict, list[Document]]:
         "messages_sent_to_me": [row(m, exclude=("last_error", "dedup_key")) for m in _all(
             db.select(OutboxMessage).where(OutboxMessage.recipient == user.email).order_by(OutboxMessage.id))],
         "reads_of_my_data": _reads("subject_user_id", user.id),
+        "external_identities": [row(i) for i in _all(db.select(ExternalIdentity).where(
+            ExternalIdentity.user_id == user.id).order_by(ExternalIdentity.id))],
+        "sign_ins": [row(e) for e in _all(db.select(SignInEvent).where(SignInEvent.user_id == user.id)
+                                          .order_by(SignInEvent.id))],
     }
     return out, docs
 
