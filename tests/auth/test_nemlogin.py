@@ -280,3 +280,17 @@ def test_privacy_export_lists_the_identity_and_anonymisation_removes_it(client, 
     assert db.session.scalar(db.select(ExternalIdentity)) is None
     event = db.session.scalar(db.select(SignInEvent))
     assert (event.subject, event.ip, event.user_id) == (None, None, user.id)
+
+
+def test_the_chair_refuses_a_request_to_join(app, client, idp):
+    _log_in(client, idp, "erhverv_x")
+    _register(client)
+    association = db.session.scalar(db.select(Association))
+    _log_in(app.test_client(), idp, "erhverv_x2")
+    invitation = db.session.scalar(db.select(Invitation))
+    board = client.get(f"/forening/foreninger/{association.id}/bestyrelse").get_data(as_text=True)
+    assert "beder om at komme med i bestyrelsen" in board
+    client.post(f"/forening/foreninger/{association.id}/invitationer/{invitation.id}/afvis")
+    db.session.refresh(invitation)
+    assert invitation.cancelled_at is not None and invitation.accepted_at is None
+    assert db.session.scalar(db.select(db.func.count()).select_from(Membership)) == 1
