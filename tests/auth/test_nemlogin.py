@@ -14,12 +14,16 @@ from app.services.accounts.passwords import verify_password
 from tests.nemlogin_idp import CVR_X, CVR_Y, OTHER_SP, PERSONS, LoopbackIdP, query_of
 
 
+# Our entity id and endpoints are made from the public address: the same in every pass (SQLite, PostgreSQL).
+SP_ADDRESS = {"PUBLIC_BASE_URL": "http://localhost"}
+
+
 @pytest.fixture(scope="session")
 def loopback_idp(tmp_path_factory):
     from app import create_app
     from config import TestingConfig
     idp = LoopbackIdP(tmp_path_factory.mktemp("nemlogin"))
-    idp.start(create_app(TestingConfig, SQLALCHEMY_DATABASE_URI="sqlite://"))
+    idp.start(create_app(TestingConfig, SQLALCHEMY_DATABASE_URI="sqlite://", **SP_ADDRESS))
     yield idp
     idp.stop()
 
@@ -32,7 +36,7 @@ def _separate_requests(app):
 
 @pytest.fixture
 def idp(app, loopback_idp):
-    app.config.update(loopback_idp.settings)
+    app.config.update(loopback_idp.settings, **SP_ADDRESS, PUBLIC_BASE_URL_FROM_REQUEST=False)
     return loopback_idp
 
 
