@@ -12,7 +12,7 @@ from wtforms.validators import DataRequired, Email, Length
 from app.auth import bp
 from app.extensions import csrf
 from app.main.navigation import home_endpoint
-from app.security import safe_next
+from app.security import mark_second_factor, safe_next
 from app.services.accounts import accounts
 from app.services.associations import mitid as mitid
 from app.services.accounts.tokens import TokenExpired, TokenInvalid, make_token, read_token
@@ -92,6 +92,8 @@ def nemlogin_acs():
         return _refuse(reason, person.subject)
     session.clear()  # a new log-in starts a new session
     login_user(user)
+    if user.two_factor_enabled:  # MitID at Substantial or higher is a two-factor log-in itself (NSIS)
+        mark_second_factor(user)
     session[SESSION_KEY] = {"name_id": person.name_id, "session_index": person.session_index}
     if landing.step == "register":
         session[PREFILL_KEY] = mitid.prefill(person.cvr, person.org_name)

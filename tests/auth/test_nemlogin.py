@@ -298,3 +298,14 @@ def test_the_chair_refuses_a_request_to_join(app, client, idp):
     db.session.refresh(invitation)
     assert invitation.cancelled_at is not None and invitation.accepted_at is None
     assert db.session.scalar(db.select(db.func.count()).select_from(Membership)) == 1
+
+
+def test_mitid_counts_as_the_second_factor_of_a_member_who_enabled_one(app, client, idp):
+    from app import clock
+    _log_in(client, idp, "erhverv_x")
+    user = db.session.scalar(db.select(User))
+    user.totp_secret, user.totp_enabled_at = "JBSWY3DPEHPK3PXP", clock.now()
+    db.session.commit()
+    browser = app.test_client()
+    assert _log_in(browser, idp, "erhverv_x").status_code == 302
+    assert browser.get("/forening/").status_code == 200
