@@ -10,7 +10,9 @@ from wtforms import EmailField
 from wtforms.validators import DataRequired, Email, Length
 
 from app.auth import bp
-from app.extensions import csrf
+from app.auth import limits
+from app.auth.limits import client_address
+from app.extensions import csrf, limiter
 from app.main.navigation import home_endpoint
 from app.security import mark_second_factor, safe_next
 from app.services.accounts import accounts
@@ -54,7 +56,7 @@ def _configured_or_404() -> None:
 
 
 def _refuse(reason: str, detail: str = "") -> tuple[str, int]:
-    mitid.refused(reason, detail, request.remote_addr)
+    mitid.refused(reason, detail, client_address())
     return render_template("auth/nemlogin_refused.html", message=REFUSALS.get(reason, DEFAULT_REFUSAL)), 403
 
 
@@ -74,6 +76,7 @@ def nemlogin_login():
 
 
 @bp.route("/nemlogin/acs", methods=["POST"])
+@limiter.limit(limits.per_ip, key_func=limits.client_address)  # each answer costs xmlsec1 runs
 @csrf.exempt  # the IdP posts here; the signed, encrypted assertion and the RelayState are the protection
 def nemlogin_acs():
     _configured_or_404()
@@ -86,7 +89,7 @@ def nemlogin_acs():
     except nemlogin.Refused as refusal:
         return _refuse(refusal.reason, refusal.detail)
     try:
-        user, landing = mitid.sign_in(person, request.remote_addr)
+        user, landing = mitid.sign_in(person, client_address())
     except accounts.AccountDisabled as disabled:
         reason = "staff_account" if disabled.args and disabled.args[0].is_active else "account_disabled"
         return _refuse(reason, person.subject)

@@ -309,3 +309,10 @@ def test_mitid_counts_as_the_second_factor_of_a_member_who_enabled_one(app, clie
     browser = app.test_client()
     assert _log_in(browser, idp, "erhverv_x").status_code == 302
     assert browser.get("/forening/").status_code == 200
+
+
+def test_answers_are_rate_limited_per_address(client, idp):
+    answers = [client.post("/konto/nemlogin/acs", data={"SAMLResponse": "x", "RelayState": "y"}).status_code
+               for _ in range(6)]
+    assert answers == [403] * 5 + [429]  # TestingConfig: 5 a minute
+    assert db.session.scalar(db.select(db.func.count()).select_from(SignInEvent)) == 5
