@@ -8,7 +8,7 @@ import urllib.request
 import pytest
 
 from app.extensions import db
-from app.models import Association, ExternalIdentity, Invitation, Membership, User
+from app.models import Association, ExternalIdentity, Invitation, Membership, OutboxMessage, User
 from app.models.nemlogin import SamlAssertionId, SignInEvent
 from app.services.accounts.passwords import verify_password
 from tests.nemlogin_idp import CVR_X, CVR_Y, OTHER_SP, PERSONS, LoopbackIdP, query_of
@@ -170,6 +170,13 @@ def test_second_person_of_the_cvr_asks_to_join_and_the_chair_confirms(app, clien
     assert invitation.association_id == association.id and invitation.accepted_at is None
     _log_in(other, idp, "erhverv_x2")  # asking twice makes one request
     assert db.session.scalar(db.select(db.func.count()).select_from(Invitation)) == 1
+    notice = db.session.scalar(db.select(OutboxMessage).where(OutboxMessage.template == "association_join_request"))
+    assert notice.recipient == "birgitte@boelgen.example" and notice.payload["name"] == "Kasper Kasse"
+    assert notice.payload["link"].endswith(f"/forening/foreninger/{association.id}/bestyrelse")
+    from app.services.delivery.mail import render_notice
+    email = render_notice(notice)
+    assert "Kasper Kasse vil med i bestyrelsen i Roklubben Bølgen" in email["Subject"]
+    assert notice.payload["link"] in email.get_content()
     assert "Kasper Kasse" in client.get(f"/forening/foreninger/{association.id}/bestyrelse").get_data(as_text=True)
     response = client.post(f"/forening/foreninger/{association.id}/invitationer/{invitation.id}/bekraeft")
     assert response.status_code == 302

@@ -9,6 +9,8 @@ import hashlib
 from dataclasses import dataclass
 from datetime import timedelta
 
+from flask import url_for
+
 from app import clock
 from app.extensions import db
 from app.models import Association, ExternalIdentity, Invitation, Membership, User
@@ -18,6 +20,8 @@ from app.services.accounts.accounts import AccountDisabled, unusable_password
 from app.services.accounts.passwords import hash_password
 from app.services.associations.associations import record
 from app.services.associations.board import INVITATION_DAYS
+from app.services.delivery import outbox
+from app.services.delivery.links import public_url
 from app.services.integrations.nemlogin import Person
 from app.services.unit_of_work import flush, use_case
 
@@ -113,6 +117,12 @@ def _ask_to_join(association: Association, user: User) -> None:
     db.session.add(Invitation(association_id=association.id, email=user.email, role="member", invited_by_id=None,
                               expires_at=now + timedelta(days=INVITATION_DAYS), claimed_by_id=user.id, claimed_at=now))
     record(association.id, user, "join_requested", name=user.full_name, email=user.email)
+    link = public_url(url_for("portal.board_page", association_id=association.id))
+    for chair in db.session.scalars(db.select(User).join(Membership, Membership.user_id == User.id).where(
+            Membership.association_id == association.id, Membership.role == "chair", User.is_active.is_(True))):
+        if not needs_email(chair):
+            outbox.enqueue("association_join_request", chair.email, {
+                "name": user.full_name, "association": association.name, "link": link}, locale=chair.locale)
 
 
 @use_case
