@@ -159,6 +159,19 @@ class Config:
     HSTS_ENABLED = False  # only where the site is served over HTTPS (production)
     HSTS_MAX_AGE = 365 * 24 * 3600
     PASSWORD_MIN_LENGTH = 12
+    # E-mail and password log-in and sign-up for association members (issue 23). A municipality that
+    # requires MitID turns it off; staff keep their password log-in unless their own single sign-on is set up.
+    EMAIL_LOGIN_ENABLED = True
+    # MitID / MitID Erhverv through NemLog-in (OIOSAML 3.0). Nothing configured: no MitID button, log-in as
+    # today. The IdP's metadata file, our signing/encryption key and certificate (PEM files), our entity id
+    # (default: the metadata address), the lowest NSIS level of assurance accepted (Low, Substantial, High).
+    SAML_IDP_METADATA_FILE: str | None = None
+    SAML_SP_KEY_FILE: str | None = None
+    SAML_SP_CERT_FILE: str | None = None
+    SAML_SP_ENTITY_ID: str | None = None
+    SAML_MIN_LOA = "Substantial"
+    SAML_XMLSEC_BINARY = "/usr/bin/xmlsec1"
+    SAML_CLOCK_SKEW_SECONDS = 60
     # "module:Class" of the virus scanner every upload passes through (app/services/files/antivirus.py).
     ANTIVIRUS_SCANNER = "app.services.files.antivirus:NoopScanner"
     MUNICIPALITY_NAME = "Eksempel Kommune"
@@ -222,6 +235,8 @@ _ENV_STRINGS = (
     "MUNICIPALITY_PHONE", "MUNICIPALITY_DEPARTMENT", "PUBLIC_BASE_URL", "ANTIVIRUS_SCANNER",
     "CVR_REGISTER_URL", "CVR_REGISTER_USER", "CVR_REGISTER_PASSWORD",
     "OIDC_ISSUER", "OIDC_CLIENT_ID", "OIDC_CLIENT_SECRET", "OIDC_GROUPS_CLAIM",
+    "SAML_IDP_METADATA_FILE", "SAML_SP_KEY_FILE", "SAML_SP_CERT_FILE", "SAML_SP_ENTITY_ID", "SAML_MIN_LOA",
+    "SAML_XMLSEC_BINARY",
 )
 
 
@@ -243,6 +258,8 @@ def settings_from_env(environ: Mapping[str, str] | None = None) -> dict:
         out["TOTP_ENCRYPTION_KEYS"] = tuple(k.strip() for k in environ["TOTP_ENCRYPTION_KEYS"].split(",") if k.strip())
     if environ.get("MAIL_PORT"):
         out["MAIL_PORT"] = int(environ["MAIL_PORT"])
+    if environ.get("EMAIL_LOGIN_ENABLED"):
+        out["EMAIL_LOGIN_ENABLED"] = environ["EMAIL_LOGIN_ENABLED"].lower() in ("1", "true", "yes")
     if environ.get("FOUR_EYES"):
         out["FOUR_EYES"] = environ["FOUR_EYES"].lower() in ("1", "true", "yes")
     if environ.get("WEBHOOK_ALLOW_LOOPBACK_HTTP"):

@@ -3,4 +3,4 @@ from flask import Blueprint
 
 bp = Blueprint("auth", __name__, url_prefix="/konto")
 
-from app.auth import routes, sso, two_factor  # noqa: E402,F401
+from app.auth import nemlogin, routes, sso, two_factor  # noqa: E402,F401

@@ -1,16 +1,18 @@
 """Account views: thin wrappers around app.services.accounts.accounts."""
 from __future__ import annotations
 
-from flask import flash, redirect, render_template, request, url_for
+from flask import abort, current_app, flash, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
 
 from app.auth import bp, limits
+from app.auth.nemlogin import PREFILL_KEY as NEMLOGIN_PREFILL_KEY, SESSION_KEY as NEMLOGIN_SESSION_KEY, logout_at_idp
 from app.auth.forms import LoginForm, ResetPasswordForm, ResetRequestForm, SignupForm
 from app.extensions import limiter
 from app.main.navigation import home_endpoint
 from app.security import safe_next
 from app.services.accounts import accounts, single_sign_on, two_factor
+from app.services.integrations import nemlogin
 from app.auth.two_factor import start_second_step
 from app.i18n import current_locale
 
@@ -32,6 +34,8 @@ def login():
     if form.validate_on_submit():
         try:
             user = accounts.authenticate(form.email.data, form.password.data)
+            if not user.is_staff and not current_app.config["EMAIL_LOGIN_ENABLED"]:
+                raise accounts.LoginFailed()  # members log in with MitID here; staff keep their password
         except accounts.NotConfirmed as unconfirmed:
             accounts.resend_confirmation(unconfirmed.user)  # the link in it confirms and logs in
             form.password.errors.append(_login_failed())
@@ -44,14 +48,21 @@ def login():
                 return start_second_step(user, form.next.data)
             login_user(user)
             return redirect(safe_next(form.next.data) or url_for(home_endpoint(user)))
-    return render_template("auth/login.html", form=form, sso_enabled=single_sign_on.configured())
+    return render_template("auth/login.html", form=form, sso_enabled=single_sign_on.configured(),
+                           nemlogin_enabled=nemlogin.is_configured(),
+                           email_login_enabled=current_app.config["EMAIL_LOGIN_ENABLED"])
 
 
 @bp.route("/log-ud", methods=["POST"])
 def logout():
+    idp_logout = logout_at_idp()  # a MitID session also ends at NemLog-in (single logout)
     if current_user.is_authenticated:
         accounts.log_out(current_user.id)  # every copy of this session's cookie stops working, here and elsewhere
     logout_user()
+    session.pop(NEMLOGIN_SESSION_KEY, None)
+    session.pop(NEMLOGIN_PREFILL_KEY, None)
+    if idp_logout:
+        return redirect(idp_logout)
     flash(_("Du er logget ud."), "success")
     return redirect(url_for("main.index"))
 
@@ -61,6 +72,8 @@ def logout():
 @limiter.limit(limits.per_account_mail, key_func=limits.account_key, methods=["POST"],
                deduct_when=lambda response: response.status_code == 302)
 def signup():
+    if not current_app.config["EMAIL_LOGIN_ENABLED"]:
+        abort(404)  # the municipality requires MitID: a member's account is made at the first MitID log-in
     form = SignupForm()
     if form.validate_on_submit():
         try:

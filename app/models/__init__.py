@@ -26,13 +26,14 @@ from app.models.report import CaseReport, RepaymentClaim
 from app.models.listing import AssociationListing, ListingActivity
 from app.models.meeting import AgendaItem, Meeting
 from app.models.two_factor import RecoveryCode
+from app.models.nemlogin import SamlAssertionId, SignInEvent
 from app.models.read_log import ReadEvent
 from app.models.approval import MoneyApproval
 from app.models.yearly import AnnualReport, ReportingCampaign, SubsidyBatch, SubsidyBatchLine, SubsidyScheme
 
 __all__ = [
     "Association", "AssociationApproval", "Case", "CaseEvent", "CaseNumberCounter", "Committee",
-    "CommitteeMember", "ConflictDeclaration", "Decision", "Document", "Membership", "OutboxMessage", "Pool", "PoolCriterion", "User", "ExternalIdentity", "UsedLogoutToken", "LegalBasis",
+    "CommitteeMember", "ConflictDeclaration", "Decision", "Document", "Membership", "OutboxMessage", "Pool", "PoolCriterion", "User", "ExternalIdentity", "UsedLogoutToken", "LegalBasis", "SamlAssertionId", "SignInEvent",
     "ApprovalRequest", "AssociationConflict", "AssociationEvent", "RegisterChange", "Invitation",
     "AdminEvent", "ApiCall", "ApiClient", "ApiEvent", "ApiToken", "WebhookAttempt", "WebhookDelivery",
     "WebhookSubscription", "FormField", "FormStep", "FormVersion", "EligibilityQuestion", "PoolRound", "MunicipalitySettings",

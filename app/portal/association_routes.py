@@ -1,13 +1,14 @@
 """Registering an association, its page, the yearly approval request and the børneattest declaration."""
 from __future__ import annotations
 
-from flask import flash, redirect, render_template, request, url_for
+from flask import flash, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
 from app import clock
 from app.access import get_membership_or_404
 from app.auth.access import require_member
+from app.auth.nemlogin import PREFILL_KEY
 from app.portal import bp
 from app.portal.forms import CHILD_CERTIFICATE_TEXT, ApprovalRequestForm, DeclarationForm, RegisterAssociationForm
 from app.portal.presenters import (approval_status, board, declaration_status, journal, journal_line,
@@ -63,8 +64,15 @@ def _fetch_from_register(form: RegisterAssociationForm) -> None:
 @require_member
 def register():
     form = RegisterAssociationForm()
+    # After a MitID Erhverv log-in the CVR is the assertion's: shown, never taken from the form.
+    prefill = session.get(PREFILL_KEY) or {}
+    fixed_cvr = prefill.get("cvr")
     if request.method == "GET":
         form.contact_email.data = current_user.email
+        for key in ("name", "street", "postcode", "city"):
+            getattr(form, key).data = getattr(form, key).data or prefill.get(key)
+    if fixed_cvr:
+        form.kind.data, form.cvr.data = "association", fixed_cvr
     if request.method == "POST" and request.form.get("action") == "fetch" and cvr_register.is_configured():
         _fetch_from_register(form)
     elif form.validate_on_submit():
@@ -77,13 +85,14 @@ def register():
         except (associations.CvrCeased, associations.CvrUnknown) as exc:
             form.cvr.errors = list(form.cvr.errors) + [_register_refusal(exc)]
         else:
+            session.pop(PREFILL_KEY, None)
             flash(_("%(name)s er registreret, og du er formand.", name=association.name), "success")
             if association.cvr and cvr_register.is_configured() and association.register_checked_at is None:
                 flash(_("CVR-registret svarede ikke, så CVR-nummeret er ikke kontrolleret endnu. Kommunen "
                         "kontrollerer det senere; I kan bruge foreningen imens."), "info")
             return redirect(url_for("portal.association", association_id=association.id))
     return render_template("portal/register.html", form=form, declaration_text=CHILD_CERTIFICATE_TEXT,
-                           register_configured=cvr_register.is_configured())
+                           register_configured=cvr_register.is_configured(), fixed_cvr=fixed_cvr)
 
 
 @bp.route("/foreninger/<int:association_id>")

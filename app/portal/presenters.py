@@ -22,6 +22,8 @@ JOURNAL_LABELS = {
     "member_invited": _l("%(email)s blev inviteret til bestyrelsen som %(role)s"),
     "member_joined": _l("%(name)s kom med i bestyrelsen som %(role)s"),
     "invitation_cancelled": _l("Invitationen til %(email)s blev annulleret"),
+    "join_requested": _l("%(name)s loggede ind med MitID Erhverv for foreningens CVR-nummer og beder om at komme "
+                         "med i bestyrelsen"),
     "invitation_claimed": _l("%(name)s brugte invitationen til %(email)s og venter på formandens bekræftelse"),
     "invitation_claim_rejected": _l("Formanden afviste, at %(name)s brugte invitationen til %(email)s"),
     "member_role_changed": _l("%(name)s fik rollen %(role)s"),

@@ -1,14 +1,14 @@
 """Staff single sign-on (issue 23): the back-channel logout tokens already acted on, so none is replayed.
 
 Revision ID: 0420
-Revises: 0400
+Revises: 0410
 """
 from alembic import op
 import sqlalchemy as sa
 
 
 revision = "0420"
-down_revision = "0400"
+down_revision = "0410"
 branch_labels = None
 depends_on = None
 

@@ -67,6 +67,10 @@ RULES: dict[str, dict] = {
     # A confirmed address sends a visitor on to log in, a logged-in user home.
     "auth.confirm": rule(visitor=LOGIN), "auth.logout": PUBLIC,
     "auth.resend_confirmation": LOGGED_IN,
+    # MitID through NemLog-in: not configured in this world, so not there for anyone (404); configured, they are
+    # public protocol endpoints (tests/auth/test_nemlogin.py). The e-mail question needs a log-in.
+    **{f"auth.nemlogin_{name}": rule(*(NOT_FOUND,) * 6) for name in ("metadata", "login", "acs", "slo")},
+    "auth.nemlogin_email": LOGGED_IN,
     # Two-factor: the code and enrolment pages belong to a half-finished log-in (none: sent to log in);
     # a logged-in user is sent home, or may switch two-factor on. The security page is everyone's own.
     "auth.two_factor": rule(visitor=LOGIN), "auth.two_factor_setup": rule(visitor=LOGIN),

@@ -192,6 +192,9 @@ def reject_claim(association: Association, actor: User, invitation_id: int) -> N
     invitation = _claimed(association, actor, invitation_id)
     record(association.id, actor, "invitation_claim_rejected", email=invitation.email,
            name=invitation.claimed_by.full_name if invitation.claimed_by else "")
+    if invitation.invited_by_id is None:  # a MitID Erhverv request to join (mitid.py): nobody else may use it
+        invitation.cancelled_at = clock.now()
+        return
     invitation.claimed_by_id, invitation.claimed_at = None, None
 
 

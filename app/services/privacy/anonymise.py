@@ -12,7 +12,7 @@ from sqlalchemy import func
 
 from app.extensions import db
 from app.models import (Association, AssociationEvent, AssociationListing, ExternalIdentity, Invitation, Membership,
-                        OutboxMessage, User)
+                        OutboxMessage, SignInEvent, User)
 
 DELETED_NAME = "Slettet bruger"  # stored data, not UI text: it stays Danish in every locale
 UNUSABLE_PASSWORD = "!deleted"  # nosec B105 # not an argon2 hash: verify_password() is False for all
@@ -111,8 +111,14 @@ def anonymise_user(user: User, now: datetime, actor: User | None = None) -> None
     codes = db.metadata.tables.get("recovery_codes")
     if codes is not None:
         db.session.execute(codes.delete().where(codes.c.user_id == user.id))
-    # The identities at NemLog-in and the municipality's SSO go too: a later log-in there must not find this row.
-    db.session.execute(db.delete(ExternalIdentity).where(ExternalIdentity.user_id == user.id))
+    _forget_identities(user.id)
+
+
+def _forget_identities(user_id: int) -> None:
+    """The person's ids at NemLog-in and the municipality's SSO go (a later log-in there must not find this row);
+    her log-in journal keeps no id or address."""
+    db.session.execute(db.delete(ExternalIdentity).where(ExternalIdentity.user_id == user_id))
+    db.session.execute(db.update(SignInEvent).where(SignInEvent.user_id == user_id).values(subject=None, ip=None))
 
 
 def _forget_messages(email: str) -> None:

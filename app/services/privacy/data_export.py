@@ -22,7 +22,8 @@ from app import clock
 from app.extensions import db
 from app.models import (AllocationWish, ApprovalRequest, Association, AssociationApproval, AssociationEvent, Booking,
                         BookingRequest, Case, CaseEvent, CaseReport, Decision, Document, ExternalIdentity, Invitation,
-                        Membership, OutboxMessage, PaymentBatchLine, PaymentInstalment, RepaymentClaim, User)
+                        Membership, OutboxMessage, PaymentBatchLine, PaymentInstalment, RepaymentClaim, SignInEvent,
+                        User)
 from app.services.cases.export import add_stored, safe_name, visible_to_party
 from app.services.journals import audit as admin_audit, read_log
 
@@ -138,6 +139,8 @@ def user_data(user: User) -> tuple[dict, list[Document]]:
         "messages_sent_to_me": [row(m, exclude=("last_error", "dedup_key")) for m in _all(
             db.select(OutboxMessage).where(OutboxMessage.recipient == user.email).order_by(OutboxMessage.id))],
         "reads_of_my_data": _reads("subject_user_id", user.id),
+        "sign_ins": [row(e) for e in _all(db.select(SignInEvent).where(SignInEvent.user_id == user.id)
+                                          .order_by(SignInEvent.id))],
     }
     return out, docs
 
