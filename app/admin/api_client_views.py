@@ -92,29 +92,26 @@ def webhook_end(client_id: int, subscription_id: int):
 @require_admin
 def webhook_send_again(client_id: int, delivery_id: int):
     """Send an event to the subscription once more (a new delivery in the log; journaled)."""
-    client = _client_or_404(client_id)
-    if not webhooks.delivery_of_client(delivery_id, client.id):
-        abort(404)
-    try:
-        webhooks.send_again(current_user, delivery_id)
-    except SetupError as exc:
-        flash(str(exc.message), "error")
-    else:
-        flash(_("Hændelsen sendes igen."), "success")
-    return redirect(url_for("admin.api_client_detail", client_id=client.id))
+    return _on_delivery(client_id, delivery_id, webhooks.send_again, _("Hændelsen sendes igen."))
 
 
 @bp.route("/integrationer/<int:client_id>/leverancer/<int:delivery_id>/spring-over", methods=["POST"])
 @require_admin
 def webhook_skip(client_id: int, delivery_id: int):
     """Give up a failed delivery that holds its case; the later ones of the case go out in order (journaled)."""
+    return _on_delivery(client_id, delivery_id, webhooks.skip,
+                        _("Leverancen er sprunget over. Sagens senere hændelser sendes nu i rækkefølge."))
+
+
+def _on_delivery(client_id: int, delivery_id: int, action, done: str):
+    """An administrator's action on one of the client's deliveries: 404 for another client's, its refusal or `done`."""
     client = _client_or_404(client_id)
     if not webhooks.delivery_of_client(delivery_id, client.id):
         abort(404)
     try:
-        webhooks.skip(current_user, delivery_id)
+        action(current_user, delivery_id)
     except SetupError as exc:
         flash(str(exc.message), "error")
     else:
-        flash(_("Leverancen er sprunget over. Sagens senere hændelser sendes nu i rækkefølge."), "success")
+        flash(done, "success")
     return redirect(url_for("admin.api_client_detail", client_id=client.id))
