@@ -16,6 +16,7 @@ USER, PASSWORD = "kommune-test", "cvr-hemmelighed"
 ACTIVE_CVR = "25063783"     # Skakklubben Springeren, an active association
 CEASED_CVR = "31000009"     # a company dissolved years ago
 CHANGING_CVR = "29403473"   # Boldklubben Nordstjernen: board and address change when `changed` is set
+MITID_CVR = "41987650"      # Roklubben Bølgen, whose chair logs in with MitID Erhverv at the test IdP (CVR_X there)
 UNKNOWN_CVR = "31000017"    # valid modulus 11, not in the register
 
 
@@ -72,6 +73,8 @@ def companies(changed: bool) -> dict[str, dict]:
         CEASED_CVR: _company(CEASED_CVR, "Gamle Roklub", "Havnen", 1, 2730, "Herlev",
                              "OPLØSTEFTERFRIVILLIGLIKVIDATION", []),
         CHANGING_CVR: nordstjernen,
+        MITID_CVR: _company(MITID_CVR, "Roklubben Bølgen", "Havnevej", 1, 9999, "Eksempelby", "Aktiv",
+                            [_person("Birgitte Bølge", ("FORMAND", None))]),
     }
 
 

@@ -1,5 +1,6 @@
 """Issue 23's journey in a real browser: a board member logs in with MitID Erhverv at the test NemLog-in
-(pysaml2's IdP on loopback), registers her association with the CVR from the log-in, and applies."""
+(pysaml2's IdP on loopback), registers her association with the CVR from the log-in and the name and address
+from the CVR register (its loopback stand-in), and applies."""
 from __future__ import annotations
 
 import pytest
@@ -12,10 +13,13 @@ from tests.nemlogin_idp import CVR_X, LoopbackIdP
 
 
 @pytest.fixture(scope="module")
-def mitid_server(tmp_path_factory):
-    """The demo app on its own port with NemLog-in configured against the loopback test IdP."""
+def mitid_server(tmp_path_factory, cvr_standin):
+    """The demo app on its own port with NemLog-in configured against the loopback test IdP and the CVR register
+    against its loopback stand-in."""
     tmp = tmp_path_factory.mktemp("e2e-mitid")
     base, server = serve_demo(tmp)
+    cvr_standin.reset()
+    LIVE_APPS[base].config.update(cvr_standin.config(CVR_REGISTER_TIMEOUT_SECONDS=3))
     idp = LoopbackIdP(tmp).start(LIVE_APPS[base])
     yield base
     idp.stop()
@@ -34,11 +38,12 @@ def test_board_member_logs_in_with_mitid_erhverv_registers_and_applies(browser, 
         page.wait_for_url("**/forening/ny")
         expect(page.get_by_text(CVR_X)).to_be_visible()
         expect(page.get_by_text("kan ikke ændres")).to_be_visible()
+        # From the CVR register: name and address (the register's, not only NemLog-in's organisation name).
         expect(page.get_by_label("Foreningens navn")).to_have_value("Roklubben Bølgen")
+        expect(page.get_by_role("textbox", name="Adresse", exact=True)).to_have_value("Havnevej 1")
+        expect(page.get_by_label("Postnummer")).to_have_value("9999")
+        expect(page.get_by_role("textbox", name="By", exact=True)).to_have_value("Eksempelby")
         look(page, "mitid-register")
-        page.get_by_role("textbox", name="Adresse", exact=True).fill("Havnevej 1")
-        page.get_by_label("Postnummer").fill("9999")
-        page.get_by_role("textbox", name="By", exact=True).fill("Eksempelby")
         page.get_by_label("Hvad laver foreningen?").fill("Vi ror på fjorden hele året.")
         page.get_by_role("group", name="Har foreningen aktiviteter for børn under 15 år?").get_by_label("Nej").check()
         page.get_by_role("button", name="Registrér foreningen").click()
