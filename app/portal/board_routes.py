@@ -63,14 +63,18 @@ def invite(association_id: int):
     return _render_board(membership, form)
 
 
-def _board_action(association_id: int, action, *args):
+def _board_call(association_id: int, action, *args) -> tuple[bool, object]:
+    """(done, the use case's result); a refusal is flashed."""
     membership = get_membership_or_404(association_id)
     try:
-        action(membership.association, current_user, *args)
+        return True, action(membership.association, current_user, *args)
     except tuple(BOARD_ERRORS) as exc:  # the use case has rolled back already
         flash(BOARD_ERRORS[type(exc)](), "error")
-        return None
-    return membership
+        return False, None
+
+
+def _board_action(association_id: int, action, *args) -> bool:
+    return _board_call(association_id, action, *args)[0]
 
 
 @bp.route("/foreninger/<int:association_id>/medlemmer/<int:membership_id>/rolle", methods=["POST"])
@@ -118,8 +122,12 @@ def answer_claim(association_id: int, invitation_id: int, answer: str):
     if answer == "bekraeft":
         if _board_action(association_id, invitations.confirm_claim, invitation_id):
             flash(_("Personen er nu med i bestyrelsen."), "success")
-    elif _board_action(association_id, invitations.reject_claim, invitation_id):
-        flash(_("Du har afvist anmodningen. Invitationen kan stadig bruges af den, den blev sendt til."), "success")
+    else:
+        done, invitation_open = _board_call(association_id, invitations.reject_claim, invitation_id)
+        if done and invitation_open:
+            flash(_("Du har afvist anmodningen. Invitationen kan stadig bruges af den, den blev sendt til."), "success")
+        elif done:  # a MitID Erhverv request to join: there was no invitation link to keep
+            flash(_("Du har afvist anmodningen. Personen kommer ikke med i bestyrelsen."), "success")
     return redirect(_board_url(association_id))
 
 

@@ -301,7 +301,10 @@ def test_the_chair_refuses_a_request_to_join(app, client, idp):
     invitation = db.session.scalar(db.select(Invitation))
     board = client.get(f"/forening/foreninger/{association.id}/bestyrelse").get_data(as_text=True)
     assert "beder om at komme med i bestyrelsen" in board
-    client.post(f"/forening/foreninger/{association.id}/invitationer/{invitation.id}/afvis")
+    refused = client.post(f"/forening/foreninger/{association.id}/invitationer/{invitation.id}/afvis",
+                          follow_redirects=True).get_data(as_text=True)
+    # There was no invitation link: nothing "can still be used by the one it was sent to".
+    assert "Personen kommer ikke med i bestyrelsen" in refused and "stadig bruges" not in refused
     db.session.refresh(invitation)
     assert invitation.cancelled_at is not None and invitation.accepted_at is None
     assert db.session.scalar(db.select(db.func.count()).select_from(Membership)) == 1

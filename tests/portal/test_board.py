@@ -276,7 +276,9 @@ def test_a_link_used_with_another_address_waits_for_the_chair(client, auth, worl
     board_url = f"/forening/foreninger/{world['a'].id}/bestyrelse"
     assert "Linket er brugt af Mallory Holm (mallory@example.dk)" in client.get(board_url).get_data(as_text=True)
     invitation = db.session.scalar(db.select(Invitation))
-    client.post(f"/forening/foreninger/{world['a'].id}/invitationer/{invitation.id}/afvis")
+    refused = client.post(f"/forening/foreninger/{world['a'].id}/invitationer/{invitation.id}/afvis",
+                          follow_redirects=True).get_data(as_text=True)
+    assert "Invitationen kan stadig bruges af den, den blev sendt til" in refused
     assert "mallory@example.dk" not in _seats(world["a"])
     auth.logout()
     _confirmed("ole@example.dk")

@@ -187,15 +187,17 @@ def confirm_claim(association: Association, actor: User, invitation_id: int) -> 
 
 
 @use_case
-def reject_claim(association: Association, actor: User, invitation_id: int) -> None:
-    """A chair refuses the account that used the link; the invitation stays open for the invited address."""
+def reject_claim(association: Association, actor: User, invitation_id: int) -> bool:
+    """A chair refuses the account that used the link; True when the invitation stays open for the invited
+    address, False for a MitID Erhverv request to join (there was no link, so nothing stays open)."""
     invitation = _claimed(association, actor, invitation_id)
     record(association.id, actor, "invitation_claim_rejected", email=invitation.email,
            name=invitation.claimed_by.full_name if invitation.claimed_by else "")
     if invitation.invited_by_id is None:  # a MitID Erhverv request to join (mitid.py): nobody else may use it
         invitation.cancelled_at = clock.now()
-        return
+        return False
     invitation.claimed_by_id, invitation.claimed_at = None, None
+    return True
 
 
 @use_case
