@@ -63,6 +63,16 @@ def seen_field(case_id: int) -> Markup:
     return Markup('<input type="hidden" name="seen" value="%d">') % last_event_id(case_id)
 
 
+def sign_up_endpoint() -> str | None:
+    """Where an "Opret bruger" link goes: e-mail sign-up, or MitID when the municipality has turned e-mail
+    log-in off (a member's account is made at her first MitID log-in), or nowhere (no dead link)."""
+    from flask import current_app
+    from app.services.integrations import nemlogin
+    if current_app.config["EMAIL_LOGIN_ENABLED"]:
+        return "auth.signup"
+    return "auth.nemlogin_login" if nemlogin.is_configured() else None
+
+
 def iso_day(text: str | date | None) -> str:
     """A date stored as ISO text in a notice's payload ('2027-01-31'), shown like every other date."""
     if text is None or isinstance(text, date):
@@ -85,6 +95,7 @@ def register(app: Flask) -> None:
     app.jinja_env.globals["seen_field"] = seen_field
     app.jinja_env.globals["header_role"] = header_role
     app.jinja_env.globals["form_field"] = form_field
+    app.jinja_env.globals["sign_up_endpoint"] = sign_up_endpoint
     app.jinja_env.filters["day_only"] = day_only
     app.jinja_env.filters["iso_day"] = iso_day
     from app.services.integrations.cvr_register import status_in_words

@@ -326,3 +326,35 @@ def test_answers_are_rate_limited_per_address(client, idp):
                for _ in range(6)]
     assert answers == [403] * 5 + [429]  # TestingConfig: 5 a minute
     assert db.session.scalar(db.select(db.func.count()).select_from(SignInEvent)) == 5
+
+
+def _invitation_path(factory) -> str:
+    from app.services.associations import board
+    chair = factory.user(email="formand@example.dk")
+    association = factory.association(members=(chair,))
+    db.session.commit()
+    board.invite(association, chair, "ny@example.dk")
+    link = db.session.scalar(db.select(OutboxMessage).where(OutboxMessage.template == "association_invite")).payload["link"]
+    return urllib.parse.urlsplit(link).path
+
+
+def test_with_email_log_in_off_sign_up_links_become_mitid_log_in(app, client, factory, idp):
+    app.config["EMAIL_LOGIN_ENABLED"] = False
+    invitation = _invitation_path(factory)
+    for page in (client.get("/").get_data(as_text=True), client.get(invitation).get_data(as_text=True)):
+        assert "/konto/opret" not in page and "Log ind med MitID" in page and "/konto/nemlogin/log-ind" in page
+    assert "opret en" not in client.get(invitation).get_data(as_text=True)  # no "sign up" in the text either
+    assert client.get("/konto/nemlogin/log-ind?next=" + invitation).status_code == 302  # the link works
+
+
+def test_with_email_log_in_off_and_no_nemlogin_there_is_no_dead_sign_up_link(app, client, factory):
+    app.config["EMAIL_LOGIN_ENABLED"] = False
+    invitation = _invitation_path(factory)
+    for page in (client.get("/").get_data(as_text=True), client.get(invitation).get_data(as_text=True)):
+        assert "/konto/opret" not in page and "Log ind med MitID" not in page
+
+
+def test_with_email_log_in_on_the_sign_up_links_stay(client, factory, idp):
+    invitation = _invitation_path(factory)
+    for page in (client.get("/").get_data(as_text=True), client.get(invitation).get_data(as_text=True)):
+        assert "/konto/opret" in page
