@@ -19,11 +19,14 @@ from app.services.accounts import accounts
 from app.services.associations import mitid as mitid
 from app.services.accounts.tokens import TokenExpired, TokenInvalid, make_token, read_token
 from app.services.integrations import nemlogin
+from app.services.privacy.account_deletion import DeletionRefused, delete_own_account
 
 SESSION_KEY = "nemlogin"  # the NameID and session index, for the logout request
 PREFILL_KEY = "nemlogin_registration"  # the assertion's CVR and organisation name, for the registration page
 RELAY_PURPOSE = "nemlogin-relay"
 RELAY_MAX_AGE = 15 * 60
+DELETE_ACCOUNT = "delete_account"  # a relay's purpose: the owner confirms "Slet min bruger" by logging in afresh
+DELETE_MAX_AGE = 10 * 60  # ... and is back from NemLog-in within minutes, or nothing is deleted
 # The IdP posts the assertion cross-site, where a SameSite=Lax session cookie is not sent: the request id we
 # wait for travels in the signed RelayState instead of the session.
 
@@ -98,9 +101,39 @@ def nemlogin_acs():
     if user.two_factor_enabled:  # MitID at Substantial or higher is a two-factor log-in itself (NSIS)
         mark_second_factor(user)
     session[SESSION_KEY] = {"name_id": person.name_id, "session_index": person.session_index}
+    if relay.get("purpose") == DELETE_ACCOUNT:
+        return _delete_account(user, person, relay)
     if landing.step == "register":
         session[PREFILL_KEY] = mitid.prefill(person.cvr, person.org_name)
     return redirect(_landing_url(landing, relay.get("next")))
+
+
+def confirm_deletion_redirect(user_id: int) -> str:
+    """NemLog-in, asked to log the owner in afresh (ForceAuthn) to confirm deleting her account.
+
+    Only the CSRF-protected "Slet min bruger" form calls this: a link anyone can send must never lead to a
+    log-in that deletes an account."""
+    request_id = nemlogin.new_request_id()
+    relay = make_token(RELAY_PURPOSE, {"rid": request_id, "purpose": DELETE_ACCOUNT, "uid": user_id})
+    return nemlogin.login_redirect(relay, request_id, force_authn=True)
+
+
+def _delete_account(user, person: nemlogin.Person, relay: dict):
+    """The fresh log-in is the confirmation: delete now if it is the owner's MitID and she was quick."""
+    try:
+        read_token(RELAY_PURPOSE, request.form["RelayState"], DELETE_MAX_AGE)
+    except TokenExpired:
+        flash(_("Du var for længe om at logge ind med MitID, så din bruger er ikke slettet. Prøv igen."), "error")
+        return redirect(url_for("privacy.mine"))
+    try:
+        delete_own_account(relay.get("uid"), mitid_subject=person.subject)
+    except DeletionRefused as refused:
+        flash(str(refused.message), "error")
+        return redirect(url_for("privacy.mine" if user.id == relay.get("uid") else home_endpoint(user)))
+    logout_user()
+    session.clear()
+    flash(_("Din bruger er slettet. Foreningens sager er bevaret."), "success")
+    return redirect(url_for("main.index"))
 
 
 def _landing_url(landing: mitid.Landing, next_url: str | None) -> str:

@@ -10,14 +10,17 @@ from flask_login import current_user, login_required, logout_user
 from app import clock
 from app.access import get_or_404
 from app.auth.access import require_admin, require_member, require_role
+from app.auth.nemlogin import confirm_deletion_redirect
 from app.extensions import db
 from app.models import Association, Membership
 from app.models.user import find_user_by_email
 from app.privacy import bp
-from app.privacy.forms import AssociationLookupForm, DeleteAccountForm, RunRetentionForm, UserLookupForm
+from app.privacy.forms import (AssociationLookupForm, ConfirmDeletionForm, DeleteAccountForm, RunRetentionForm,
+                               UserLookupForm)
 from app.privacy.routes import send_zip
 from app.services.privacy import data_export, retention
-from app.services.privacy.account_deletion import DeletionRefused, delete_own_account
+from app.services.privacy.account_deletion import (DeletionRefused, confirms_with_mitid, delete_own_account,
+                                                   refuse_if_sole_chair)
 
 PREVIEW_LIMIT = 200
 
@@ -28,9 +31,11 @@ def _chair_seats() -> list[Membership]:
         .options(db.joinedload(Membership.association))))
 
 
-def _page(delete_form: DeleteAccountForm | None = None, lookup: AssociationLookupForm | None = None,
+def _page(delete_form: ConfirmDeletionForm | None = None, lookup: AssociationLookupForm | None = None,
           user_lookup: UserLookupForm | None = None, status: int = 200):
-    return render_template("privacy/mine.html", delete_form=delete_form or DeleteAccountForm(),
+    with_mitid = current_user.role == "member" and confirms_with_mitid(current_user)
+    delete_form = delete_form or (ConfirmDeletionForm() if with_mitid else DeleteAccountForm())
+    return render_template("privacy/mine.html", delete_form=delete_form, delete_with_mitid=with_mitid,
                            lookup=lookup or AssociationLookupForm(), user_lookup=user_lookup or UserLookupForm(),
                            chair_seats=_chair_seats()), status
 
@@ -106,7 +111,10 @@ def export_user_lookup():
 @bp.route("/privatliv/slet", methods=["POST"])
 @require_member
 def delete_account():
-    """'Slet min bruger': members, confirmed with the password; staff accounts are the administrators'."""
+    """'Slet min bruger': members, confirmed with the password (or a fresh MitID log-in, account_deletion.py);
+    staff accounts are the administrators'."""
+    if confirms_with_mitid(current_user):
+        return _delete_with_mitid()
     form = DeleteAccountForm()
     if not form.validate_on_submit():
         return _page(delete_form=form, status=400)
@@ -121,6 +129,19 @@ def delete_account():
     logout_user()
     flash(_("Din bruger er slettet. Foreningens sager er bevaret."), "success")
     return redirect(url_for("main.index"))
+
+
+def _delete_with_mitid():
+    """The tick here, then NemLog-in: auth.nemlogin_acs deletes the account when she is back within minutes."""
+    form = ConfirmDeletionForm()
+    if not form.validate_on_submit():
+        return _page(delete_form=form, status=400)
+    try:
+        refuse_if_sole_chair(current_user.id)  # said before the trip to NemLog-in, not after it
+    except DeletionRefused as exc:
+        flash(str(exc.message), "error")
+        return _page(delete_form=form, status=400)
+    return redirect(confirm_deletion_redirect(current_user.id))
 
 
 def anonymised_counts(counts: dict) -> str:

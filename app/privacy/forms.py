@@ -7,12 +7,17 @@ from wtforms import BooleanField, EmailField, PasswordField, StringField
 from wtforms.validators import DataRequired, Email, Length
 
 
-class DeleteAccountForm(FlaskForm):
+class ConfirmDeletionForm(FlaskForm):
+    """The owner ticks; one who logs in with MitID then confirms by logging in with MitID again."""
+
+    understood = BooleanField(_l("Jeg forstår, at min bruger slettes og ikke kan gendannes"),
+                              validators=[DataRequired(_l("Sæt kryds for at bekræfte."))])
+
+
+class DeleteAccountForm(ConfirmDeletionForm):
     """The owner confirms with the password and a tick."""
 
     password = PasswordField(_l("Din adgangskode"), validators=[DataRequired(_l("Skriv din adgangskode."))])
-    understood = BooleanField(_l("Jeg forstår, at min bruger slettes og ikke kan gendannes"),
-                              validators=[DataRequired(_l("Sæt kryds for at bekræfte."))])
 
 
 class AssociationLookupForm(FlaskForm):

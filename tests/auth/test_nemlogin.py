@@ -358,3 +358,77 @@ def test_with_email_log_in_on_the_sign_up_links_stay(client, factory, idp):
     invitation = _invitation_path(factory)
     for page in (client.get("/").get_data(as_text=True), client.get(invitation).get_data(as_text=True)):
         assert "/konto/opret" in page
+
+
+def _ask_to_delete(client, idp, person: str = "privat"):
+    """'Slet min bruger' with the tick: off to NemLog-in, then back with `person`'s fresh log-in."""
+    response = client.post("/privatliv/slet", data={"understood": "y"})
+    assert response.status_code == 302
+    url = response.headers["Location"]
+    request = idp.read_request(url)
+    assert request.force_authn == "true"  # a fresh log-in, even with a session at NemLog-in
+    saml_response = idp.respond(request, PERSONS[person])
+    return client.post("/konto/nemlogin/acs", data={"SAMLResponse": saml_response,
+                                                     "RelayState": query_of(url)["RelayState"]})
+
+
+def test_a_mitid_only_member_deletes_her_account_by_logging_in_with_mitid_again(client, idp):
+    _log_in(client, idp, "privat")
+    user = db.session.scalar(db.select(User))
+    page = client.get("/privatliv/").get_data(as_text=True)
+    assert "Bekræft med MitID og slet min bruger" in page and 'name="password"' not in page
+    assert client.post("/privatliv/slet", data={}).status_code == 400  # the tick is still needed
+    response = _ask_to_delete(client, idp)
+    assert response.status_code == 302 and response.headers["Location"] == "/"
+    db.session.refresh(user)
+    assert user.anonymised_at is not None and db.session.scalar(db.select(ExternalIdentity)) is None
+    assert client.get("/forening/").status_code == 302  # logged out
+
+
+def test_a_different_mitid_person_deletes_nothing(app, client, idp):
+    _log_in(client, idp, "privat")
+    user = db.session.scalar(db.select(User))
+    response = _ask_to_delete(client, idp, person="erhverv_x")
+    assert response.status_code == 302
+    db.session.refresh(user)
+    assert user.anonymised_at is None
+    assert "et andet MitID end det, der hører til din bruger" in client.get("/").get_data(as_text=True)
+
+
+def test_coming_back_from_mitid_after_ten_minutes_deletes_nothing(client, idp):
+    from datetime import timedelta
+    from app import clock
+    _log_in(client, idp, "privat")
+    user = db.session.scalar(db.select(User))
+    response = client.post("/privatliv/slet", data={"understood": "y"})
+    url = response.headers["Location"]
+    saml_response = idp.respond(idp.read_request(url), PERSONS["privat"])
+    clock.move_to(clock.now() + timedelta(minutes=11))
+    response = client.post("/konto/nemlogin/acs", data={"SAMLResponse": saml_response,
+                                                         "RelayState": query_of(url)["RelayState"]})
+    assert response.status_code == 302 and response.headers["Location"].endswith("/privatliv/")
+    db.session.refresh(user)
+    assert user.anonymised_at is None
+    assert "for længe om at logge ind med MitID" in client.get("/privatliv/").get_data(as_text=True)
+
+
+def test_an_ordinary_mitid_log_in_deletes_nothing(client, idp):
+    _log_in(client, idp, "privat")
+    _log_in(client, idp, "privat")  # its RelayState has no purpose: a link to log in can never delete
+    assert db.session.scalar(db.select(User)).anonymised_at is None
+
+
+def test_a_password_user_still_needs_her_password_with_mitid_configured(client, factory, idp):
+    member = factory.user(email="medlem@example.dk")
+    db.session.commit()
+    client.post("/konto/log-ind", data={"email": member.email, "password": "demo-adgangskode"})
+    assert 'name="password"' in client.get("/privatliv/").get_data(as_text=True)
+    response = client.post("/privatliv/slet", data={"understood": "y"})
+    assert response.status_code == 400 and "Skriv din adgangskode" in response.get_data(as_text=True)
+    assert client.post("/privatliv/slet", data={"understood": "y", "password": "forkert"}).status_code == 400
+    db.session.refresh(member)
+    assert member.anonymised_at is None
+    response = client.post("/privatliv/slet", data={"understood": "y", "password": "demo-adgangskode"})
+    assert response.status_code == 302
+    db.session.refresh(member)
+    assert member.anonymised_at is not None

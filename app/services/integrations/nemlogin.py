@@ -111,11 +111,13 @@ def metadata_xml() -> str:
     return create_metadata_string(None, config=_client().config, valid=None).decode()
 
 
-def login_redirect(relay_state: str, request_id: str) -> str:
-    """The IdP URL carrying our signed AuthnRequest `request_id`, asking for the configured level or higher."""
+def login_redirect(relay_state: str, request_id: str, force_authn: bool = False) -> str:
+    """The IdP URL carrying our signed AuthnRequest `request_id`, asking for the configured level or higher;
+    `force_authn` makes the person log in afresh even with a session at the IdP (to confirm a deletion)."""
     requested = saml.AuthnContextClassRef(text=LOA_CLASS_REF + current_app.config["SAML_MIN_LOA"])
     _id, info = _client().prepare_for_authenticate(
         relay_state=relay_state, sign=True, sigalg=SIGN_ALG, digest_alg=DIGEST_ALG, message_id=request_id,
+        force_authn=force_authn,
         requested_authn_context=RequestedAuthnContext(authn_context_class_ref=[requested], comparison="minimum"))
     return dict(info["headers"])["Location"]
 
