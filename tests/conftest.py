@@ -38,11 +38,27 @@ def pytest_configure(config: pytest.Config) -> None:
                                        "(runs with PIP_AUDIT_SERVICE set)")
 
 
+# Tests that never reach a database: the workflows (pure, by the import contract in .importlinter), the PDF
+# renderers (data in, bytes out) and the formatting helpers. The SQLite pass runs them; beside PostgreSQL they
+# would test nothing new, so that pass leaves out those of them that ask for no database.
+DATABASE_FREE = ("/tests/workflows/", "/tests/pdf/", "/tests/test_clock.py", "/tests/test_formatting.py",
+                 "/tests/test_state_names.py", "/tests/test_cvr.py", "/tests/test_money_sentences.py",
+                 "/tests/test_form_fields.py")
+
+
+def _database_free(item: pytest.Item, path: str) -> bool:
+    return any(part in path for part in DATABASE_FREE) and "database_template" not in getattr(item, "fixturenames", ())
+
+
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
     """Service-specific tests run in the pass that has the service; they are deselected, not skipped."""
     keep, drop = [], []
     for item in items:
-        if "/tests/e2e/" in str(item.path).replace(os.sep, "/"):
+        path = str(item.path).replace(os.sep, "/")
+        if PG_URL and _database_free(item, path):
+            drop.append(item)
+            continue
+        if "/tests/e2e/" in path:
             item.add_marker(pytest.mark.e2e)
         if item.get_closest_marker("e2e"):
             # A browser file's tests share one live server and build on each other: one xdist worker, in order.
