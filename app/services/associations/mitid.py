@@ -9,7 +9,7 @@ import hashlib
 from dataclasses import dataclass
 from datetime import timedelta
 
-from flask import url_for
+from flask import current_app, url_for
 
 from app import clock
 from app.extensions import db
@@ -158,6 +158,10 @@ def prefill(person_cvr: str, org_name: str | None) -> dict:
     if cvr_register.is_configured():
         try:
             values.update(associations.prefill(associations.register_entry(person_cvr)))
-        except (associations.CvrUnknown, associations.CvrCeased, cvr_register.RegisterUnavailable):
-            pass
+        except (associations.CvrUnknown, associations.CvrCeased):
+            # Nothing to prefill: sending the form refuses the number next to the CVR, with the register's reason.
+            current_app.logger.info("CVR %s at MitID registration is not in the register or has ceased", person_cvr)
+        except cvr_register.RegisterUnavailable:
+            current_app.logger.warning("CVR register unavailable at MitID registration of %s", person_cvr,
+                                       exc_info=True)  # the nightly sync checks the number later
     return values
