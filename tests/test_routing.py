@@ -54,3 +54,12 @@ def test_the_openapi_document_is_written_once_when_threads_read_it_together(app)
     assert not api._unwritten
     assert len({repr(d) for d in documents}) == 1
     assert "/api/v1/cases" in documents[0]["paths"] and "oauth2" in documents[0]["components"]["securitySchemes"]
+
+
+def test_a_rules_builder_is_compiled_at_its_first_url_and_then_kept(tmp_path):
+    fresh = create_app(TestingConfig, SQLALCHEMY_DATABASE_URI=f"sqlite:///{tmp_path}/fresh.sqlite")
+    rule = next(r for r in fresh.url_map.iter_rules() if r.endpoint == "main.index")
+    assert rule._build_unknown.__name__ == "build_first", "nothing is compiled while the app is built"
+    urls = fresh.url_map.bind("kommune.example", "/")
+    assert urls.build("main.index") == urls.build("main.index") == "/"
+    assert rule._build_unknown.__name__ != "build_first", "the compiled builder took the stand-in's place"

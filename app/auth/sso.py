@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import requests
 from authlib.common.errors import AuthlibBaseError
-from authlib.integrations.flask_client import OAuth
 from flask import abort, current_app, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import login_user
@@ -36,6 +35,10 @@ def _client():
         abort(404)
     client = current_app.extensions.get(_EXTENSION)
     if client is None:
+        # Imported here: Authlib's client brings its HTTP and OpenID layers, which a deployment without staff
+        # single sign-on (and every Celery worker) would otherwise load at start.
+        from authlib.integrations.flask_client import OAuth
+
         config = current_app.config
         oauth = OAuth()
         oauth.init_app(current_app)

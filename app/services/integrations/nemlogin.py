@@ -9,18 +9,19 @@ from __future__ import annotations
 import base64
 import secrets
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 from datetime import datetime, timezone
 
 from defusedxml import ElementTree
 from flask import current_app
 from saml2 import BINDING_HTTP_POST, BINDING_HTTP_REDIRECT, saml
-from saml2.client import Saml2Client
-from saml2.config import SPConfig
-from saml2.metadata import create_metadata_string
 from saml2.s_utils import UnknownPrincipal, UnsupportedBinding
 from saml2.saml import NameID
 from saml2.samlp import RequestedAuthnContext
 from sqlalchemy.exc import IntegrityError
+
+if TYPE_CHECKING:
+    from saml2.client import Saml2Client
 
 from app import clock
 from app.extensions import db
@@ -77,6 +78,11 @@ def _url(path: str) -> str:
 
 
 def _client() -> Saml2Client:
+    # pysaml2's client, configuration and metadata load its XML schemas when imported: half a second that every
+    # web and Celery process would pay at start, NemLog-in configured or not. They are imported when first used.
+    from saml2.client import Saml2Client
+    from saml2.config import SPConfig
+
     cfg = current_app.config
     key, cert = cfg["SAML_SP_KEY_FILE"], cfg["SAML_SP_CERT_FILE"]
     sp_config = SPConfig()
@@ -108,6 +114,8 @@ def _client() -> Saml2Client:
 
 def metadata_xml() -> str:
     """Our SP metadata (signing and encryption certificate, ACS and SLO endpoints) for NemLog-in."""
+    from saml2.metadata import create_metadata_string  # see _client
+
     return create_metadata_string(None, config=_client().config, valid=None).decode()
 
 
