@@ -22,7 +22,7 @@ SENT_CHECK = "digital_post_status IS NULL OR digital_post_status <> 'sent' OR di
 def upgrade():
     if op.get_bind().dialect.name == "sqlite":
         # ADD COLUMN with its CHECK: a batch copy of the table would drop the sent-is-final triggers (0050).
-        op.execute("ALTER TABLE decisions ADD COLUMN digital_post_at TIMESTAMP")
+        op.execute("ALTER TABLE decisions ADD COLUMN digital_post_at DATETIME")
         op.execute("ALTER TABLE decisions ADD COLUMN digital_post_status VARCHAR(16) "
                    f"CONSTRAINT ck_decisions_digital_post_status CHECK ({STATUS_CHECK}) "
                    f"CONSTRAINT ck_decisions_digital_post_sent_has_time CHECK ({SENT_CHECK})")
