@@ -187,6 +187,19 @@ class Config:
     DEFAULT_APPEAL_TEXT = ("I kan klage over afgørelsen. Send klagen til kommunen inden 4 uger efter, at I har "
                            "modtaget afgørelsen. Kommunen ser sagen igennem igen og sender klagen videre, hvis "
                            "vi fastholder afgørelsen.")
+    # Appeal deadline in weeks from notification (forvaltningsloven § 25; shown with the decision).
+    APPEAL_WEEKS = 4
+    # Digital Post (app/services/committee/digital_post.py): "" = off (letters in the portal, announced by
+    # e-mail), "sf1601" = Serviceplatformen's KombiPostAfsend with the municipality's certificate, "filedrop" =
+    # the MeMo file written to a folder a print/post provider collects. Sender: the municipality's CVR.
+    DIGITAL_POST = ""
+    DIGITAL_POST_SENDER_CVR: str | None = None
+    DIGITAL_POST_SF1601_URL = "https://prod.serviceplatformen.dk/service/KombiPostAfsend_1/kombi"
+    DIGITAL_POST_CERT_FILE: str | None = None  # client certificate (PEM) for SF1601
+    DIGITAL_POST_KEY_FILE: str | None = None  # its private key (PEM)
+    DIGITAL_POST_CA_FILE: str | None = None  # CA bundle for the service's certificate (None: the system's)
+    DIGITAL_POST_TIMEOUT_SECONDS = 30
+    DIGITAL_POST_FILEDROP_FOLDER: str | None = None
     TESTING = False
     # Uploads: one file may be 20 MB (a scanned set of accounts); a reply carries up to 5 files.
     MAX_ATTACHMENT_BYTES = 20 * 1024 * 1024
@@ -236,7 +249,8 @@ _ENV_STRINGS = (
     "CVR_REGISTER_URL", "CVR_REGISTER_USER", "CVR_REGISTER_PASSWORD",
     "OIDC_ISSUER", "OIDC_CLIENT_ID", "OIDC_CLIENT_SECRET", "OIDC_GROUPS_CLAIM",
     "SAML_IDP_METADATA_FILE", "SAML_SP_KEY_FILE", "SAML_SP_CERT_FILE", "SAML_SP_ENTITY_ID", "SAML_MIN_LOA",
-    "SAML_XMLSEC_BINARY",
+    "SAML_XMLSEC_BINARY", "DIGITAL_POST", "DIGITAL_POST_SENDER_CVR", "DIGITAL_POST_SF1601_URL",
+    "DIGITAL_POST_CERT_FILE", "DIGITAL_POST_KEY_FILE", "DIGITAL_POST_CA_FILE", "DIGITAL_POST_FILEDROP_FOLDER",
 )
 
 
@@ -270,7 +284,8 @@ def settings_from_env(environ: Mapping[str, str] | None = None) -> dict:
         out["SQLALCHEMY_DATABASE_URI"] = normalise_database_url(environ["DATABASE_URL"])
     for key in ("OUTBOX_SWEEP_SECONDS", "OUTBOX_RETRY_HOURS", "SESSION_IDLE_MINUTES", "PASSWORD_MIN_LENGTH",
                 "TRUSTED_PROXIES", "OUTBOX_BATCH", "WEBHOOK_TIMEOUT_SECONDS", "OUTBOX_RETRY_FIRST_SECONDS",
-                "OUTBOX_RETRY_MAX_SECONDS", "CVR_REGISTER_TIMEOUT_SECONDS"):
+                "OUTBOX_RETRY_MAX_SECONDS", "CVR_REGISTER_TIMEOUT_SECONDS",
+                "DIGITAL_POST_TIMEOUT_SECONDS", "APPEAL_WEEKS"):
         if environ.get(key):
             out[key] = int(environ[key])
     if environ.get("SESSION_LIFETIME_HOURS"):

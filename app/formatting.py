@@ -31,6 +31,8 @@ WEEKDAY_DAY = "EEEE d. MMM y"                 # torsdag 3. dec. 2026
 WEEKDAY_DAY_TIME = "EEEE d. MMM y HH:mm"      # torsdag 3. dec. 2026 14:05
 WEEKDAY_DAY_IN_WORDS = "EEEE d. MMMM y"       # torsdag 3. december 2026
 SHORT_WEEKDAY_DAY = "EEE d. MMM"              # tor. 3. dec.
+# A moment this year as a sentence part: "2. dec. kl. 10.14" (Danish writes the time with a full stop).
+DAY_AT = {"da": "d. MMM 'kl.' HH.mm", "en": "d MMM 'at' HH:mm"}
 
 Value = date | datetime
 
@@ -118,6 +120,14 @@ def short_weekday_day(value: Value, locale: str | None = None) -> str:
 def weekday_day(moment: datetime, locale: str | None = None, with_time: bool = False) -> str:
     """'torsdag 3. dec. 2026', or with the time: 'torsdag 3. dec. 2026 14:05'."""
     return _moment(moment, WEEKDAY_DAY_TIME if with_time else WEEKDAY_DAY, locale)
+
+
+def day_at(moment: datetime | None, locale: str | None = None) -> str:
+    """'2. dec. kl. 10.14' ('2 Dec at 10:14'); '–' for none."""
+    if moment is None:
+        return NOTHING
+    language = str(_locale(locale)).split("_")[0]
+    return _moment(moment, DAY_AT.get(language, DAY_AT["en"]), locale)
 
 
 def numeric_day(value: date) -> str:

@@ -11,8 +11,8 @@ from flask import Flask
 
 from app.services import unit_of_work
 from app.services.cases import transitions
-from app.services.committee import decisions, letters
-from app.services.delivery import mail, notices, outbox
+from app.services.committee import decisions, digital_post, letters
+from app.services.delivery import digital_post_transport, mail, notices, outbox
 from app.services.integrations import events, webhooks
 from app.services.premises import booking_effects
 from app.tasks import notices as notice_tasks, schedule
@@ -32,7 +32,8 @@ LETTER_RENDERERS = {"meeting_minutes": decisions.render_minutes_letter}
 
 def channels() -> dict[str, outbox.Adapter]:
     """The outbox's delivery channels."""
-    return {"email": mail.EmailAdapter(), "letter": letters.LetterAdapter(), "webhook": webhooks.WebhookAdapter()}
+    return {"email": mail.EmailAdapter(), "letter": letters.LetterAdapter(), "webhook": webhooks.WebhookAdapter(),
+            "digital_post": digital_post.DigitalPostAdapter()}
 
 
 def _dispatch(ids: list[int]) -> None:
@@ -41,6 +42,7 @@ def _dispatch(ids: list[int]) -> None:
 
 def wire(app: Flask) -> None:
     """Bind effects, letter renderers, outbox channels, the after-commit dispatch and the beat schedule."""
+    digital_post_transport.check_configuration(app.config)  # refuses to start on a Digital Post it cannot use
     transitions.bind_effects(EFFECT_HANDLERS)  # refuses to start if an effect has no handler
     letters.bind_renderers(LETTER_RENDERERS)
     transitions.bind_observers([events.on_transition])  # case.submitted, case.decided for the API and webhooks

@@ -14,7 +14,7 @@ from app.extensions import db
 from app.models import Case, Decision, Document, MoneyApproval
 from app.services.cases.guard import NotAllowed
 from app.services.cases.transitions import CaseNotFound, StaleCase
-from app.services.committee import decisions
+from app.services.committee import decisions, digital_post
 from app.services.journals import read_log
 from app.services.pools import limits
 
@@ -36,6 +36,7 @@ def case_decisions(case_id: int):
     rows, letters, corrected = _history(case)
     return render_template("committee/decisions.html", case=case, decisions=rows, letters=letters,
                            corrected=corrected, pending=decisions.pending_corrections(case.id),
+                           appeal_deadlines={d.id: digital_post.appeal_deadline(d) for d in rows},
                            answer_form=ApprovalAnswerForm())
 
 

@@ -7,7 +7,7 @@ from flask import Flask
 from markupsafe import Markup
 from flask_babel import lazy_gettext as _l
 
-from app.formatting import day, day_only, money, month_in_words, number
+from app.formatting import day, day_at, day_only, money, month_in_words, number
 from app.i18n import current_locale
 from app.main.form_fields import form_field
 from app.main.navigation import current_path, home_endpoint, nav_items
@@ -97,6 +97,7 @@ def register(app: Flask) -> None:
     app.jinja_env.globals["form_field"] = form_field
     app.jinja_env.globals["sign_up_endpoint"] = sign_up_endpoint
     app.jinja_env.filters["day_only"] = day_only
+    app.jinja_env.filters["day_at"] = day_at
     app.jinja_env.filters["iso_day"] = iso_day
     from app.services.integrations.cvr_register import status_in_words
     app.jinja_env.filters["register_status"] = status_in_words

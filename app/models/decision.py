@@ -32,6 +32,10 @@ class Decision(db.Model):
         # § 25: every decision carries appeal guidance.
         CheckConstraint("length(trim(appeal_text)) > 0", name="appeal_required"),
         CheckConstraint("amount IS NULL OR amount >= 0", name="amount_positive"),
+        CheckConstraint("digital_post_status IS NULL OR digital_post_status IN ('sent','exempt','failed')",
+                        name="digital_post_status"),
+        CheckConstraint("digital_post_status IS NULL OR digital_post_status <> 'sent' OR digital_post_at IS NOT NULL",
+                        name="digital_post_sent_has_time"),
         Index("ix_decisions_case", "case_id", "id"),
         Index("ix_decisions_meeting", "meeting_id"),
         Index("ix_decisions_corrects", "corrects_id"),
@@ -53,6 +57,10 @@ class Decision(db.Model):
     letter_available_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     meeting_id: Mapped[int | None] = mapped_column(ForeignKey("meetings.id", ondelete="RESTRICT"))
     correction_note: Mapped[str] = mapped_column(Text, default="", server_default="")
+    # Digital Post (app/services/committee/digital_post.py): "sent" (available there since digital_post_at, the
+    # notification deadlines count from), "exempt" or "failed" (e-mail and the portal instead), None (not used).
+    digital_post_status: Mapped[str | None] = mapped_column(String(16))
+    digital_post_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
     case: Mapped["Case"] = relationship()  # noqa: F821
     decided_by: Mapped["User | None"] = relationship()  # noqa: F821
@@ -62,6 +70,11 @@ class Decision(db.Model):
     def is_sent(self) -> bool:
         """True once the letter is available to the applicant."""
         return self.letter_available_at is not None
+
+    @property
+    def notified_at(self) -> datetime | None:
+        """When the applicant was given the letter: in Digital Post if it went there, else in the portal."""
+        return self.digital_post_at or self.letter_available_at
 
 
 @event.listens_for(Decision, "before_update")

@@ -2,13 +2,14 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import date, datetime
 
 from flask_babel import gettext, lazy_gettext as _l, ngettext
 
 from app.extensions import db
 from app.formatting import day_only, money
 from app.models import Case, CaseEvent, Decision, Document, PaymentInstalment
+from app.services.committee.digital_post import appeal_deadline
 from workflows import registry
 
 MAX_INSTALMENTS = 6
@@ -63,6 +64,8 @@ class Outcome:
     appeal_text: str
     letter: Document | None
     next_steps: list[str] = field(default_factory=list)
+    digital_post_at: datetime | None = None  # when the letter became available in Digital Post
+    appeal_by: date | None = None  # the appeal deadline, counted from notification
 
 
 def outcome(case: Case) -> Outcome | None:
@@ -79,7 +82,9 @@ def outcome(case: Case) -> Outcome | None:
     letter = db.session.get(Document, decision.letter_document_id) if decision.letter_document_id else None
     return Outcome(headline=text, tone=TONES.get(kind, "info"),
                    reason="" if kind in FULL_YES else decision.reason,
-                   appeal_text=decision.appeal_text, letter=letter, next_steps=next_steps(case, decision))
+                   appeal_text=decision.appeal_text, letter=letter, next_steps=next_steps(case, decision),
+                   digital_post_at=decision.digital_post_at if decision.digital_post_status == "sent" else None,
+                   appeal_by=appeal_deadline(decision))
 
 
 def next_steps(case: Case, decision: Decision) -> list[str]:

@@ -16,6 +16,9 @@ KIND_WORDS = {
 }
 REPAYMENT_WORDS = {"repayment_claimed": "Krav om tilbagebetaling", "repayment_paid": "Tilbagebetaling modtaget",
                    "repayment_cancelled": "Krav om tilbagebetaling annulleret"}
+DIGITAL_POST_WORDS = {"sent": "Afgørelsesbrevet er sendt med Digital Post",
+                      "exempt": "Ikke sendt med Digital Post: foreningen er fritaget. Sendt med e-mail og vist i portalen.",
+                      "failed": "Ikke sendt med Digital Post: tjenesten svarede ikke. Sendt med e-mail og vist i portalen."}
 DIRECTION_WORDS = {"in": "Dokument modtaget", "out": "Dokument sendt", "internal": "Internt dokument"}
 
 
@@ -34,6 +37,8 @@ def event_words(case: Case, event: CaseEvent, audience: str) -> str:
         return "Partshøring er gennemført" if event.action == "held" else "Partshøring er ikke nødvendig"
     if event.kind == "repayment":
         return REPAYMENT_WORDS.get(event.action or "", "Tilbagebetaling")
+    if event.kind == "digital_post":
+        return DIGITAL_POST_WORDS.get(event.action or "", "Digital Post")
     return KIND_WORDS.get(event.kind, event.kind)
 
 

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+import uuid
 from dataclasses import dataclass
 from datetime import date
 
@@ -14,7 +15,7 @@ from app.models import Case, Decision, Document, Meeting, OutboxMessage, Pool, S
 from app.pdf.content import Letter
 from app.pdf.letter import (CANCEL, GRANT, PARTLY, REJECT, Correction, LetterData, Settlement, compose,
                             render_decision_letter)
-from app.services.delivery import outbox
+from app.services.delivery import digital_post_transport, outbox
 from app.services.delivery.letterhead import locale_for, sender
 from app.services.delivery.links import public_base_url
 from app.services.files import storage as files
@@ -258,7 +259,22 @@ def issue_decision_letter(msg: OutboxMessage) -> None:
     else:
         db.session.flush()
         _publish(decision, document, now)
-    _enqueue_notice(decision, case, msg.payload.get("base_url") or public_base_url())
+    base = msg.payload.get("base_url") or public_base_url()
+    if digital_post_transport.is_enabled() and case.association.cvr:
+        enqueue_digital_post(decision, case, base)  # its delivery writes the e-mail notice (digital_post.py)
+    else:
+        enqueue_notice(decision, case, base)
+
+
+def enqueue_digital_post(decision: Decision, case: Case, base: str) -> OutboxMessage:
+    """The Digital Post row of a stored letter, in the same commit (one per decision: its dedup key).
+
+    The message's UUID is chosen now and kept on the row, so every attempt sends the same message and the
+    provider can tell a retry from a second letter.
+    """
+    return outbox.enqueue("decision_digital_post", case.association.cvr,
+                          {"decision_id": decision.id, "message_uuid": str(uuid.uuid4()), "base_url": base},
+                          channel="digital_post", dedup_key=f"digital-post:{decision.id}")
 
 
 def _publish(decision: Decision, document: Document, now) -> None:
@@ -266,9 +282,10 @@ def _publish(decision: Decision, document: Document, now) -> None:
     events.on_letter(decision.case_id, decision.id, document.id)
 
 
-def _enqueue_notice(decision: Decision, case: Case, base: str) -> None:
+def enqueue_notice(decision: Decision, case: Case, base: str, digital_post: bool = False) -> None:
+    """The e-mail that tells the association a letter is waiting (in Digital Post too, when it went there)."""
     payload = {"case_number": case.number or "", "title": case.title, "association": case.association.name,
-               "link": f"{base}/forening/sager/{case.id}"}
+               "link": f"{base}/forening/sager/{case.id}", "digital_post": digital_post}
     email, prepared = case.association.contact_email, db.session.info.get(_PREPARED)
     known = prepared is not None and email.strip().lower() in prepared.locales
     locale = prepared.locales[email.strip().lower()] if known else locale_for(email)

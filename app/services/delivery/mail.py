@@ -47,6 +47,8 @@ SUBJECTS = {
                                           year=p.get("year", "")),
     "application_receipt": lambda p: _("Kvittering: vi har modtaget jeres ansøgning %(number)s",
                                        number=p.get("case_number", "")),
+    "digital_post_fallback": lambda p: _("Sag %(number)s: afgørelsen kunne ikke sendes med Digital Post",
+                                         number=p.get("case_number", "")),
     "outbox_failures": lambda p: _("Beskeder, der ikke kunne sendes (%(count)s)", count=p.get("count", 0)),
 }
 
