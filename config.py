@@ -95,6 +95,15 @@ class Config:
     # WEBHOOK_ALLOW_LOOPBACK_HTTP says so (development and tests); each POST waits at most this long.
     WEBHOOK_ALLOW_LOOPBACK_HTTP = False
     WEBHOOK_TIMEOUT_SECONDS = 10
+    # ESDH journalisation (app/services/integrations/esdh.py): "" = off (the embedded default), "getorganized" =
+    # Netcompany GetOrganized's REST API at ESDH_URL (the site root, e.g. https://go.kommune.dk), with the API
+    # user's ESDH_USERNAME/ESDH_PASSWORD (HTTP Basic), cases made with the case type ESDH_CASE_TYPE_PREFIX.
+    ESDH = ""
+    ESDH_URL: str | None = None
+    ESDH_USERNAME: str | None = None
+    ESDH_PASSWORD: str | None = None
+    ESDH_CASE_TYPE_PREFIX = "EMN"
+    ESDH_TIMEOUT_SECONDS = 30
     API_TOKEN_RATE = "30 per minute"  # per client IP at POST /api/v1/token (each costs an argon2 verify)
     RATELIMIT_ENABLED = True  # explicit: Flask-Limiter keeps a previous app's False as its default
     RATELIMIT_STORAGE_URI = "memory://"
@@ -247,6 +256,7 @@ _ENV_STRINGS = (
     "MAIL_LOG_PATH", "UPLOAD_FOLDER", "MUNICIPALITY_NAME", "MUNICIPALITY_ADDRESS", "MUNICIPALITY_EMAIL",
     "MUNICIPALITY_PHONE", "MUNICIPALITY_DEPARTMENT", "PUBLIC_BASE_URL", "ANTIVIRUS_SCANNER",
     "CVR_REGISTER_URL", "CVR_REGISTER_USER", "CVR_REGISTER_PASSWORD",
+    "ESDH", "ESDH_URL", "ESDH_USERNAME", "ESDH_PASSWORD", "ESDH_CASE_TYPE_PREFIX",
     "OIDC_ISSUER", "OIDC_CLIENT_ID", "OIDC_CLIENT_SECRET", "OIDC_GROUPS_CLAIM",
     "SAML_IDP_METADATA_FILE", "SAML_SP_KEY_FILE", "SAML_SP_CERT_FILE", "SAML_SP_ENTITY_ID", "SAML_MIN_LOA",
     "SAML_XMLSEC_BINARY", "DIGITAL_POST", "DIGITAL_POST_SENDER_CVR", "DIGITAL_POST_SF1601_URL",
@@ -284,7 +294,7 @@ def settings_from_env(environ: Mapping[str, str] | None = None) -> dict:
         out["SQLALCHEMY_DATABASE_URI"] = normalise_database_url(environ["DATABASE_URL"])
     for key in ("OUTBOX_SWEEP_SECONDS", "OUTBOX_RETRY_HOURS", "SESSION_IDLE_MINUTES", "PASSWORD_MIN_LENGTH",
                 "TRUSTED_PROXIES", "OUTBOX_BATCH", "WEBHOOK_TIMEOUT_SECONDS", "OUTBOX_RETRY_FIRST_SECONDS",
-                "OUTBOX_RETRY_MAX_SECONDS", "CVR_REGISTER_TIMEOUT_SECONDS",
+                "OUTBOX_RETRY_MAX_SECONDS", "CVR_REGISTER_TIMEOUT_SECONDS", "ESDH_TIMEOUT_SECONDS",
                 "DIGITAL_POST_TIMEOUT_SECONDS", "APPEAL_WEEKS"):
         if environ.get(key):
             out[key] = int(environ[key])

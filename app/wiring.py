@@ -13,7 +13,7 @@ from app.services import unit_of_work
 from app.services.cases import transitions
 from app.services.committee import decisions, digital_post, letters
 from app.services.delivery import digital_post_transport, mail, notices, outbox
-from app.services.integrations import events, webhooks
+from app.services.integrations import esdh, events, webhooks
 from app.services.premises import booking_effects
 from app.tasks import notices as notice_tasks, schedule
 
@@ -33,7 +33,7 @@ LETTER_RENDERERS = {"meeting_minutes": decisions.render_minutes_letter}
 def channels() -> dict[str, outbox.Adapter]:
     """The outbox's delivery channels."""
     return {"email": mail.EmailAdapter(), "letter": letters.LetterAdapter(), "webhook": webhooks.WebhookAdapter(),
-            "digital_post": digital_post.DigitalPostAdapter()}
+            "digital_post": digital_post.DigitalPostAdapter(), esdh.CHANNEL: esdh.EsdhAdapter()}
 
 
 def _dispatch(ids: list[int]) -> None:
@@ -46,6 +46,7 @@ def wire(app: Flask) -> None:
     transitions.bind_effects(EFFECT_HANDLERS)  # refuses to start if an effect has no handler
     letters.bind_renderers(LETTER_RENDERERS)
     transitions.bind_observers([events.on_transition])  # case.submitted, case.decided for the API and webhooks
+    events.bind_listeners([esdh.on_event])  # journalisation in the ESDH (off unless ESDH is configured)
     outbox.bind(channels(), notice_tasks.deliver_notice, notice_tasks.deliver_batch)
     unit_of_work.install(after_commit=_dispatch)
     schedule.install(app)

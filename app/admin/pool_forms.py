@@ -62,6 +62,8 @@ class PoolForm(FlaskForm):
                                  validators=[DataRequired(message=_l("Vælg puljens lovgrundlag."))])
     requires_approval = BooleanField(_l("Foreningen skal være godkendt som folkeoplysende forening"))
     requires_child_certificate = BooleanField(_l("Børneattest-erklæring kræves"))
+    kle_number = StringField(_l("KLE-nummer"), validators=[Optional(), _max(20)])
+    kle_facet = StringField(_l("Handlingsfacet"), validators=[Optional(), _max(10)])
 
 
 class CriterionForm(FlaskForm):

@@ -58,6 +58,8 @@ class CaseSchema(Schema):
     submitted_at = fields.AwareDateTime(allow_none=True)
     decided_at = fields.AwareDateTime(allow_none=True)
     updated_at = fields.AwareDateTime(required=True)
+    esdh_journal_number = fields.String(allow_none=True, metadata={
+        "description": "The case's number in the municipality's ESDH, once journalised there."})
 
 
 class PoolPageSchema(Schema):

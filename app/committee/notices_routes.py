@@ -28,6 +28,8 @@ def _page(status: str | None, before: int | None) -> list[OutboxMessage]:
 
 def subject_of(msg: OutboxMessage) -> str:
     """The e-mail's subject, or what a letter is."""
+    if msg.channel == "esdh":
+        return _("ESDH: opret sag") if msg.template == "esdh_case" else _("ESDH: journalisér dokument")
     if msg.channel == "letter":
         return _("Afgørelsesbrev") if msg.template == "decision_letter" else _("Beslutningsprotokol")
     try:

@@ -34,4 +34,5 @@ class Document(db.Model):
     storage_key: Mapped[str] = mapped_column(String(255), unique=True)
     description: Mapped[str | None] = mapped_column(Text)
     uploaded_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    esdh_document_id: Mapped[str | None] = mapped_column(String(64))  # the ESDH's id once filed there
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=clock.now)

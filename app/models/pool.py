@@ -68,6 +68,9 @@ class Pool(db.Model):
     instalment_interval: Mapped[int] = mapped_column(default=1, server_default="1")
     advance_allowed: Mapped[bool] = mapped_column(default=False, server_default=false())
     copied_from_id: Mapped[int | None] = mapped_column(ForeignKey("pools.id", ondelete="SET NULL"))
+    # Where the pool's cases are filed in the ESDH: the KLE subject number ("20.04.00") and handling facet ("G01").
+    kle_number: Mapped[str | None] = mapped_column(String(8))
+    kle_facet: Mapped[str | None] = mapped_column(String(3))
 
     committee: Mapped["Committee"] = relationship(back_populates="pools")  # noqa: F821
     # Loaded when read, not joined: pools are locked FOR UPDATE, which PostgreSQL refuses on an outer join.

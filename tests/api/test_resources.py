@@ -37,7 +37,7 @@ def test_only_the_listed_columns_leave_and_no_cache_keeps_them(client, cases, to
     assert resp.headers["Cache-Control"] == "no-store"
     item = resp.get_json()["items"][0]
     assert set(item) == {"id", "number", "title", "workflow", "state", "pool_id", "association_id", "amount_applied",
-                         "granted_amount", "submitted_at", "decided_at", "updated_at"}
+                         "granted_amount", "submitted_at", "decided_at", "updated_at", "esdh_journal_number"}
     assert "secret answer" not in str(item)
 
 

@@ -18,7 +18,7 @@ from app.services.integrations.api_clients import add_call
 # The only columns an integration gets (the answers, notes and assessments are not among them). Taken as
 # plain values before the read log's commit, which expires the rows.
 CASE_FIELDS = ("id", "number", "title", "workflow", "state", "pool_id", "association_id", "amount_applied",
-               "granted_amount", "submitted_at", "decided_at", "updated_at")
+               "granted_amount", "submitted_at", "decided_at", "updated_at", "esdh_journal_number")
 # Every list can be read in change order: `updated_since` and the cursor then use an index (updated_at, id).
 BY_CHANGE = ("updated_at", "id")
 

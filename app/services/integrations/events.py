@@ -13,7 +13,7 @@ PostgreSQL; SQLite writes one at a time anyway), so positions grow in the order 
 """
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 
 from app import clock
@@ -27,6 +27,14 @@ from app.services.unit_of_work import use_case
 from workflows import registry
 
 _SEQUENCER_LOCK = 0x5745_4248  # "WEBH": pg_advisory_xact_lock key of the sequencer
+# Outbound adapters driven by the events (the ESDH's journalisation), bound by app/wiring.py: each is called with
+# the event in the same unit of work and writes its own outbox rows there.
+_LISTENERS: list[Callable[[ApiEvent], None]] = []
+
+
+def bind_listeners(listeners: list[Callable[[ApiEvent], None]]) -> None:
+    """Bind the adapters that act on recorded events (app/wiring.py, once per app)."""
+    _LISTENERS[:] = listeners
 
 
 def record(event_type: str, *, case_id: int | None, subjects: dict, data: dict | None = None) -> ApiEvent:
@@ -40,6 +48,8 @@ def record(event_type: str, *, case_id: int | None, subjects: dict, data: dict |
         db.session.add(event)
         for subscription in _subscribers(event_type):
             add_delivery(subscription, event)
+        for listener in _LISTENERS:
+            listener(event)
     return event
 
 

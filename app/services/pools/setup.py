@@ -21,8 +21,10 @@ POOL_FIELDS = ("slug", "name", "purpose", "committee_id", "workflow", "applicant
                "deadline", "is_rolling", "accepts_late", "late_reduction_per_month", "delegation_limit",
                "fast_track_limit", "reply_days", "report_due_days", "payment_mode", "instalment_count",
                "instalment_interval", "advance_allowed", "rules_text", "legal_basis_id", "requires_approval",
-               "requires_child_certificate", "is_published")
+               "requires_child_certificate", "is_published", "kle_number", "kle_facet")
 SLUG = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
+KLE_NUMBER = re.compile(r"^\d{2}\.\d{2}\.\d{2}$")  # emne: hovedgruppe.gruppe.emne, e.g. 20.04.00
+KLE_FACET = re.compile(r"^[A-Z]\d{2}$")  # handlingsfacet, e.g. G01
 
 
 @dataclass
@@ -54,6 +56,8 @@ class PoolValues:
     legal_basis_id: int | None = None  # an entry of the library: the basis and its appeal guidance together
     requires_approval: bool = False
     requires_child_certificate: bool = False
+    kle_number: str | None = None  # the pool's cases are filed under it in the ESDH
+    kle_facet: str | None = None
 
 
 @dataclass(frozen=True)
@@ -96,6 +100,7 @@ def _check(values: PoolValues, pool: Pool | None) -> None:
     if values.legal_basis_id is None or db.session.get(LegalBasis, values.legal_basis_id) is None:
         raise SetupError(_l("Vælg puljens lovgrundlag."), "legal_basis_id")
     _check_deadlines(values)
+    _check_kle(values)
     if values.payment_mode == "instalments" and not 2 <= values.instalment_count <= 24:
         raise SetupError(_l("Skriv antallet af rater (2-24)."), "instalment_count")
     if values.payment_mode == "instalments":
@@ -119,6 +124,20 @@ def _check_interval(values: PoolValues) -> None:
                             "%(max)s måneder. Vælg færre rater eller et kortere mellemrum.",
                             count=values.instalment_count, months=values.instalment_interval,
                             max=MAX_PLAN_MONTHS), "instalment_interval")
+
+
+def _check_kle(values: PoolValues) -> None:
+    """KLE number like 20.04.00 and facet like G01, both or neither (an ESDH case needs the pair)."""
+    values.kle_number = (values.kle_number or "").strip() or None
+    values.kle_facet = (values.kle_facet or "").strip().upper() or None
+    if values.kle_number is not None and not KLE_NUMBER.match(values.kle_number):
+        raise SetupError(_l("Skriv KLE-nummeret som tre tal med to cifre og punktum imellem, fx 20.04.00."),
+                         "kle_number")
+    if values.kle_facet is not None and not KLE_FACET.match(values.kle_facet):
+        raise SetupError(_l("Skriv handlingsfacetten som et bogstav og to cifre, fx G01."), "kle_facet")
+    if (values.kle_number is None) != (values.kle_facet is None):
+        field_name = "kle_facet" if values.kle_facet is None else "kle_number"
+        raise SetupError(_l("Skriv både KLE-nummer og handlingsfacet, eller ingen af dem."), field_name)
 
 
 def _check_deadlines(values: PoolValues) -> None:
