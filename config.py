@@ -209,6 +209,18 @@ class Config:
     DIGITAL_POST_CA_FILE: str | None = None  # CA bundle for the service's certificate (None: the system's)
     DIGITAL_POST_TIMEOUT_SECONDS = 30
     DIGITAL_POST_FILEDROP_FOLDER: str | None = None
+    # Operations (README "Operations"): logs as plain text (default) or one JSON object a line ("json"), at LOG_LEVEL.
+    LOG_FORMAT = "text"
+    LOG_LEVEL = "INFO"
+    # /metrics answers a client address in METRICS_NETWORKS (env: "10.0.0.0/8,::1") or a request with
+    # "Authorization: Bearer <METRICS_TOKEN>"; nothing configured: nobody.
+    METRICS_TOKEN: str | None = None
+    METRICS_NETWORKS: tuple = ()
+    # Prometheus-client's multi-process mode (several gunicorn workers, Celery's pool): a folder shared by
+    # the processes of one host, set in their environment before they start (the library reads it then).
+    PROMETHEUS_MULTIPROC_DIR: str | None = None
+    # /readyz answers within this, whatever hangs (the load balancer's probe gives up after 2 s).
+    READINESS_TIMEOUT_SECONDS = 1.5
     TESTING = False
     # Uploads: one file may be 20 MB (a scanned set of accounts); a reply carries up to 5 files.
     MAX_ATTACHMENT_BYTES = 20 * 1024 * 1024
@@ -261,6 +273,7 @@ _ENV_STRINGS = (
     "SAML_IDP_METADATA_FILE", "SAML_SP_KEY_FILE", "SAML_SP_CERT_FILE", "SAML_SP_ENTITY_ID", "SAML_MIN_LOA",
     "SAML_XMLSEC_BINARY", "DIGITAL_POST", "DIGITAL_POST_SENDER_CVR", "DIGITAL_POST_SF1601_URL",
     "DIGITAL_POST_CERT_FILE", "DIGITAL_POST_KEY_FILE", "DIGITAL_POST_CA_FILE", "DIGITAL_POST_FILEDROP_FOLDER",
+    "LOG_FORMAT", "LOG_LEVEL", "METRICS_TOKEN", "PROMETHEUS_MULTIPROC_DIR",
 )
 
 
@@ -298,6 +311,10 @@ def settings_from_env(environ: Mapping[str, str] | None = None) -> dict:
                 "DIGITAL_POST_TIMEOUT_SECONDS", "APPEAL_WEEKS"):
         if environ.get(key):
             out[key] = int(environ[key])
+    if environ.get("METRICS_NETWORKS"):
+        out["METRICS_NETWORKS"] = tuple(n.strip() for n in environ["METRICS_NETWORKS"].split(",") if n.strip())
+    if environ.get("READINESS_TIMEOUT_SECONDS"):
+        out["READINESS_TIMEOUT_SECONDS"] = float(environ["READINESS_TIMEOUT_SECONDS"])
     if environ.get("SESSION_LIFETIME_HOURS"):
         out["PERMANENT_SESSION_LIFETIME"] = timedelta(hours=float(environ["SESSION_LIFETIME_HOURS"]))
     out.update(retention_settings(environ))

@@ -62,6 +62,7 @@ def build_app(config: type[Config] | None, **overrides: object) -> Flask:
     configure_paths(app)
     refuse_unsafe_configuration(app, config)
     configure_secret_box(app)
+    register_operations(app)
     trust_proxies(app)
     configure_public_url(app, config)
     register_extensions(app)
@@ -140,6 +141,12 @@ def refuse_unsafe_configuration(app: Flask, config: type[Config]) -> None:
         raise RuntimeError("REDIS_URL must be set in production.")
     if not app.config.get("PUBLIC_BASE_URL"):
         raise RuntimeError("PUBLIC_BASE_URL must be set in production (the address links in e-mails point to).")
+
+
+def register_operations(app: Flask) -> None:
+    """JSON logs, /healthz, /readyz, /metrics and request ids (app/ops); inside ProxyFix, first of the hooks."""
+    from app import ops
+    ops.register(app)
 
 
 def trust_proxies(app: Flask) -> None:

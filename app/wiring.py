@@ -15,7 +15,7 @@ from app.services.committee import decisions, digital_post, letters
 from app.services.delivery import digital_post_transport, mail, notices, outbox
 from app.services.integrations import esdh, events, webhooks
 from app.services.premises import booking_effects
-from app.tasks import notices as notice_tasks, schedule
+from app.tasks import notices as notice_tasks, schedule, signals as task_signals
 
 # Workflow effects handled outside the case itself (transitions handles its own; see workflows.EFFECTS).
 EFFECT_HANDLERS = {
@@ -50,3 +50,4 @@ def wire(app: Flask) -> None:
     outbox.bind(channels(), notice_tasks.deliver_notice, notice_tasks.deliver_batch)
     unit_of_work.install(after_commit=_dispatch)
     schedule.install(app)
+    task_signals.connect(app)  # the request id into tasks, task durations, the worker's JSON logs

@@ -4,7 +4,7 @@ import pytest
 from cryptography.fernet import Fernet
 
 from app import create_app
-from config import (DEV_SECRET_KEY, DevelopmentConfig, ProductionConfig, TestingConfig, normalise_database_url,
+from config import (DEV_SECRET_KEY, Config, DevelopmentConfig, ProductionConfig, TestingConfig, normalise_database_url,
                     select_config, settings_from_env)
 
 
@@ -142,3 +142,18 @@ def test_staff_sso_is_off_by_default_and_its_group_mapping_comes_from_the_enviro
     assert settings["OIDC_ROLE_GROUPS"] == {"Sagsbehandlere": "caseworker", "IT-admin": "administrator"}
     with pytest.raises(RuntimeError, match="OIDC_ROLE_GROUPS"):
         settings_from_env({"OIDC_ROLE_GROUPS": "Alle=member"})  # SSO makes staff only
+
+
+def test_operations_settings_come_from_the_environment():
+    settings = settings_from_env({"LOG_FORMAT": "json", "LOG_LEVEL": "WARNING", "METRICS_TOKEN": "t",
+                                  "METRICS_NETWORKS": "10.0.0.0/8, ::1,", "READINESS_TIMEOUT_SECONDS": "1.2",
+                                  "PROMETHEUS_MULTIPROC_DIR": "/run/m"})
+    assert settings["LOG_FORMAT"] == "json" and settings["LOG_LEVEL"] == "WARNING"
+    assert settings["METRICS_TOKEN"] == "t" and settings["METRICS_NETWORKS"] == ("10.0.0.0/8", "::1")
+    assert settings["READINESS_TIMEOUT_SECONDS"] == 1.2 and settings["PROMETHEUS_MULTIPROC_DIR"] == "/run/m"
+    assert Config.LOG_FORMAT == "text" and Config.METRICS_TOKEN is None and Config.METRICS_NETWORKS == ()
+
+
+def test_an_unknown_log_format_is_refused_at_start(tmp_path):
+    with pytest.raises(RuntimeError, match="LOG_FORMAT"):
+        create_app(TestingConfig, LOG_FORMAT="xml", SQLALCHEMY_DATABASE_URI=f"sqlite:///{tmp_path / 'x.sqlite'}")

@@ -132,3 +132,26 @@ def test_the_close_dispatches_letters_and_its_many_emails_in_batches_in_the_orde
     emails = [i for b in batches if not set(b) & set(letter_ids) for i in b]
     assert len(emails) == 5 and singles == [] and max(len(b) for b in batches) == 2
     assert [b[0] for b in batches] == sorted(b[0] for b in batches)  # in the order written
+
+
+def test_every_rendered_letter_is_counted_for_prometheus_and_task_durations_too(world, monkeypatch):
+    from app.services.operations.metrics import LETTERS_RENDERED, TASK_DURATION
+
+    def sample(metric, name: str, **labels: str) -> float:
+        return next((s.value for family in metric.collect() for s in family.samples
+                     if s.name == name and s.labels == labels), 0.0)
+
+    def rendered() -> float:
+        return sample(LETTERS_RENDERED, "foreningsstotte_letters_rendered_total", template="decision_letter")
+
+    def batches_timed() -> float:
+        return sample(TASK_DURATION, "foreningsstotte_task_duration_seconds_count",
+                      task="app.tasks.notices.deliver_batch", state="SUCCESS")
+
+    ids = _closed_meeting(world, monkeypatch, 3)
+    before, timed_before = rendered(), batches_timed()
+    assert deliver_batch.apply(args=[ids]).get() == {i: "delivered" for i in ids}
+    assert rendered() == before + 3
+    assert batches_timed() > timed_before
+    assert deliver_batch.apply(args=[ids]).get() == {i: "delivered" for i in ids}  # nothing rendered again
+    assert rendered() == before + 3

@@ -20,6 +20,7 @@ from app.services.delivery.letterhead import locale_for, sender
 from app.services.delivery.links import public_base_url
 from app.services.files import storage as files
 from app.services.integrations import events
+from app.services.operations import metrics
 from app.services.yearly.steps_text import describe
 from workflows import registry
 
@@ -320,4 +321,5 @@ class LetterAdapter:
 
     def deliver(self, msg: OutboxMessage, on_accepted: Callable[[], None]) -> None:
         RENDERERS[msg.template](msg)
+        metrics.LETTERS_RENDERED.labels(template=msg.template).inc()
         on_accepted()

@@ -121,6 +121,15 @@ def dispatch(ids: list[int]) -> None:
             return
 
 
+def backlog(statuses: tuple[str, ...]) -> list[tuple[str, str, int, datetime | None]]:
+    """(channel, status, rows, oldest created_at) for rows in `statuses`: one grouped query on the status index."""
+    query = (db.select(OutboxMessage.channel, OutboxMessage.status, db.func.count(),
+                       db.func.min(OutboxMessage.created_at))
+             .where(OutboxMessage.status.in_(statuses))
+             .group_by(OutboxMessage.channel, OutboxMessage.status))
+    return [(channel, status, count, oldest) for channel, status, count, oldest in db.session.execute(query)]
+
+
 def _letter_batches(ids: list[int]) -> tuple[list[list[int]], list[int]]:
     """(batches, single ids): one task per batch rather than per message.
 

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import hashlib
 import secrets
+import threading
 from pathlib import Path
 
 from flask import current_app
@@ -33,3 +34,28 @@ def path_for(storage_key: str) -> Path:
 def read_bytes(storage_key: str) -> bytes:
     """The stored bytes."""
     return path_for(storage_key).read_bytes()
+
+
+def reachable(timeout_seconds: float) -> bool:
+    """True when the upload folder takes a small file and gives it back within `timeout_seconds`."""
+    app = current_app._get_current_object()  # type: ignore[attr-defined]
+    answers: list[bool] = []
+
+    def probe() -> None:
+        try:
+            with app.app_context():
+                path = _root() / f".reachable-{secrets.token_hex(8)}"
+                data = secrets.token_bytes(16)
+                path.write_bytes(data)
+                try:
+                    answers.append(path.read_bytes() == data)
+                finally:
+                    path.unlink(missing_ok=True)
+        except OSError as exc:
+            app.logger.warning("file storage not reachable: %s", exc)
+            answers.append(False)
+
+    thread = threading.Thread(target=probe, daemon=True, name="storage-probe")
+    thread.start()
+    thread.join(timeout_seconds)
+    return bool(answers) and answers[0]
