@@ -2,12 +2,13 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from pathlib import Path
 
 import pytest
+from flask import current_app
 
 from app.extensions import db
 from app.models import Case, Document
-from app.services.files import storage as files
 from app.services.cases import transitions
 from tests.factories import (AdministratorFactory, AssociationFactory, CaseworkerFactory, CommitteeFactory,
                              CommitteeUserFactory, DocumentFactory, FormVersionFactory, MembershipFactory,
@@ -72,5 +73,7 @@ def world(factory) -> World:
     return World(factory, chair, treasurer, outsider, caseworker, admin, committee_member, association, other, pool)
 
 
-def stored_path(document: Document):
-    return files.path_for(document.storage_key)
+def stored_path(document: Document) -> Path:
+    """Where the local store (these tests' embedded default) keeps a document's bytes."""
+    key = document.storage_key
+    return Path(current_app.config["UPLOAD_FOLDER"]) / key[:2] / key
