@@ -50,6 +50,9 @@ def collector_paused() -> Iterator[None]:
 
 class App(Flask):
     from app.routing import CompiledOnceRule as url_rule_class
+    from app.templating import TEMPLATES
+
+    jinja_options = {**Flask.jinja_options, "bytecode_cache": TEMPLATES}
 
 
 def build_app(config: type[Config] | None, **overrides: object) -> Flask:
