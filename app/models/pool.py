@@ -68,6 +68,11 @@ class Pool(db.Model):
     instalment_interval: Mapped[int] = mapped_column(default=1, server_default="1")
     advance_allowed: Mapped[bool] = mapped_column(default=False, server_default=false())
     copied_from_id: Mapped[int | None] = mapped_column(ForeignKey("pools.id", ondelete="SET NULL"))
+    # Kontering: where the finance system books the pool's payouts. Copied onto each payout line when a batch
+    # is made, so changing it later never rewrites what was sent.
+    account_code: Mapped[str | None] = mapped_column(String(40))  # artskonto or the whole kontostreng
+    cost_centre: Mapped[str | None] = mapped_column(String(20))  # omkostningssted
+    psp_element: Mapped[str | None] = mapped_column(String(40))  # optional project (PSP) element
 
     committee: Mapped["Committee"] = relationship(back_populates="pools")  # noqa: F821
     # Loaded when read, not joined: pools are locked FOR UPDATE, which PostgreSQL refuses on an outer join.
