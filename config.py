@@ -179,6 +179,12 @@ class Config:
     MUNICIPALITY_EMAIL = "kultur@kommune.example"
     MUNICIPALITY_PHONE = "70 10 20 30"
     MUNICIPALITY_DEPARTMENT = "Kultur og Fritid"
+    # The payment order file (ISO 20022 pain.001) for the finance system: the account the municipality pays from
+    # (reg.nr. and account number, or as the bank writes it), its CVR number and its bank's BIC (both optional).
+    # Without the account the CSV files still work; the XML file says what to configure.
+    FINANCE_DEBTOR_ACCOUNT: str | None = None
+    FINANCE_DEBTOR_CVR: str | None = None
+    FINANCE_DEBTOR_BIC: str | None = None
     # Where links in e-mails and letters point (https://stoette.kommune.dk); required in production.
     # Unset (development): the host and port of the request that sent the e-mail (app/services/delivery/links.py).
     PUBLIC_BASE_URL: str | None = None
@@ -236,7 +242,7 @@ _ENV_STRINGS = (
     "CVR_REGISTER_URL", "CVR_REGISTER_USER", "CVR_REGISTER_PASSWORD",
     "OIDC_ISSUER", "OIDC_CLIENT_ID", "OIDC_CLIENT_SECRET", "OIDC_GROUPS_CLAIM",
     "SAML_IDP_METADATA_FILE", "SAML_SP_KEY_FILE", "SAML_SP_CERT_FILE", "SAML_SP_ENTITY_ID", "SAML_MIN_LOA",
-    "SAML_XMLSEC_BINARY",
+    "SAML_XMLSEC_BINARY", "FINANCE_DEBTOR_ACCOUNT", "FINANCE_DEBTOR_CVR", "FINANCE_DEBTOR_BIC",
 )
 
 

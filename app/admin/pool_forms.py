@@ -62,6 +62,9 @@ class PoolForm(FlaskForm):
                                  validators=[DataRequired(message=_l("Vælg puljens lovgrundlag."))])
     requires_approval = BooleanField(_l("Foreningen skal være godkendt som folkeoplysende forening"))
     requires_child_certificate = BooleanField(_l("Børneattest-erklæring kræves"))
+    account_code = StringField(_l("Konto (artskonto eller kontostreng)"), validators=[Optional(), _max(40)])
+    cost_centre = StringField(_l("Omkostningssted"), validators=[Optional(), _max(20)])
+    psp_element = StringField(_l("PSP-element"), validators=[Optional(), _max(40)])
 
 
 class CriterionForm(FlaskForm):
