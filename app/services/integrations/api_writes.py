@@ -16,7 +16,7 @@ from app.models.payout import LINE_FAILED, LINE_PAID, LINE_SENT
 from app.services.cases.transitions import CaseNotFound, lock_case, stale_as_case
 from app.services.files import attachments
 from app.services.integrations.api_clients import add_call
-from app.services.money import line_results
+from app.services.integrations import payout_answers
 from app.services.unit_of_work import flush, use_case
 
 
@@ -104,8 +104,8 @@ def settle_payout_line(client: ApiClient, line_id: int, outcome: str, reference:
         raise WriteConflict(_l("Linjen er allerede meldt %(status)s med referencen %(reference)s.",
                                status=STATUS_WORDS[line.status], reference=line.finance_reference))
     try:
-        line_results.record(batch, line, outcome, reference, reason, client_id=client.id)
-    except line_results.LineRefused as exc:
+        payout_answers.record(batch, line, outcome, reference, reason, client_id=client.id)
+    except payout_answers.LineRefused as exc:
         raise WriteConflict(exc.message) from None
     comment = f"{reference}: {reason}" if outcome == LINE_FAILED and reason else reference
     _journal(client, line.case_id, "payout", f"payout_line_{outcome}", comment)
@@ -113,4 +113,4 @@ def settle_payout_line(client: ApiClient, line_id: int, outcome: str, reference:
     return line, True
 
 
-STATUS_WORDS = line_results.STATUS_WORDS
+STATUS_WORDS = payout_answers.STATUS_WORDS

@@ -18,7 +18,8 @@ from app import clock
 from app.extensions import db
 from app.models import CaseEvent, PaymentBatch, PaymentBatchLine, PaymentStatusDifference, PaymentStatusImport, User
 from app.models.payout import LINE_FAILED, LINE_PAID, LINE_SENT
-from app.services.money import line_results, payouts
+from app.services.integrations import payout_answers
+from app.services.money import payouts
 from app.services.money.iso20022 import pain001, pain002
 from app.services.unit_of_work import use_case
 
@@ -148,10 +149,10 @@ def _settle(batch: PaymentBatch, line: PaymentBatchLine, tx: pain002.Transaction
         return None, ""  # recorded already: nothing changes
     if line.status != LINE_SENT:
         return "conflict", str(_l("Linjen er allerede meldt %(status)s med referencen %(reference)s.",
-                                  status=line_results.STATUS_WORDS[line.status], reference=line.finance_reference))
+                                  status=payout_answers.STATUS_WORDS[line.status], reference=line.finance_reference))
     try:
-        line_results.record(batch, line, outcome, reference, tx.reason or None)
-    except line_results.LineRefused as exc:
+        payout_answers.record(batch, line, outcome, reference, tx.reason or None)
+    except payout_answers.LineRefused as exc:
         return "conflict", str(exc.message)
     comment = f"{reference}: {tx.reason}" if outcome == LINE_FAILED and tx.reason else reference
     db.session.add(CaseEvent(case_id=line.case_id, actor_id=user.id, kind="payout", action=f"payout_line_{outcome}",

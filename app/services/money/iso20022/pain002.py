@@ -11,9 +11,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 
+from xml.etree.ElementTree import Element  # nosec B405 # the type only; parsing is defusedxml's
+
 from defusedxml import DefusedXmlException
 from defusedxml import ElementTree as SafeET
-from xml.etree.ElementTree import Element, ParseError
+from defusedxml.ElementTree import ParseError
 
 NS = "urn:iso:std:iso:20022:tech:xsd:pain.002.001.03"
 PAID_STATUSES = ("ACSC", "ACCP")

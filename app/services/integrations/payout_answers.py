@@ -1,6 +1,7 @@
 """The finance system's answer for one payout line, paid or failed: the checks and the change, in the caller's
 unit of work. The API's write (integrations/api_writes.py) and the status file import (money/reconciliation.py)
-both go through here, so the limits are the same whichever way the answer comes.
+both go through here, so the limits are the same whichever way the answer comes. It lives with the integrations
+because the money area may read them, not the reverse (no cycle between service areas).
 """
 from __future__ import annotations
 
