@@ -188,6 +188,12 @@ class Config:
     MUNICIPALITY_EMAIL = "kultur@kommune.example"
     MUNICIPALITY_PHONE = "70 10 20 30"
     MUNICIPALITY_DEPARTMENT = "Kultur og Fritid"
+    # The payment order file (ISO 20022 pain.001) for the finance system: the account the municipality pays from
+    # (reg.nr. and account number, or as the bank writes it), its CVR number and its bank's BIC (both optional).
+    # Without the account the CSV files still work; the XML file says what to configure.
+    FINANCE_DEBTOR_ACCOUNT: str | None = None
+    FINANCE_DEBTOR_CVR: str | None = None
+    FINANCE_DEBTOR_BIC: str | None = None
     # Where links in e-mails and letters point (https://stoette.kommune.dk); required in production.
     # Unset (development): the host and port of the request that sent the e-mail (app/services/delivery/links.py).
     PUBLIC_BASE_URL: str | None = None
@@ -286,6 +292,7 @@ _ENV_STRINGS = (
     "DIGITAL_POST_CERT_FILE", "DIGITAL_POST_KEY_FILE", "DIGITAL_POST_CA_FILE", "DIGITAL_POST_FILEDROP_FOLDER",
     "LOG_FORMAT", "LOG_LEVEL", "METRICS_TOKEN", "PROMETHEUS_MULTIPROC_DIR",
     "FILE_STORAGE", "S3_BUCKET", "S3_ENDPOINT_URL", "S3_REGION", "S3_ACCESS_KEY_ID", "S3_SECRET_ACCESS_KEY",
+    "FINANCE_DEBTOR_ACCOUNT", "FINANCE_DEBTOR_CVR", "FINANCE_DEBTOR_BIC",
 )
 
 

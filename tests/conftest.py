@@ -312,6 +312,22 @@ def cvr_standin():
     standin.stop()
 
 
+@pytest.fixture(scope="session")
+def finance_standin_server():
+    """The loopback stand-in for the finance system (tests/finance_standin.py), one per session."""
+    from tests.finance_standin import FinanceStandin
+    standin = FinanceStandin().start()
+    yield standin
+    standin.stop()
+
+
+@pytest.fixture
+def finance_system(finance_standin_server):
+    """The finance stand-in, reset: it pays everything until told otherwise."""
+    finance_standin_server.reset()
+    return finance_standin_server
+
+
 @pytest.fixture
 def cvr_register(app, cvr_standin):
     """The app pointed at the stand-in, which starts each test active and unchanged."""

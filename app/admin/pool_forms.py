@@ -64,6 +64,9 @@ class PoolForm(FlaskForm):
     requires_child_certificate = BooleanField(_l("Børneattest-erklæring kræves"))
     kle_number = StringField(_l("KLE-nummer"), validators=[Optional(), _max(20)])
     kle_facet = StringField(_l("Handlingsfacet"), validators=[Optional(), _max(10)])
+    account_code = StringField(_l("Konto (artskonto eller kontostreng)"), validators=[Optional(), _max(40)])
+    cost_centre = StringField(_l("Omkostningssted"), validators=[Optional(), _max(20)])
+    psp_element = StringField(_l("PSP-element"), validators=[Optional(), _max(40)])
 
 
 class CriterionForm(FlaskForm):

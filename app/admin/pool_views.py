@@ -44,7 +44,8 @@ def _values(form: PoolForm) -> pools.PoolValues:
         advance_allowed=d["advance_allowed"], rules_text=d["rules_text"] or "",
         legal_basis_id=d["legal_basis_id"], requires_approval=d["requires_approval"],
         requires_child_certificate=d["requires_child_certificate"], kle_number=d["kle_number"],
-        kle_facet=d["kle_facet"])
+        kle_facet=d["kle_facet"], account_code=d["account_code"], cost_centre=d["cost_centre"],
+        psp_element=d["psp_element"])
 
 
 def _data(pool: Pool) -> dict:

@@ -36,6 +36,10 @@ def _pool(committee: Committee, opens_on: date, deadline: date | None, **kw) -> 
     year = deadline.year if deadline else kw.pop("year")
     name, slug = kw.pop("name"), kw.pop("slug")
     basis = library_entry(kw.pop("basis"))
+    # Kontering as the chart of accounts has it: function 0.35.62 (frivilligt folkeoplysende foreningsarbejde),
+    # art 5.9 (øvrige tilskud og overførsler), on the culture and leisure department's cost centre.
+    kw.setdefault("account_code", "0.35.62.5.9")
+    kw.setdefault("cost_centre", "KF-FRITID")
     pool = Pool(committee_id=committee.id, year=year, is_published=True, opens_on=opens_on, deadline=deadline,
                 legal_basis_id=basis.id, name=name.format(year=year), slug=slug.format(year=year), **kw)
     db.session.add(pool)

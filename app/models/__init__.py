@@ -21,7 +21,8 @@ from app.models.settings import MunicipalitySettings
 from app.models.premises import (AllocationRound, AllocationWish, Booking, BookingCancellation, BookingOccupancy,
                                  BookingRequest, CalendarFeed, Closure, Equipment, Location, OpeningHours,
                                  RequestSlot, Space)
-from app.models.payout import PaymentBatch, PaymentBatchLine, PaymentInstalment
+from app.models.payout import (PaymentBatch, PaymentBatchLine, PaymentInstalment, PaymentStatusDifference,
+                               PaymentStatusImport)
 from app.models.report import CaseReport, RepaymentClaim
 from app.models.listing import AssociationListing, ListingActivity
 from app.models.meeting import AgendaItem, Meeting
@@ -40,7 +41,8 @@ __all__ = [
     "Assessment", "CriterionScore",
     "AllocationRound", "AllocationWish", "Booking", "BookingCancellation", "BookingOccupancy", "BookingRequest",
     "CalendarFeed", "Closure", "Equipment", "Location", "OpeningHours", "RequestSlot", "Space",
-    "PaymentBatch", "PaymentBatchLine", "PaymentInstalment", "CaseReport", "RepaymentClaim",
+    "PaymentBatch", "PaymentBatchLine", "PaymentInstalment", "PaymentStatusDifference", "PaymentStatusImport",
+    "CaseReport", "RepaymentClaim",
     "AssociationListing", "ListingActivity",
     "AgendaItem", "Meeting",
     "RecoveryCode",

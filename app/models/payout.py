@@ -106,5 +106,59 @@ class PaymentBatchLine(db.Model):
     settled_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     settled_by_client_id: Mapped[int | None] = mapped_column(ForeignKey("api_clients.id", ondelete="RESTRICT"))
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=clock.now, onupdate=clock.now)
+    # The pool's kontering when the batch was made (a snapshot, like the rest of the line).
+    account_code: Mapped[str | None] = mapped_column(String(40))
+    cost_centre: Mapped[str | None] = mapped_column(String(20))
+    psp_element: Mapped[str | None] = mapped_column(String(40))
 
     batch: Mapped[PaymentBatch] = relationship(back_populates="lines")
+
+
+# What a payment status report (pain.002) said that was not applied: shown to the caseworker, never guessed at.
+DIFFERENCE_KINDS = ("unknown_line", "amount", "paid_twice", "conflict")
+
+
+class PaymentStatusImport(db.Model):
+    """One payment status file read for a batch; the same file (by SHA-256) is read once only."""
+
+    __tablename__ = "payment_status_imports"
+    __table_args__ = (
+        UniqueConstraint("batch_id", "sha256"),
+        CheckConstraint("paid_count >= 0 AND rejected_count >= 0", name="counts_positive"),
+        Index("ix_payment_status_imports_batch", "batch_id", "id"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    batch_id: Mapped[int] = mapped_column(ForeignKey("payment_batches.id", ondelete="CASCADE"))
+    sha256: Mapped[str] = mapped_column(String(64))
+    message_id: Mapped[str] = mapped_column(String(35))  # the report's own GrpHdr/MsgId
+    filename: Mapped[str] = mapped_column(String(200), default="")
+    paid_count: Mapped[int] = mapped_column(default=0)
+    rejected_count: Mapped[int] = mapped_column(default=0)
+    imported_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    imported_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=clock.now)
+
+    imported_by: Mapped["User | None"] = relationship()  # noqa: F821
+    differences: Mapped[list["PaymentStatusDifference"]] = relationship(
+        back_populates="status_import", order_by="PaymentStatusDifference.id", cascade="all, delete-orphan")
+
+
+class PaymentStatusDifference(db.Model):
+    """One entry of a status file that did not match the batch; nothing was changed for it."""
+
+    __tablename__ = "payment_status_differences"
+    __table_args__ = (
+        CheckConstraint("kind IN ('unknown_line','amount','paid_twice','conflict')", name="kind"),
+        Index("ix_payment_status_differences_import", "import_id", "id"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    import_id: Mapped[int] = mapped_column(ForeignKey("payment_status_imports.id", ondelete="CASCADE"))
+    line_id: Mapped[int | None] = mapped_column(ForeignKey("payment_batch_lines.id", ondelete="SET NULL"))
+    end_to_end_id: Mapped[str] = mapped_column(String(35))
+    kind: Mapped[str] = mapped_column(String(16))
+    status: Mapped[str] = mapped_column(String(4))  # the report's transaction status (ACSC, RJCT, ...)
+    reported_amount: Mapped[str | None] = mapped_column(String(24))  # as written in the file
+    detail: Mapped[str] = mapped_column(Text, default="")
+
+    status_import: Mapped[PaymentStatusImport] = relationship(back_populates="differences")

@@ -71,6 +71,11 @@ class Pool(db.Model):
     # Where the pool's cases are filed in the ESDH: the KLE subject number ("20.04.00") and handling facet ("G01").
     kle_number: Mapped[str | None] = mapped_column(String(8))
     kle_facet: Mapped[str | None] = mapped_column(String(3))
+    # Kontering: where the finance system books the pool's payouts. Copied onto each payout line when a batch
+    # is made, so changing it later never rewrites what was sent.
+    account_code: Mapped[str | None] = mapped_column(String(40))  # artskonto or the whole kontostreng
+    cost_centre: Mapped[str | None] = mapped_column(String(20))  # omkostningssted
+    psp_element: Mapped[str | None] = mapped_column(String(40))  # optional project (PSP) element
 
     committee: Mapped["Committee"] = relationship(back_populates="pools")  # noqa: F821
     # Loaded when read, not joined: pools are locked FOR UPDATE, which PostgreSQL refuses on an outer join.

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
+from flask_wtf.file import FileField
 from wtforms import TextAreaField
 from wtforms.validators import InputRequired, Length
 
@@ -22,3 +23,9 @@ class AnswerForm(FlaskForm):
     """The second person's answer to a batch under the to-mandsregel."""
 
     answer = TextAreaField(_l("Bemærkning"), validators=[Length(max=5_000, message=_l("Skriv højst 5.000 tegn."))])
+
+
+class StatusFileForm(FlaskForm):
+    """The finance system's payment status report (pain.002) for a batch."""
+
+    status_file = FileField(_l("Betalingsstatus fra økonomisystemet (pain.002, XML)"))

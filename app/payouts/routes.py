@@ -1,7 +1,7 @@
 """Caseworkers' payouts: plans, batches, the payment file, marking a batch sent and paid."""
 from __future__ import annotations
 
-from flask import Response, abort, flash, redirect, render_template, url_for
+from flask import Response, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _, lazy_gettext as _l, ngettext
 from flask_login import current_user
 
@@ -10,9 +10,9 @@ from app.access import get_or_404
 from app.auth.access import require_caseworker
 from app.models import PaymentBatch
 from app.payouts import bp, files
-from app.payouts.forms import AnswerForm, BatchForm, ConfirmForm
+from app.payouts.forms import AnswerForm, BatchForm, ConfirmForm, StatusFileForm
 from app.services.cases.guard import NotAllowed
-from app.services.money import payouts
+from app.services.money import payouts, reconciliation
 
 ERRORS = {
     "nothing_due": _l("Der er ingen rater, der forfalder senest den dato. Intet er oprettet."),
@@ -24,6 +24,27 @@ ERRORS = {
     "own_batch": _l("Du har selv oprettet udbetalingen. En anden medarbejder skal godkende eller afvise den."),
     "not_pending": _l("Udbetalingen venter ikke på godkendelse."),
 }
+# Why a payment order could not be made or a status file not read (reconciliation.ImportRefused codes).
+FINANCE_ERRORS = {
+    "no_debtor_account": _l("Kommunens konto til udbetalinger er ikke sat op (FINANCE_DEBTOR_ACCOUNT), så "
+                            "XML-filen kan ikke laves. Brug CSV-filen, eller bed driften sætte kontoen op."),
+    "no_cvr_lines": _l("Ingen linjer har et CVR-nummer. Alle udbetales manuelt, så der er ingen XML-fil."),
+    "invalid_order": _l("XML-filen kunne ikke laves, fordi den ikke overholder formatet: %(detail)s"),
+    "empty": _l("Vælg en fil med betalingsstatus fra økonomisystemet."),
+    "too_large": _l("Filen er for stor. En betalingsstatus må højst fylde 5 MB."),
+    "not_xml": _l("Filen kan ikke læses som XML. Vælg den betalingsstatus (pain.002), økonomisystemet har sendt."),
+    "not_status_report": _l("Filen er ikke en betalingsstatus i formatet ISO 20022 pain.002.001.03."),
+    "missing": _l("Filen mangler feltet %(detail)s, så den kan ikke læses. Intet er ændret."),
+    "bad_amount": _l("Filen har et beløb, der ikke er et tal (%(detail)s). Intet er ændret."),
+    "group_rejected": _l("Økonomisystemet har afvist hele udbetalingsfilen (%(detail)s). Intet er ændret. Ret "
+                         "fejlen, og send filen igen."),
+    "not_sent": _l("Markér først udbetalingen som sendt til økonomisystemet."),
+    "other_batch": _l("Filen er svar på en anden udbetalingsfil (%(detail)s), ikke denne. Intet er ændret."),
+}
+
+
+def _finance_error(exc: reconciliation.ImportRefused) -> str:
+    return str(FINANCE_ERRORS.get(exc.code, FINANCE_ERRORS["not_status_report"])) % {"detail": exc.detail or "–"}
 
 
 @bp.route("/")
@@ -74,11 +95,68 @@ def create_batch():
 @bp.route("/bunker/<int:batch_id>")
 @require_caseworker
 def batch(batch_id: int):
-    found = get_or_404(PaymentBatch, batch_id)
+    return _render_batch(get_or_404(PaymentBatch, batch_id), StatusFileForm())
+
+
+def _render_batch(found: PaymentBatch, status_form: StatusFileForm, status: int = 200):
     return render_template("payouts/batch.html", batch=found, confirm=ConfirmForm(), answer_form=AnswerForm(),
                            pending=payouts.pending_approval(found.id), approvals=payouts.approvals(found.id),
                            by_cvr=[line for line in found.lines if line.cvr],
-                           manual=[line for line in found.lines if not line.cvr])
+                           manual=[line for line in found.lines if not line.cvr], status_form=status_form,
+                           imports=reconciliation.imports(found.id),
+                           lines_by_id={line.id: line for line in found.lines}), status
+
+
+@bp.route("/bunker/<int:batch_id>/udbetaling.xml")
+@require_caseworker
+def payment_order(batch_id: int):
+    """The payment order as ISO 20022 pain.001.001.03, validated against the schema before it is offered."""
+    found = get_or_404(PaymentBatch, batch_id)
+    try:
+        data = reconciliation.payment_order(found)
+    except reconciliation.ImportRefused as exc:
+        flash(_finance_error(exc), "error")
+        return redirect(url_for("payouts.batch", batch_id=batch_id))
+    return Response(data, mimetype="application/xml", headers={
+        "Content-Disposition": f'attachment; filename="udbetaling-{batch_id}.xml"', "Cache-Control": "private, no-store",
+        "X-Content-Type-Options": "nosniff"})
+
+
+@bp.route("/bunker/<int:batch_id>/betalingsstatus", methods=["POST"])
+@require_caseworker
+def import_status(batch_id: int):
+    """Read the finance system's payment status report (pain.002) and reconcile it with the batch."""
+    found = get_or_404(PaymentBatch, batch_id)
+    form = StatusFileForm()
+    if not form.validate_on_submit():
+        abort(400)
+    upload = request.files.get(form.status_file.name)
+    data = upload.read(reconciliation.pain002.MAX_BYTES + 1) if upload else b""
+    try:
+        result = reconciliation.import_status_report(found.id, current_user, data, upload.filename if upload else "")
+    except reconciliation.ImportRefused as exc:
+        form.status_file.errors = [_finance_error(exc)]
+        return _render_batch(found, form, 400)
+    except payouts.BatchError as exc:
+        form.status_file.errors = [str(ERRORS.get(exc.code, ERRORS["missing"]))]
+        return _render_batch(found, form, 400)
+    except NotAllowed as exc:
+        form.status_file.errors = [str(exc.message)]
+        return _render_batch(found, form, 403)
+    _flash_import(result)
+    return redirect(url_for("payouts.batch", batch_id=batch_id))
+
+
+def _flash_import(result: reconciliation.ImportResult) -> None:
+    if result.already:
+        flash(_("Filen er allerede indlæst. Intet er ændret."), "info")
+        return
+    flash(_("Betalingsstatus er indlæst: %(paid)s betalt, %(rejected)s afvist, %(pending)s venter stadig.",
+            paid=result.paid, rejected=result.rejected, pending=result.pending), "success")
+    if result.differences:
+        flash(ngettext("%(num)s linje i filen passer ikke med udbetalingen og er ikke brugt. Se forskellene nedenfor.",
+                       "%(num)s linjer i filen passer ikke med udbetalingen og er ikke brugt. Se forskellene nedenfor.",
+                       result.differences), "warning")
 
 
 def _download(data: bytes, name: str) -> Response:

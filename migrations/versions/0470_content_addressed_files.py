@@ -4,13 +4,13 @@ file, so documents.storage_key is no longer unique; an index keeps the file/row 
 Downgrade restores the unique constraint and fails while two rows still share a file.
 
 Revision ID: 0470
-Revises: 0450
+Revises: 0460
 """
 from alembic import op
 
 
 revision = "0470"
-down_revision = "0450"
+down_revision = "0460"
 branch_labels = None
 depends_on = None
 

@@ -8,16 +8,15 @@ written); a different answer than the one recorded is a WriteConflict (a 409 in 
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import func
 from werkzeug.datastructures import FileStorage
 
-from app import clock
 from app.extensions import db
-from app.models import ApiClient, Case, CaseEvent, Document, PaymentBatch, PaymentBatchLine, PaymentInstalment
+from app.models import ApiClient, Case, CaseEvent, Document, PaymentBatch, PaymentBatchLine
 from app.models.payout import LINE_FAILED, LINE_PAID, LINE_SENT
 from app.services.cases.transitions import CaseNotFound, lock_case, stale_as_case
 from app.services.files import attachments
 from app.services.integrations.api_clients import add_call
+from app.services.integrations import payout_answers
 from app.services.unit_of_work import flush, use_case
 
 
@@ -104,36 +103,14 @@ def settle_payout_line(client: ApiClient, line_id: int, outcome: str, reference:
             return line, False
         raise WriteConflict(_l("Linjen er allerede meldt %(status)s med referencen %(reference)s.",
                                status=STATUS_WORDS[line.status], reference=line.finance_reference))
-    _check_may_settle(batch, line, outcome)
-    line.status, line.finance_reference, line.settled_at = outcome, reference, clock.now()
-    line.failure_reason, line.settled_by_client_id = (reason or None) if outcome == LINE_FAILED else None, client.id
-    batch.updated_at = line.settled_at  # /payout-batches?updated_since then names the batches whose lines changed
-    if outcome == LINE_PAID:
-        instalment = db.session.get(PaymentInstalment, line.instalment_id)
-        instalment.paid_at = instalment.paid_at or line.settled_at
+    try:
+        payout_answers.record(batch, line, outcome, reference, reason, client_id=client.id)
+    except payout_answers.LineRefused as exc:
+        raise WriteConflict(exc.message) from None
     comment = f"{reference}: {reason}" if outcome == LINE_FAILED and reason else reference
     _journal(client, line.case_id, "payout", f"payout_line_{outcome}", comment)
     flush()
     return line, True
 
 
-STATUS_WORDS = {LINE_PAID: _l("betalt"), LINE_FAILED: _l("fejlet")}
-
-
-def _check_may_settle(batch: PaymentBatch, line: PaymentBatchLine, outcome: str) -> None:
-    """Only a sent batch's lines are answered; never more paid on a case than was granted."""
-    if batch.status == "draft":
-        raise WriteConflict(_l("Betalingsbatchen er ikke sendt til økonomisystemet endnu."))
-    instalment = db.session.get(PaymentInstalment, line.instalment_id, with_for_update=True, populate_existing=True)
-    if outcome == LINE_FAILED:
-        if instalment.paid_at is not None:
-            raise WriteConflict(_l("Udbetalingen er allerede registreret som betalt her. Kontakt en sagsbehandler."))
-        return
-    if instalment.paid_at is not None:
-        return  # staff marked the batch paid already; the reference is recorded all the same
-    granted = db.session.scalar(db.select(Case.granted_amount).where(Case.id == line.case_id)) or 0
-    paid = db.session.scalar(db.select(func.coalesce(func.sum(PaymentInstalment.amount), 0)).where(
-        PaymentInstalment.case_id == line.case_id, PaymentInstalment.paid_at.is_not(None)))
-    if paid + line.amount > granted:
-        raise WriteConflict(_l("Udbetalingen ville bringe sagen over den bevilgede støtte (%(granted)s kr.).",
-                               granted=granted))
+STATUS_WORDS = payout_answers.STATUS_WORDS

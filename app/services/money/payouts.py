@@ -161,12 +161,14 @@ def line_text(case: Case, instalment: PaymentInstalment, count: int) -> str:
 
 
 def _line(batch: PaymentBatch, instalment: PaymentInstalment, counts: dict[int, int]) -> PaymentBatchLine:
-    case, association = instalment.case, instalment.case.association
+    case, association, pool = instalment.case, instalment.case.association, instalment.case.pool
     return PaymentBatchLine(
         batch=batch, instalment_id=instalment.id, case_id=case.id, amount=instalment.amount,
         case_number=case.number or str(case.id), recipient_name=association.name, cvr=association.cvr,
         contact_person=None if association.cvr else association.contact_person,
-        text=line_text(case, instalment, counts[case.id]))
+        text=line_text(case, instalment, counts[case.id]),
+        # The pool's kontering as it is now: the line keeps it when the pool is changed later.
+        account_code=pool.account_code, cost_centre=pool.cost_centre, psp_element=pool.psp_element)
 
 
 @use_case
@@ -241,6 +243,16 @@ def _claim_instalments(batch: PaymentBatch, ids: list[int]) -> None:
         .execution_options(synchronize_session=False))
     if result.rowcount != len(ids):
         raise BatchError("taken")
+
+
+def locked_batch(batch_id: int, user: User) -> PaymentBatch:
+    """The batch, locked for the caller's unit of work (BatchError "missing", NotAllowed when inhabil)."""
+    return _locked_batch(batch_id, user)
+
+
+def move_paid_cases(batch_id: int, user: User) -> PaidResult:
+    """Move the batch's fully paid cases on through the engine, in the caller's unit of work."""
+    return _move_paid_cases(batch_id, user)
 
 
 def _locked_batch(batch_id: int, user: User) -> PaymentBatch:

@@ -21,10 +21,16 @@ POOL_FIELDS = ("slug", "name", "purpose", "committee_id", "workflow", "applicant
                "deadline", "is_rolling", "accepts_late", "late_reduction_per_month", "delegation_limit",
                "fast_track_limit", "reply_days", "report_due_days", "payment_mode", "instalment_count",
                "instalment_interval", "advance_allowed", "rules_text", "legal_basis_id", "requires_approval",
-               "requires_child_certificate", "is_published", "kle_number", "kle_facet")
+               "requires_child_certificate", "is_published", "kle_number", "kle_facet", "account_code",
+               "cost_centre", "psp_element")
 SLUG = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
 KLE_NUMBER = re.compile(r"^\d{2}\.\d{2}\.\d{2}$")  # emne: hovedgruppe.gruppe.emne, e.g. 20.04.00
 KLE_FACET = re.compile(r"^[A-Z]\d{2}$")  # handlingsfacet, e.g. G01
+# Kontering as municipal finance systems write it: a kontostreng of digits with separators (0.35.64.1.5), a cost
+# centre of letters and digits, an SAP-style PSP element (XG-0001234-01).
+ACCOUNT_CODE = re.compile(r"^[0-9][0-9 .\-]{0,39}$")
+COST_CENTRE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9\-]{0,19}$")
+PSP_ELEMENT = re.compile(r"^[A-Za-z0-9][A-Za-z0-9.\-]{0,39}$")
 
 
 @dataclass
@@ -58,6 +64,9 @@ class PoolValues:
     requires_child_certificate: bool = False
     kle_number: str | None = None  # the pool's cases are filed under it in the ESDH
     kle_facet: str | None = None
+    account_code: str | None = None  # kontering: artskonto or kontostreng
+    cost_centre: str | None = None
+    psp_element: str | None = None
 
 
 @dataclass(frozen=True)
@@ -101,6 +110,7 @@ def _check(values: PoolValues, pool: Pool | None) -> None:
         raise SetupError(_l("Vælg puljens lovgrundlag."), "legal_basis_id")
     _check_deadlines(values)
     _check_kle(values)
+    _check_kontering(values)
     if values.payment_mode == "instalments" and not 2 <= values.instalment_count <= 24:
         raise SetupError(_l("Skriv antallet af rater (2-24)."), "instalment_count")
     if values.payment_mode == "instalments":
@@ -110,6 +120,25 @@ def _check(values: PoolValues, pool: Pool | None) -> None:
         if values.budget < granted:
             raise SetupError(_l("Puljen har allerede bevilget %(amount)s, så budgettet kan ikke være lavere end det.",
                                 amount=money(granted)), "budget")
+
+
+def _check_kontering(values: PoolValues) -> None:
+    """Kontering is optional, but when given it is whole: an account with its cost centre, in their formats."""
+    values.account_code, values.cost_centre, values.psp_element = (
+        (v or "").strip() or None for v in (values.account_code, values.cost_centre, values.psp_element))
+    if values.account_code and not ACCOUNT_CODE.match(values.account_code):
+        raise SetupError(_l("Skriv kontoen med tal, evt. delt med punktum, mellemrum eller bindestreg "
+                            "(fx 0.35.64.1.5), højst 40 tegn."), "account_code")
+    if (values.cost_centre or values.psp_element) and not values.account_code:
+        raise SetupError(_l("Skriv kontoen, når omkostningssted eller PSP-element er udfyldt."), "account_code")
+    if values.account_code and not values.cost_centre:
+        raise SetupError(_l("Skriv omkostningsstedet sammen med kontoen."), "cost_centre")
+    if values.cost_centre and not COST_CENTRE.match(values.cost_centre):
+        raise SetupError(_l("Skriv omkostningsstedet med bogstaver og tal uden mellemrum, højst 20 tegn."),
+                         "cost_centre")
+    if values.psp_element and not PSP_ELEMENT.match(values.psp_element):
+        raise SetupError(_l("Skriv PSP-elementet med bogstaver, tal, punktum og bindestreg (fx XG-0001234-01), "
+                            "højst 40 tegn."), "psp_element")
 
 
 # The last instalment is due at most this many months after the first one (24 monthly instalments fit).
