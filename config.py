@@ -188,6 +188,17 @@ class Config:
                            "modtaget afgørelsen. Kommunen ser sagen igennem igen og sender klagen videre, hvis "
                            "vi fastholder afgørelsen.")
     TESTING = False
+    # Where files live (app/services/files/stores.py): "local" = UPLOAD_FOLDER (the embedded default, one machine)
+    # or "s3" = a bucket of an S3-compatible store (AWS, Ceph, MinIO) that every host shares. S3_ENDPOINT_URL only
+    # for a store that is not AWS; without S3_ACCESS_KEY_ID/S3_SECRET_ACCESS_KEY boto3's own credential chain
+    # is used (instance role, AWS_* variables). S3_SERVER_SIDE_ENCRYPTION: "AES256", "aws:kms" or "" (off).
+    FILE_STORAGE = "local"
+    S3_BUCKET: str | None = None
+    S3_ENDPOINT_URL: str | None = None
+    S3_REGION = "eu-north-1"
+    S3_ACCESS_KEY_ID: str | None = None
+    S3_SECRET_ACCESS_KEY: str | None = None
+    S3_SERVER_SIDE_ENCRYPTION = "AES256"
     # Uploads: one file may be 20 MB (a scanned set of accounts); a reply carries up to 5 files.
     MAX_ATTACHMENT_BYTES = 20 * 1024 * 1024
     MAX_ATTACHMENTS_PER_UPLOAD = 5
@@ -236,7 +247,8 @@ _ENV_STRINGS = (
     "CVR_REGISTER_URL", "CVR_REGISTER_USER", "CVR_REGISTER_PASSWORD",
     "OIDC_ISSUER", "OIDC_CLIENT_ID", "OIDC_CLIENT_SECRET", "OIDC_GROUPS_CLAIM",
     "SAML_IDP_METADATA_FILE", "SAML_SP_KEY_FILE", "SAML_SP_CERT_FILE", "SAML_SP_ENTITY_ID", "SAML_MIN_LOA",
-    "SAML_XMLSEC_BINARY",
+    "SAML_XMLSEC_BINARY", "FILE_STORAGE", "S3_BUCKET", "S3_ENDPOINT_URL", "S3_REGION", "S3_ACCESS_KEY_ID",
+    "S3_SECRET_ACCESS_KEY",
 )
 
 
@@ -266,6 +278,8 @@ def settings_from_env(environ: Mapping[str, str] | None = None) -> dict:
         out["WEBHOOK_ALLOW_LOOPBACK_HTTP"] = environ["WEBHOOK_ALLOW_LOOPBACK_HTTP"].lower() in ("1", "true", "yes")
     if environ.get("MAIL_USE_TLS"):
         out["MAIL_USE_TLS"] = environ["MAIL_USE_TLS"].lower() in ("1", "true", "yes")
+    if "S3_SERVER_SIDE_ENCRYPTION" in environ:  # set but empty turns encryption off
+        out["S3_SERVER_SIDE_ENCRYPTION"] = environ["S3_SERVER_SIDE_ENCRYPTION"].strip()
     if environ.get("DATABASE_URL"):
         out["SQLALCHEMY_DATABASE_URI"] = normalise_database_url(environ["DATABASE_URL"])
     for key in ("OUTBOX_SWEEP_SECONDS", "OUTBOX_RETRY_HOURS", "SESSION_IDLE_MINUTES", "PASSWORD_MIN_LENGTH",

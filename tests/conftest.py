@@ -318,3 +318,21 @@ def cvr_register(app, cvr_standin):
     cvr_standin.reset()
     app.config.update(cvr_standin.config())
     return cvr_standin
+
+
+@pytest.fixture(scope="session")
+def s3_standin():
+    """moto's S3 server on loopback (tests/s3_standin.py), one per session."""
+    from tests.s3_standin import S3Standin
+    standin = S3Standin().start()
+    yield standin
+    standin.stop()
+
+
+@pytest.fixture(params=["local", "s3"])
+def file_store(request, app):
+    """The app's files in the local folder, then in a bucket of their own on the S3 stand-in: the same test twice."""
+    if request.param == "s3":
+        standin = request.getfixturevalue("s3_standin")
+        app.config.update(standin.config(standin.new_bucket()))
+    return request.param

@@ -31,7 +31,7 @@ class Document(db.Model):
     content_type: Mapped[str] = mapped_column(String(120))
     size_bytes: Mapped[int]
     sha256: Mapped[str] = mapped_column(String(64))
-    storage_key: Mapped[str] = mapped_column(String(255), unique=True)
+    storage_key: Mapped[str] = mapped_column(String(255), index=True)  # shared by documents with the same bytes
     description: Mapped[str | None] = mapped_column(Text)
     uploaded_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=clock.now)

@@ -1,10 +1,10 @@
 """Letter settings: stored by administrators, used by get_letterhead(), configuration as the fallback."""
 from io import BytesIO
-from pathlib import Path
 
 from app.extensions import db
 from app.models import AdminEvent, MunicipalitySettings
-from app.services.delivery.letterhead import get_letterhead
+from app.services.delivery.letterhead import get_letterhead, sender
+from app.services.files import storage as files
 
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
 JPEG = b"\xff\xd8\xff\xe0" + b"\x00" * 64
@@ -31,7 +31,8 @@ def test_saved_settings_win_and_blanks_fall_back(app, admin_client):
                                                     "kultur@herlev.dk")
     assert head.phone == app.config["MUNICIPALITY_PHONE"]
     assert head.signature_lines == ("Med venlig hilsen", "Kultur og Fritid")
-    assert head.logo_content_type == "image/png" and Path(head.logo_path).read_bytes() == PNG
+    assert head.logo_content_type == "image/png" and files.read_bytes(head.logo_key) == PNG
+    assert sender().logo == PNG
     event = db.session.scalar(db.select(AdminEvent))
     assert event.entity_type == "settings" and event.before is None and event.after["name"] == "Herlev Kommune"
 

@@ -142,7 +142,7 @@ def test_safe_name_keeps_the_extension_of_the_real_type():
 
 
 def test_a_missing_stored_file_is_listed_not_fatal(world, client, auth, app):
-    files.path_for(world.attachment.storage_key).unlink()
+    files.store().delete(world.attachment.storage_key)
     archive = member_zip(world, client, auth)
     assert not any(n.endswith("Budget 2026.pdf") for n in archive.namelist())
     assert "filen mangler" in archive.read("00-indholdsfortegnelse.txt").decode()

@@ -10,6 +10,7 @@ import hashlib
 from dataclasses import dataclass, field
 from datetime import date
 
+from flask import current_app
 from sqlalchemy import event
 from sqlalchemy.orm.exc import StaleDataError
 from werkzeug.datastructures import FileStorage
@@ -194,11 +195,10 @@ def _store(case: Case, spec: FormSpec, answers: dict, resume_at: int | None = No
 
 def _forget_files(storage_keys: list[str]) -> None:
     """Delete the bytes of files replaced or removed (after the commit that dropped their rows)."""
-    for key in storage_keys:
-        try:
-            files.path_for(key).unlink(missing_ok=True)
-        except (OSError, ValueError):
-            pass  # an orphaned file is harmless; a sweep can take it
+    try:
+        files.delete_unreferenced(storage_keys)
+    except Exception:  # noqa: BLE001 - an orphaned file is harmless and `flask files check` lists it
+        current_app.logger.exception("could not delete replaced files %s", storage_keys)
 
 
 def _forget_files_after_commit(storage_keys: list[str]) -> None:

@@ -107,9 +107,8 @@ def zip_time(moment: datetime) -> tuple:
 def add_stored(archive: zipfile.ZipFile, document: Document, name: str) -> bool:
     """Copy one stored file into the ZIP in chunks; False (and an error logged) when it is missing."""
     try:
-        path = files.path_for(document.storage_key)
-        source = path.open("rb")
-    except (FileNotFoundError, ValueError):
+        source = files.open_verified(document.storage_key, document.sha256)
+    except (FileNotFoundError, ValueError):  # StoredFileCorrupt is a ValueError: a wrong file is left out too
         current_app.logger.error("export: document %s: stored file missing", document.id)
         return False
     info = zipfile.ZipInfo(name, date_time=zip_time(document.created_at))

@@ -264,13 +264,15 @@ def may_see(user: User, document: Document) -> bool:
 def send_document(document: Document) -> Response:
     """The file as a response: PDFs and images inline, everything else as a download; never sniffed."""
     inline = document.content_type in INLINE_TYPES
-    try:
-        path = files.path_for(document.storage_key)
-        response = send_file(path, mimetype=document.content_type, as_attachment=not inline,
-                             download_name=document.filename, etag=document.sha256, max_age=0)
+    try:  # checked against its SHA-256 first, then streamed in chunks (never read whole into memory)
+        stream = files.open_verified(document.storage_key, document.sha256)
+    except files.StoredFileCorrupt:
+        abort(404)  # logged by the store, with the key and both hashes
     except (FileNotFoundError, ValueError):
         current_app.logger.error("document %s: stored file missing", document.id)
         abort(404)
+    response = send_file(stream, mimetype=document.content_type, as_attachment=not inline,
+                         download_name=document.filename, etag=document.sha256, max_age=0)
     response.headers["X-Content-Type-Options"] = "nosniff"
     response.headers["Cache-Control"] = "private, no-store"
     return response

@@ -247,11 +247,10 @@ def _scrub_related(case_id: int) -> None:
 
 def _delete_files(keys: list[str]) -> None:
     """Remove the bytes once the rows are gone; a failure is logged (the rows no longer point to them)."""
-    for key in keys:
-        try:
-            files.path_for(key).unlink(missing_ok=True)
-        except OSError as exc:  # pragma: no cover - disk trouble; the row is gone, the log says which file
-            current_app.logger.error("retention: could not delete file %s: %s", key, exc)
+    try:
+        files.delete_unreferenced(keys)
+    except Exception as exc:  # noqa: BLE001 - store trouble; the rows are gone, the log and `flask files check` say which
+        current_app.logger.error("retention: could not delete files %s: %s", keys, exc)
 
 
 # --- users and invitations ---------------------------------------------------------------------------------

@@ -84,7 +84,7 @@ def test_a_removed_file_is_deleted_only_after_the_commit(draft):
         raise LookupError("a later step of the same unit failed")
     with pytest.raises(LookupError):
         remove_then_fail()
-    assert files.path_for(key).exists() and _stored_file(case_id) == key  # rolled back: row and bytes kept
+    assert files.exists(key) and _stored_file(case_id) == key  # rolled back: row and bytes kept
 
     applications.remove_file(case_id, chair, version, "tilbud")
-    assert _stored_file(case_id) is None and not files.path_for(key).exists()
+    assert _stored_file(case_id) is None and not files.exists(key)
