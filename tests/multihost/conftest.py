@@ -13,9 +13,15 @@ from pathlib import Path
 
 import pytest
 
-from tests.multihost.hosts import S3Server, WebHost, files_under
-from tests.tasks.conftest import (ROOT, CeleryProcess, broker_app, celery_env, private_redis,  # noqa: F401
-                                  smtp_sink)
+from tests.multihost.hosts import S3Server, WebHost, files_under, stop_all
+from tests.tasks import conftest as real_services
+from tests.tasks.conftest import ROOT, CeleryProcess
+
+# The real-service fixtures of tests/tasks: the SMTP sink, a private redis-server, the app publishing to it.
+smtp_sink = real_services.smtp_sink
+private_redis = real_services.private_redis
+broker_app = real_services.broker_app
+celery_env = real_services.celery_env
 
 
 @dataclass
@@ -52,7 +58,7 @@ def _worker(name: str, root: Path, env: dict[str, str]) -> CeleryProcess:
 
 
 @pytest.fixture
-def cluster(app, broker_app, celery_env: dict[str, str], tmp_path: Path) -> Iterator[Cluster]:  # noqa: F811
+def cluster(app, broker_app, celery_env: dict[str, str], tmp_path: Path) -> Iterator[Cluster]:
     """Start every process at once, wait for all, and stop all whatever happens."""
     s3 = S3Server(tmp_path, bucket=f"foreningsstotte-{uuid.uuid4().hex[:8]}")
     env = {**celery_env, **s3.settings(), "PYTHONPATH": str(ROOT), "TRUSTED_PROXIES": "1", "OUTBOX_BATCH": "2",
@@ -81,5 +87,4 @@ def cluster(app, broker_app, celery_env: dict[str, str], tmp_path: Path) -> Iter
         folders = [tmp_path / n / "files" for n in ("host-a", "host-b", "worker-1", "worker-2", "beat")]
         yield Cluster(web["host-a"], web["host-b"], workers, beat, s3, folders)
     finally:
-        for process in reversed(started):
-            process.stop()
+        stop_all(started)

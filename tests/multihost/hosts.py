@@ -9,6 +9,7 @@ import os
 import signal
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import requests
@@ -62,6 +63,22 @@ class Process:
                 raise AssertionError(f"{self.name} exited with {self.proc.returncode}:\n{self.log()[-3000:]}")
             return ready()
         wait_for(check, what, timeout=STARTUP_SECONDS, detail=lambda: self.log()[-3000:])
+
+
+def stop_all(processes, grace: float = 3.0) -> None:
+    """SIGTERM every process group at once, give them `grace` seconds together, then SIGKILL what is left."""
+    for process in processes:
+        try:
+            os.killpg(process.proc.pid, signal.SIGTERM)
+        except ProcessLookupError:
+            pass
+    deadline = time.monotonic() + grace
+    for process in processes:
+        try:
+            process.proc.wait(max(0.0, deadline - time.monotonic()))
+        except subprocess.TimeoutExpired:
+            pass
+        process.kill()
 
 
 def _answers(url: str) -> bool:
