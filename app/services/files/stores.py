@@ -131,15 +131,19 @@ class S3Store:
 
     def reachable(self, timeout_seconds: float) -> bool:
         """The bucket answers within the limit: one try, no retries, both socket waits bounded."""
-        client = self._client(BotoConfig(connect_timeout=timeout_seconds, read_timeout=timeout_seconds,
-                                         retries={"total_max_attempts": 1}))
         try:
-            client.head_bucket(Bucket=self.bucket)
+            self._probe(timeout_seconds).head_bucket(Bucket=self.bucket)
             return True
         except (BotoCoreError, ClientError):
             return False
-        finally:
-            client.close()
+
+    def _probe(self, timeout_seconds: float):
+        """A client for readiness checks, built once (building one costs more than the check itself)."""
+        probes = self.__dict__.setdefault("_probes", {})
+        if timeout_seconds not in probes:
+            probes[timeout_seconds] = self._client(BotoConfig(
+                connect_timeout=timeout_seconds, read_timeout=timeout_seconds, retries={"total_max_attempts": 1}))
+        return probes[timeout_seconds]
 
     def describe(self) -> str:
         return f"bucket {self.bucket}"
