@@ -134,10 +134,10 @@ class RedisServer:
 class CeleryProcess:
     """One `celery -A wsgi:celery_app ...` subprocess, in its own process group."""
 
-    def __init__(self, args: list[str], env: dict[str, str], log_path: Path) -> None:
+    def __init__(self, args: list[str], env: dict[str, str], log_path: Path, cwd: Path = ROOT) -> None:
         self.log_path = log_path
         with log_path.open("wb") as log:
-            self.proc = subprocess.Popen([str(CELERY), "-A", "wsgi:celery_app", *args], env=env, cwd=ROOT,
+            self.proc = subprocess.Popen([str(CELERY), "-A", "wsgi:celery_app", *args], env=env, cwd=cwd,
                                          stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
 
     def log(self) -> str:
