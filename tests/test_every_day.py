@@ -78,8 +78,11 @@ def test_a_demo_seeded_earlier_still_works_as_its_deadlines_pass(app, client, au
         _ok(client, path)
 
 
+# One day's roles on one test process: the day's world is built once there and put back for each role
+# (tests/security/world.py, shared_world).
 @pytest.mark.parametrize("role", ROLES)
-@pytest.mark.parametrize("moment", DAYS.values(), ids=DAYS.keys())
+@pytest.mark.parametrize("moment", [pytest.param(moment, id=day, marks=pytest.mark.xdist_group(f"matrix-{day}"))
+                                    for day, moment in DAYS.items()])
 def test_the_access_matrix_holds_on(app, client, auth, moment, role):
     clock.move_to(moment)
     check_access_matrix(app, client, auth, role)

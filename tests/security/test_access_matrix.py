@@ -9,7 +9,7 @@ from __future__ import annotations
 import pytest
 from flask import Flask
 
-from tests.security.world import LOGINS, PASSWORD, build_world
+from tests.security.world import LOGINS, PASSWORD, shared_world
 
 OK, LOGIN, UNAUTHORIZED, FORBIDDEN, NOT_FOUND = "ok", "login", 401, 403, 404
 ROLES = ("visitor", "member_a", "member_b", "caseworker", "committee_member", "administrator")
@@ -238,7 +238,7 @@ def test_access_matrix(app, client, auth, role):
 
 def check_access_matrix(app: Flask, client, auth, role: str) -> None:
     """Visit every route as `role` in a new demo world; fail listing every answer that breaks its rule."""
-    world = build_world()
+    world = shared_world()
     world["booking_case_id"] = _booking_case(world["booking_id"])
     if role != "visitor":
         resp = auth.login(LOGINS[role], PASSWORD)
@@ -298,7 +298,7 @@ def _url_text(part: str, r, world: dict) -> str:
 
 @pytest.mark.parametrize("role", ["visitor", "member_a", "administrator"])
 def test_hostile_paths_are_not_found_for_every_route(app, client, auth, role):
-    world = build_world()
+    world = shared_world()
     world["booking_case_id"] = _booking_case(world["booking_id"])
     if role != "visitor":
         auth.login(LOGINS[role], PASSWORD)

@@ -16,7 +16,7 @@ from urllib.parse import urlencode
 
 from tests.security.html_forms import Form, get_forms, post_forms
 from tests.security.test_access_matrix import OK, RULES, RUN_LAST, _requests, _url
-from tests.security.world import LOGINS, PASSWORD, build_world
+from tests.security.world import LOGINS, PASSWORD, shared_world
 
 MARK = '<script>alert("fz")</script>'
 HOSTILE_TEXT = [
@@ -91,7 +91,7 @@ def _check(resp, form: Form, before: dict) -> None:
 
 @pytest.mark.parametrize("role", ["visitor", "member_a", "caseworker", "committee_member", "administrator"])
 def test_hostile_input_to_every_form(app, client, auth, role):
-    world = build_world()
+    world = shared_world()
     from tests.security.test_access_matrix import _booking_case
     world["booking_case_id"] = _booking_case(world["booking_id"])
     if role != "visitor":
@@ -147,7 +147,7 @@ HOSTILE_QUERY = ["a\x00b", "9" * 30, str(2 ** 31), str(2 ** 63), "-" + "9" * 30]
 
 @pytest.mark.parametrize("role", ["visitor", "member_a", "caseworker", "administrator"])
 def test_hostile_query_strings_on_every_page(app, client, auth, role):
-    world = build_world()
+    world = shared_world()
     from tests.security.test_access_matrix import _booking_case
     world["booking_case_id"] = _booking_case(world["booking_id"])
     if role != "visitor":

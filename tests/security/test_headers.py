@@ -115,8 +115,8 @@ def test_a_token_link_is_not_stored(client):
 
 
 def test_csv_downloads_name_their_charset_once(client, auth):
-    from tests.security.world import LOGINS, PASSWORD, build_world
-    world = build_world()
+    from tests.security.world import LOGINS, PASSWORD, shared_world
+    world = shared_world()
     auth.login(LOGINS["caseworker"], PASSWORD)
     for path in ("/indikatorer/eksport.csv", f"/udbetalinger/bunker/{world['batch_id']}/udbetaling.csv",
                  f"/udbetalinger/bunker/{world['batch_id']}/manuel.csv"):

@@ -5,13 +5,14 @@ A is Boldklubben Nordstjernen (forening@demo.dk is its chair), B the demo's seco
 """
 from __future__ import annotations
 
-from datetime import date, time, timedelta
+from datetime import date, datetime, time, timedelta
 
 from app import clock
 from app.extensions import db
 from app.models import (Association, RegisterChange, Case, Decision, Document, LegalBasis, Membership, Pool,
                         User)
 
+from tests import snapshots
 
 PASSWORD = "demo-adgangskode"
 LOGINS = {
@@ -160,6 +161,25 @@ def _an_annual_report(a: Association, chair: User) -> tuple[int, int]:
         members={"7_12": {"in": 10}}, paying_members=10, accounts_income=100, accounts_expenses=60,
         accounts_result=40, accounts_approved_on=today), files, 0, submit=True)
     return campaign.id, report.id
+
+
+_SAVED: dict[tuple, tuple[snapshots.Snapshot, dict, datetime]] = {}
+
+
+def shared_world() -> dict:
+    """`build_world()`'s world, built by the first test of this process to need it on this day and hour (by the
+    app's clock) and put back, as it was, for every later one (tests/snapshots.py): each test still gets a world
+    of its own to change."""
+    key = (clock.today(), clock.now().hour, db.engine.url.get_backend_name())
+    saved = _SAVED.get(key)
+    if saved is None:
+        world = build_world()
+        _SAVED[key] = saved = (snapshots.take(), world, clock.now())
+    else:
+        snapshots.restore(saved[0])
+        if clock.now() < saved[2]:  # the world's links were signed then: a later test must not be before it
+            clock.move_to(saved[2])
+    return dict(saved[1])
 
 
 def build_world() -> dict:
