@@ -23,7 +23,8 @@ from tests.factories import FormVersionFactory, PoolFactory
 from tests.multihost.http_client import HttpClient
 from tests.tasks.conftest import wait_for
 
-pytestmark = [pytest.mark.postgres, pytest.mark.redis]
+# Many connections (two web hosts, two workers, beat): never beside the 50-thread races of test_occupancy.py.
+pytestmark = [pytest.mark.postgres, pytest.mark.redis, pytest.mark.xdist_group("many-connections")]
 
 BATCH = 6
 POOL_SLUG = "frivillighedspuljen"

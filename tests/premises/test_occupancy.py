@@ -140,22 +140,29 @@ def _race(app, attempts, association_id):
     return results
 
 
+# Fifty connections each: PostgreSQL allows 100, so the two races (and the multi-host processes) run on one test
+# process, one after the other, never beside each other (two at once was "too many clients" for some threads).
+MANY_CONNECTIONS = pytest.mark.xdist_group("many-connections")
+
+
+@MANY_CONNECTIONS
 @pytest.mark.postgres
 def test_fifty_concurrent_requests_for_one_slot_have_one_winner(app, world):
     s = slot(next_weekday(4), "18:00", "20:00")
     results = _race(app, [(world["room"].id, s)] * 50, world["club"].id)
-    assert len(results) == 50 and results.count("ok") == 1
-    assert all(r.startswith("Tiden er optaget: ") for r in results if r != "ok")
+    assert len(results) == 50 and results.count("ok") == 1, results
+    assert [r for r in results if r != "ok" and not r.startswith("Tiden er optaget: ")] == []
     db.session.expire_all()
     assert _active_count() == 1
 
 
+@MANY_CONNECTIONS
 @pytest.mark.postgres
 def test_hall_against_its_court_concurrently_has_one_winner(app, world):
     s = slot(next_weekday(5), "10:00", "12:00")
     attempts = [(world["hall"].id if i % 2 else world["courts"][1].id, s) for i in range(50)]
     results = _race(app, attempts, world["club"].id)
-    assert len(results) == 50 and results.count("ok") == 1
-    assert all(r.startswith("Tiden er optaget: ") for r in results if r != "ok")
+    assert len(results) == 50 and results.count("ok") == 1, results
+    assert [r for r in results if r != "ok" and not r.startswith("Tiden er optaget: ")] == []
     db.session.expire_all()
     assert _active_count() == 1
