@@ -8,9 +8,9 @@ from __future__ import annotations
 
 import base64
 import json
-import threading
 import time
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+from tests.loopback import LoopbackServer, QuietHandler
 
 USER, PASSWORD = "kommune-test", "cvr-hemmelighed"
 ACTIVE_CVR = "25063783"     # Skakklubben Springeren, an active association
@@ -93,7 +93,7 @@ class CvrStandin:
         self.mode, self.changed, self.slow_seconds, self.requests = "ok", False, 2.0, 0
         standin = self
 
-        class Handler(BaseHTTPRequestHandler):
+        class Handler(QuietHandler):
             def do_POST(self) -> None:  # noqa: N802 (http.server's name)
                 standin.requests += 1
                 body = json.loads(self.rfile.read(int(self.headers.get("Content-Length") or 0)) or b"{}")
@@ -111,27 +111,20 @@ class CvrStandin:
                 self._send(200, json.dumps(answer([found] if found else [])).encode())
 
             def _send(self, status: int, payload: bytes) -> None:
-                self.send_response(status)
-                self.send_header("Content-Type", "application/json; charset=UTF-8")
-                self.send_header("Content-Length", str(len(payload)))
-                self.end_headers()
-                self.wfile.write(payload)
+                self.answer(status, payload, "application/json; charset=UTF-8")
 
-            def log_message(self, *args) -> None:
-                pass
+        self.loopback = LoopbackServer(Handler)
 
-        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.server.daemon_threads = True
-        self.url = f"http://127.0.0.1:{self.server.server_address[1]}/cvr-permanent/virksomhed/_search"
-        self._thread = threading.Thread(target=self.server.serve_forever, daemon=True)
+    @property
+    def url(self) -> str:
+        return self.loopback.base_url + "/cvr-permanent/virksomhed/_search"
 
     def start(self) -> "CvrStandin":
-        self._thread.start()
+        self.loopback.up()
         return self
 
     def stop(self) -> None:
-        self.server.shutdown()
-        self.server.server_close()
+        self.loopback.down()
 
     def reset(self) -> None:
         self.mode, self.changed, self.requests = "ok", False, 0

@@ -9,9 +9,9 @@ that were never ordered. `received` keeps every order it was sent.
 """
 from __future__ import annotations
 
-import threading
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from xml.etree import ElementTree as ET
+
+from tests.loopback import LoopbackServer, QuietHandler
 
 PAIN001 = "urn:iso:std:iso:20022:tech:xsd:pain.001.001.03"
 PAIN002 = "urn:iso:std:iso:20022:tech:xsd:pain.002.001.03"
@@ -68,7 +68,7 @@ class FinanceStandin:
         self.reset()
         standin = self
 
-        class Handler(BaseHTTPRequestHandler):
+        class Handler(QuietHandler):
             def do_POST(self) -> None:  # noqa: N802 (http.server's name)
                 body = self.rfile.read(int(self.headers.get("Content-Length") or 0))
                 if standin.mode == "down":
@@ -82,27 +82,20 @@ class FinanceStandin:
                 self._send(200, report, "application/xml")
 
             def _send(self, status: int, payload: bytes, kind: str) -> None:
-                self.send_response(status)
-                self.send_header("Content-Type", kind)
-                self.send_header("Content-Length", str(len(payload)))
-                self.end_headers()
-                self.wfile.write(payload)
+                self.answer(status, payload, kind)
 
-            def log_message(self, *args) -> None:
-                pass
+        self.loopback = LoopbackServer(Handler)
 
-        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.server.daemon_threads = True
-        self.url = f"http://127.0.0.1:{self.server.server_address[1]}/betalinger"
-        self._thread = threading.Thread(target=self.server.serve_forever, daemon=True)
+    @property
+    def url(self) -> str:
+        return self.loopback.base_url + "/betalinger"
 
     def start(self) -> "FinanceStandin":
-        self._thread.start()
+        self.loopback.up()
         return self
 
     def stop(self) -> None:
-        self.server.shutdown()
-        self.server.server_close()
+        self.loopback.down()
 
     def reset(self) -> None:
         self.mode, self.reject, self.amount_off, self.unknown, self.received = "ok", set(), set(), [], []

@@ -14,7 +14,8 @@ import json
 import threading
 import xml.etree.ElementTree as ET  # nosec B405 # our own test server parsing what our client sent
 from dataclasses import dataclass, field
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+from tests.loopback import LoopbackServer, QuietHandler
 
 USER, PASSWORD = "go-api", "go-hemmelighed"
 FIRST_DOC_ID = 215820
@@ -51,28 +52,21 @@ class GetOrganizedStandin:
 
     def __post_init__(self) -> None:
         self._lock = threading.Lock()
-        self.server: ThreadingHTTPServer | None = None
-        self.port = 0
+        self.loopback = LoopbackServer(self._handler())
         self.up()
 
     @property
     def url(self) -> str:
-        return f"http://127.0.0.1:{self.port}"
+        return self.loopback.base_url
 
     def up(self) -> "GetOrganizedStandin":
         """Listen (again, on the same port after `down`)."""
-        self.server = ThreadingHTTPServer(("127.0.0.1", self.port), self._handler())
-        self.server.daemon_threads = True
-        self.port = self.server.server_address[1]
-        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+        self.loopback.up()
         return self
 
     def down(self) -> None:
         """Stop listening: connections are refused until `up`."""
-        if self.server is not None:
-            self.server.shutdown()
-            self.server.server_close()
-            self.server = None
+        self.loopback.down()
 
     def reset(self) -> None:
         self.mode = "ok"
@@ -118,7 +112,7 @@ class GetOrganizedStandin:
         routes = {"/_goapi/Cases/": self.create_case, "/_goapi/Cases/FindByCaseProperties": self.find_cases,
                   "/_goapi/Documents/AddToDocumentLibrary": self.add_document}
 
-        class Handler(BaseHTTPRequestHandler):
+        class Handler(QuietHandler):
             def do_POST(self) -> None:  # noqa: N802 (http.server's name)
                 body = json.loads(self.rfile.read(int(self.headers.get("Content-Length") or 0)) or b"{}")
                 standin.calls.append(self.path)
@@ -131,14 +125,6 @@ class GetOrganizedStandin:
                 self._send(*(route(body) if route else (404, {"Message": "Not found"})))
 
             def _send(self, status: int, payload: dict) -> None:
-                data = json.dumps(payload).encode()
-                self.send_response(status)
-                self.send_header("Content-Type", "application/json; charset=utf-8")
-                self.send_header("Content-Length", str(len(data)))
-                self.end_headers()
-                self.wfile.write(data)
-
-            def log_message(self, *args) -> None:
-                pass
+                self.answer(status, json.dumps(payload).encode(), "application/json; charset=utf-8")
 
         return Handler

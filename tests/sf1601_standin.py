@@ -12,11 +12,11 @@ from __future__ import annotations
 import socket
 import threading
 from dataclasses import dataclass
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from defusedxml.ElementTree import fromstring
 from xml.etree import ElementTree as ET  # nosec B405 # builds XML only; parsing goes through defusedxml
 
 from app.services.delivery import memo
+from tests.loopback import LoopbackServer, QuietHandler
 
 PATH = "/service/KombiPostAfsend_1/kombi"
 
@@ -35,16 +35,16 @@ class Sf1601Standin:
     def __init__(self) -> None:
         with socket.socket() as probe:
             probe.bind(("127.0.0.1", 0))
-            self.port = probe.getsockname()[1]
+            port = probe.getsockname()[1]
+        self.loopback = LoopbackServer(self._handler(), port)
         self.received: list[Received] = []
         self.exempt: set[str] = set()
         self.failures_left = 0
-        self.server: ThreadingHTTPServer | None = None
         self._lock = threading.Lock()
 
     @property
     def url(self) -> str:
-        return f"http://127.0.0.1:{self.port}{PATH}"
+        return self.loopback.base_url + PATH
 
     def config(self, tmp_path) -> dict:
         """App settings that send Digital Post here (certificate files: placeholders, the stand-in is plain HTTP)."""
@@ -79,29 +79,21 @@ class Sf1601Standin:
             self.received.append(Received(transaction_id, root.findtext("KombiValgKode", ""), read, xml))
         return 200, b"<kombi_response><status>OK</status></kombi_response>"
 
-    def up(self) -> "Sf1601Standin":
+    def _handler(self) -> type[QuietHandler]:
         standin = self
 
-        class Handler(BaseHTTPRequestHandler):
+        class Handler(QuietHandler):
             def do_POST(self):
-                body = self.rfile.read(int(self.headers["Content-Length"]))
+                body = self.body()
                 status, answer = (404, b"") if self.path != PATH else standin._answer(
                     body, self.headers.get("x-transaktionsid", ""))
-                self.send_response(status)
-                self.send_header("Content-Type", "application/xml")
-                self.send_header("Content-Length", str(len(answer)))
-                self.end_headers()
-                self.wfile.write(answer)
+                self.answer(status, answer, "application/xml")
 
-            def log_message(self, *args):
-                pass
+        return Handler
 
-        self.server = ThreadingHTTPServer(("127.0.0.1", self.port), Handler)
-        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+    def up(self) -> "Sf1601Standin":
+        self.loopback.up()
         return self
 
     def down(self) -> None:
-        if self.server is not None:
-            self.server.shutdown()
-            self.server.server_close()
-            self.server = None
+        self.loopback.down()

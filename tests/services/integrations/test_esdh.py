@@ -26,7 +26,7 @@ def go():
 @pytest.fixture
 def world(app, go) -> World:
     go.reset()
-    if go.server is None:
+    if go.loopback.server is None:
         go.up()
     app.config.update(go.config())
     made = World()

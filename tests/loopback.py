@@ -1,0 +1,51 @@
+"""The HTTP server under the stand-ins for services we don't own (the CVR register, SF1601, GetOrganized, the
+finance system): on 127.0.0.1, on a port of its own that it keeps when it goes down and comes up again, so a
+service that is down refuses connections and one that is back answers at the same address."""
+from __future__ import annotations
+
+import threading
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+
+class QuietHandler(BaseHTTPRequestHandler):
+    """A request handler that answers with a body and its length, and logs nothing."""
+
+    def answer(self, status: int, payload: bytes, content_type: str) -> None:
+        self.send_response(status)
+        self.send_header("Content-Type", content_type)
+        self.send_header("Content-Length", str(len(payload)))
+        self.end_headers()
+        self.wfile.write(payload)
+
+    def body(self) -> bytes:
+        return self.rfile.read(int(self.headers.get("Content-Length") or 0))
+
+    def log_message(self, *args) -> None:
+        pass
+
+
+class LoopbackServer:
+    """`handler` served on 127.0.0.1 (port 0: a free one, kept from then on) while up."""
+
+    def __init__(self, handler: type[BaseHTTPRequestHandler], port: int = 0) -> None:
+        self.handler, self.port = handler, port
+        self.server: ThreadingHTTPServer | None = None
+
+    @property
+    def base_url(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
+
+    def up(self) -> LoopbackServer:
+        """Listen (again, on the same port after `down`)."""
+        self.server = ThreadingHTTPServer(("127.0.0.1", self.port), self.handler)
+        self.server.daemon_threads = True
+        self.port = self.server.server_address[1]
+        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+        return self
+
+    def down(self) -> None:
+        """Stop listening: connections are refused until `up`."""
+        if self.server is not None:
+            self.server.shutdown()
+            self.server.server_close()
+            self.server = None
