@@ -97,15 +97,18 @@ def _pools(world, line, year: int) -> tuple[Pool, Pool]:
     with line.ago(-OPENED + 10):
         common = dict(committee_id=world.committees["kfu"].id, workflow=registry.YEARLY_SUBSIDY, year=year,
                       applicants="approved", requires_approval=True, is_published=year == line.seeded_on.year,
-                      is_rolling=True, opens_on=line.day(OPENED))  # never applied for: no deadline of its own
+                      is_rolling=True, opens_on=line.day(OPENED),  # never applied for: no deadline of its own
+                      cost_centre="KF-FRITID")
         activity = Pool(slug=f"aktivitetstilskud-{year}", name=f"Aktivitetstilskud {year}", budget=400_000,
                         purpose="Tilskud pr. medlem under 25 år, beregnet ud fra den årlige indberetning.",
-                        legal_basis_id=library_entry("folkeoplysning-18").id, **common)
+                        legal_basis_id=library_entry("folkeoplysning-18").id, account_code="0.35.62.5.9", **common)
         premises = Pool(slug=f"lokaletilskud-{year}", name=f"Lokaletilskud {year}", budget=600_000,
                         purpose="Tilskud til driften af foreningers egne og lejede lokaler (folkeoplysningslovens "
                         "§ 25), beregnet ud fra den årlige indberetning og udbetalt som kvartalsvise acontobeløb.",
                         legal_basis_id=library_entry("folkeoplysning-25").id, payment_mode="instalments",
-                        instalment_count=4, instalment_interval=3, advance_allowed=True, **common)
+                        instalment_count=4, instalment_interval=3, advance_allowed=True,
+                        # Kontering as the other pools (app/demo/pools.py), on function 0.35.63 (lokaletilskud).
+                        account_code="0.35.63.5.9", **common)
         db.session.add_all([activity, premises])
         db.session.flush()
     return activity, premises

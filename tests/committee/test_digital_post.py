@@ -122,6 +122,8 @@ def test_a_decision_reaches_digital_post_once_and_shows_when(world, sf1601, clie
     auth.login("mette@kommune.dk")
     page = client.get(f"/udvalg/sager/{case_id}/afgoerelser")
     assert page.status_code == 200 and sent_words in page.get_data(as_text=True)
+    page = client.get(f"/sagsbehandling/sager/{case_id}")  # the case page, beside the letter
+    assert page.status_code == 200 and sent_words in page.get_data(as_text=True)
     auth.logout()
     auth.login("karen@example.dk")
     page = client.get(f"/forening/sager/{case_id}").get_data(as_text=True)
@@ -185,6 +187,9 @@ def test_an_exempt_recipient_gets_email_and_the_portal_and_the_caseworker_is_tol
     auth.login("mette@kommune.dk")
     page = client.get(f"/udvalg/sager/{case_id}/afgoerelser").get_data(as_text=True)
     assert "foreningen er fritaget" in page
+    page = client.get(f"/sagsbehandling/sager/{case_id}").get_data(as_text=True)
+    assert '<li id="digital-post"><strong>Ikke sendt med Digital Post: foreningen er fritaget' in page  # by the letter
+    assert "Sendt med Digital Post" not in page
 
 
 def test_a_letter_never_accepted_falls_back_when_the_window_ends(world, sf1601):

@@ -36,8 +36,10 @@ def _free_port() -> int:
         return s.getsockname()[1]
 
 
-def serve_demo(tmp: Path):
-    """Seed the demo into a new SQLite database under `tmp` and serve it on a free port: (base URL, server)."""
+def serve_demo(tmp: Path, **settings):
+    """Seed the demo into a new SQLite database under `tmp` and serve it on a free port: (base URL, server).
+
+    `settings` are added to the app's configuration (e.g. Digital Post and the ESDH pointed at stand-ins)."""
     from flask_migrate import upgrade
     from werkzeug.serving import make_server
     from app import create_app
@@ -47,7 +49,7 @@ def serve_demo(tmp: Path):
     app = create_app(TestingConfig, SQLALCHEMY_DATABASE_URI=f"sqlite:///{tmp / 'e2e.sqlite'}", SERVER_NAME=None,
                      WTF_CSRF_ENABLED=True, RATELIMIT_LOGIN="1000 per minute", MAIL_LOG_PATH=str(tmp / "mail.log"),
                      UPLOAD_FOLDER=str(tmp / "files"), PUBLIC_BASE_URL=f"http://127.0.0.1:{port}",
-                     TWO_FACTOR_VALID_WINDOW=TOTP_WINDOW)
+                     TWO_FACTOR_VALID_WINDOW=TOTP_WINDOW, **settings)
     with app.app_context():
         upgrade(revision="heads")
         seed()
