@@ -62,6 +62,8 @@ class PoolForm(FlaskForm):
                                  validators=[DataRequired(message=_l("Vælg puljens lovgrundlag."))])
     requires_approval = BooleanField(_l("Foreningen skal være godkendt som folkeoplysende forening"))
     requires_child_certificate = BooleanField(_l("Børneattest-erklæring kræves"))
+    digital_post_to_cpr = BooleanField(_l("Afgørelser til uformelle grupper må sendes med Digital Post til "
+                                          "kontaktpersonens CPR-nummer"))
     kle_number = StringField(_l("KLE-nummer"), validators=[Optional(), _max(20)])
     kle_facet = StringField(_l("Handlingsfacet"), validators=[Optional(), _max(10)])
     account_code = StringField(_l("Konto (artskonto eller kontostreng)"), validators=[Optional(), _max(40)])

@@ -45,7 +45,7 @@ def _values(form: PoolForm) -> pools.PoolValues:
         legal_basis_id=d["legal_basis_id"], requires_approval=d["requires_approval"],
         requires_child_certificate=d["requires_child_certificate"], kle_number=d["kle_number"],
         kle_facet=d["kle_facet"], account_code=d["account_code"], cost_centre=d["cost_centre"],
-        psp_element=d["psp_element"])
+        psp_element=d["psp_element"], digital_post_to_cpr=d["digital_post_to_cpr"])
 
 
 def _data(pool: Pool) -> dict:

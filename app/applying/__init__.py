@@ -3,4 +3,4 @@ from flask import Blueprint
 
 bp = Blueprint("applying", __name__, url_prefix="/forening/ansoegninger")
 
-from app.applying import start_routes, step_routes, submit_routes  # noqa: E402,F401
+from app.applying import cpr_routes, start_routes, step_routes, submit_routes  # noqa: E402,F401

@@ -3,8 +3,10 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import RadioField
-from wtforms.validators import DataRequired, ValidationError
+from wtforms import RadioField, StringField
+from wtforms.validators import DataRequired, Optional, ValidationError
+
+from app.services.cases.contact_cpr import InvalidCpr, parse_cpr
 
 CHOOSE = _l("Vælg den forening, der søger.")
 
@@ -26,3 +28,16 @@ class StartForm(FlaskForm):
     def chosen_id(self) -> int:
         """The chosen association's id (call after validate)."""
         return int(self.association_id.data)
+
+
+class ContactCprForm(FlaskForm):
+    """The informal group's contact person's CPR number for Digital Post (optional; checked by the service too)."""
+
+    cpr = StringField(_l("Kontaktpersonens CPR-nummer"), validators=[Optional()])
+
+    def validate_cpr(self, field) -> None:
+        if (field.data or "").strip():
+            try:
+                parse_cpr(field.data)
+            except InvalidCpr as exc:
+                raise ValidationError(str(exc.message)) from None

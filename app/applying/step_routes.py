@@ -18,6 +18,7 @@ from app.forms_runtime.builder import MAX_FILE_BYTES
 from app.main.errors import render_error
 from app.models import Case
 from app.services.applying import applications
+from app.services.cases import contact_cpr
 from app.services.files import attachments
 from app.services.applying.receipt import answers_of
 from app.services.applying.rules import rule_problems
@@ -140,6 +141,8 @@ def _save(case: Case, spec: FormSpec, index: int, form, answers: dict, version: 
         flash(stale_message(), "error")
     if saved.stale or not valid or saved.file_problems:
         return _page(saved.case, spec, index, form, answers_of(saved.case), saved.case.version)
+    if target >= len(spec.steps) and contact_cpr.asks_for_cpr(saved.case):
+        return redirect(url_for("applying.contact_cpr_page", case_id=case.id))
     if target >= len(spec.steps):
         return redirect(url_for("applying.summary", case_id=case.id))
     return redirect(url_for("applying.step", case_id=case.id, number=target + 1))

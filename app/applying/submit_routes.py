@@ -19,6 +19,7 @@ from app.services.applying import receipt as application_receipt, applications
 from app.services.files import attachments
 from app.services.applying.receipt import answers_of
 from app.services.applying.rules import application_problems
+from app.services.cases import contact_cpr
 from app.services.cases.core import accepts_applications
 from app.services.applying.eligibility import eligibility_problems
 from workflows import TransitionNotAllowed
@@ -68,7 +69,8 @@ def _summary(case: Case, spec: FormSpec, problems: dict | None = None, refusals:
     late = accepts_applications(pool, today) and not pool.is_open_on(today)
     refusals = refusals if refusals is not None else [
         str(p) for p in eligibility_problems(case.association, pool, today)]
-    return render_template("applying/summary.html", case=case, sections=summary_sections(spec, answers),
+    cpr = contact_cpr.has_cpr(case.id) if contact_cpr.asks_for_cpr(case) else None  # None: not asked
+    return render_template("applying/summary.html", case=case, sections=summary_sections(spec, answers), cpr=cpr,
                            problems=problem_list(case, spec, problems), refusals=refusals, late=late,
                            steps=progress(case, spec, len(spec.steps)), version=case.version)
 

@@ -1,6 +1,6 @@
 """All models, imported here so Alembic and the app see the whole schema."""
 from app.models.association import Association, AssociationApproval, Membership
-from app.models.case import Case, CaseEvent, CaseNumberCounter, ConflictDeclaration
+from app.models.case import Case, CaseContactCpr, CaseEvent, CaseNumberCounter, ConflictDeclaration
 from app.models.committee import Committee, CommitteeMember
 from app.models.decision import Decision
 from app.models.document import Document
@@ -33,7 +33,7 @@ from app.models.approval import MoneyApproval
 from app.models.yearly import AnnualReport, ReportingCampaign, SubsidyBatch, SubsidyBatchLine, SubsidyScheme
 
 __all__ = [
-    "Association", "AssociationApproval", "Case", "CaseEvent", "CaseNumberCounter", "Committee",
+    "Association", "AssociationApproval", "Case", "CaseContactCpr", "CaseEvent", "CaseNumberCounter", "Committee",
     "CommitteeMember", "ConflictDeclaration", "Decision", "Document", "Membership", "OutboxMessage", "Pool", "PoolCriterion", "User", "ExternalIdentity", "UsedLogoutToken", "LegalBasis", "SamlAssertionId", "SignInEvent",
     "ApprovalRequest", "AssociationConflict", "AssociationEvent", "RegisterChange", "Invitation",
     "AdminEvent", "ApiCall", "ApiClient", "ApiEvent", "ApiToken", "WebhookAttempt", "WebhookDelivery",

@@ -9,7 +9,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app import clock
 from app.extensions import db
-from app.models.base import UTCDateTime
+from app.models.base import EncryptedString, UTCDateTime
 from workflows import registry
 
 # The search document of a case: title and every string in the application data, Danish stemming.
@@ -112,6 +112,20 @@ class Case(db.Model):
     def is_grant(self) -> bool:
         """A grant deals in money (amounts, payments, reports); a premises loan lends rooms."""
         return self.workflow in registry.GRANT_WORKFLOWS
+
+
+class CaseContactCpr(db.Model):
+    """The CPR number an informal group's contact person gave for Digital Post, encrypted at rest.
+
+    A table of its own: loading a case never decrypts it; only the Digital Post delivery reads the value, and pages
+    only ask whether a row exists. Deleted when the case's personal data is (app/services/privacy/retention.py).
+    """
+
+    __tablename__ = "case_contact_cprs"
+
+    case_id: Mapped[int] = mapped_column(ForeignKey("cases.id", ondelete="CASCADE"), primary_key=True)
+    cpr: Mapped[str] = mapped_column(EncryptedString())
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=clock.now)
 
 
 class CaseEvent(db.Model):

@@ -76,6 +76,9 @@ class Pool(db.Model):
     account_code: Mapped[str | None] = mapped_column(String(40))  # artskonto or the whole kontostreng
     cost_centre: Mapped[str | None] = mapped_column(String(20))  # omkostningssted
     psp_element: Mapped[str | None] = mapped_column(String(40))  # optional project (PSP) element
+    # Decision letters to an informal group may go by Digital Post to its contact person's CPR number, which the
+    # application then asks for (databeskyttelsesloven § 11: only where a pool chooses to need it).
+    digital_post_to_cpr: Mapped[bool] = mapped_column(default=False, server_default=false())
 
     committee: Mapped["Committee"] = relationship(back_populates="pools")  # noqa: F821
     # Loaded when read, not joined: pools are locked FOR UPDATE, which PostgreSQL refuses on an outer join.

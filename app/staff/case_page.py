@@ -13,7 +13,7 @@ from app.extensions import db
 from app.models import AssociationConflict, Case, ConflictDeclaration, Membership, User
 from app.services.cases import assessment as assessment_service
 from app.services.cases import assignment, notes as case_notes, hearing, queue, transitions
-from app.services.cases import core as case_rules
+from app.services.cases import contact_cpr, core as case_rules
 from app.services.cases.reason_draft import draft_reason
 from app.services.cases.guard import CASEWORKER_ROLES, is_closed
 from app.services.committee import decisions as corrections
@@ -140,7 +140,9 @@ def association_panel(case: Case) -> dict:
     granted = db.session.scalar(db.select(func.coalesce(func.sum(Case.granted_amount), 0)).where(*others))
     return {"association": association, "approvals": list(association.approvals), "members": members,
             "earlier": earlier[:EARLIER_CASES], "more_earlier": len(earlier) > EARLIER_CASES,
-            "granted_total": granted}
+            "granted_total": granted,
+            # Whether the contact person gave a CPR number for Digital Post: staff see that, never the number.
+            "contact_cpr": contact_cpr.has_cpr(case.id) if contact_cpr.asks_for_cpr(case) else None}
 
 
 def _conflicts(case: Case) -> list[tuple[ConflictDeclaration | AssociationConflict, User]]:

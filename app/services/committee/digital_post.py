@@ -20,6 +20,7 @@ from app import clock
 from app.extensions import db
 from app.models import Case, CaseEvent, Decision, Document, OutboxMessage
 from app.pdf.letter import compose
+from app.services.cases import contact_cpr
 from app.services.committee import letters
 from app.services.delivery import digital_post_transport as transport, memo, outbox
 from app.services.delivery.links import public_base_url
@@ -45,14 +46,25 @@ def memo_letter(decision: Decision, message_uuid: str) -> memo.MemoLetter:
         html = render_template("delivery/memo_letter.html", letter=content)
     number = case.number or str(case.id)
     config = current_app.config
+    recipient_id, recipient_type, recipient_label = _recipient(case)
     return memo.MemoLetter(
         message_uuid=message_uuid, sender_cvr=config["DIGITAL_POST_SENDER_CVR"],
-        sender_label=config["MUNICIPALITY_NAME"], recipient_id=case.association.cvr, recipient_type="CVR",
-        recipient_label=case.association.name, title=f"Afgørelse i sag {number}: {case.title}", case_number=number,
+        sender_label=config["MUNICIPALITY_NAME"], recipient_id=recipient_id, recipient_type=recipient_type,
+        recipient_label=recipient_label, title=f"Afgørelse i sag {number}: {case.title}", case_number=number,
         main_document=memo.Attachment(files.read_bytes(document.storage_key), "application/pdf", document.filename),
         additional_documents=(memo.Attachment(html.encode("utf-8"), "text/html",
                                               document.filename.removesuffix(".pdf") + ".html"),),
         reply_allowed=False, created=clock.now())
+
+
+def _recipient(case: Case) -> tuple[str | None, str, str]:
+    """(id, MeMo id type, label): the association's CVR, or an informal group's contact person's CPR number where
+    the pool allows it. Neither: a None id, which the schema refuses, so the letter falls back to e-mail."""
+    association = case.association
+    if association.cvr:
+        return association.cvr, "CVR", association.name
+    cpr = contact_cpr.recipient_cpr(case)
+    return cpr, "CPR", association.contact_person or association.name
 
 
 class DigitalPostAdapter:
@@ -63,7 +75,10 @@ class DigitalPostAdapter:
         decision = db.session.get(Decision, msg.payload["decision_id"], with_for_update=True)
         if decision is None:
             raise LookupError(f"decision {msg.payload['decision_id']} does not exist")
-        if decision.digital_post_status is None:  # else done before a crash lost the mark: nothing twice
+        if decision.digital_post_status is None and _recipient(decision.case)[0] is None:
+            # The CPR number was erased, or the pool stopped allowing it, after the letter was queued.
+            fall_back(decision, msg, "failed")
+        elif decision.digital_post_status is None:  # else done before a crash lost the mark: nothing twice
             xml = memo.build(memo_letter(decision, msg.payload["message_uuid"]))
             try:
                 transport.configured().send(xml, msg.payload["message_uuid"])

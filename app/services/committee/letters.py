@@ -15,6 +15,7 @@ from app.models import Case, Decision, Document, Meeting, OutboxMessage, Pool, S
 from app.pdf.content import Letter
 from app.pdf.letter import (CANCEL, GRANT, PARTLY, REJECT, Correction, LetterData, Settlement, compose,
                             render_decision_letter)
+from app.services.cases import contact_cpr
 from app.services.delivery import digital_post_transport, outbox
 from app.services.delivery.letterhead import locale_for, sender
 from app.services.delivery.links import public_base_url
@@ -261,7 +262,7 @@ def issue_decision_letter(msg: OutboxMessage) -> None:
         db.session.flush()
         _publish(decision, document, now)
     base = msg.payload.get("base_url") or public_base_url()
-    if digital_post_transport.is_enabled() and case.association.cvr:
+    if digital_post_transport.is_enabled() and (case.association.cvr or contact_cpr.sends_to_cpr(case)):
         enqueue_digital_post(decision, case, base)  # its delivery writes the e-mail notice (digital_post.py)
     else:
         enqueue_notice(decision, case, base)
@@ -273,7 +274,9 @@ def enqueue_digital_post(decision: Decision, case: Case, base: str) -> OutboxMes
     The message's UUID is chosen now and kept on the row, so every attempt sends the same message and the
     provider can tell a retry from a second letter.
     """
-    return outbox.enqueue("decision_digital_post", case.association.cvr,
+    # An informal group's letter goes to its contact person's CPR number, which the row never holds.
+    recipient = case.association.cvr or f"kontaktperson-cpr:sag-{case.id}"
+    return outbox.enqueue("decision_digital_post", recipient,
                           {"decision_id": decision.id, "message_uuid": str(uuid.uuid4()), "base_url": base},
                           channel="digital_post", dedup_key=f"digital-post:{decision.id}")
 

@@ -22,7 +22,7 @@ POOL_FIELDS = ("slug", "name", "purpose", "committee_id", "workflow", "applicant
                "fast_track_limit", "reply_days", "report_due_days", "payment_mode", "instalment_count",
                "instalment_interval", "advance_allowed", "rules_text", "legal_basis_id", "requires_approval",
                "requires_child_certificate", "is_published", "kle_number", "kle_facet", "account_code",
-               "cost_centre", "psp_element")
+               "cost_centre", "psp_element", "digital_post_to_cpr")
 SLUG = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
 KLE_NUMBER = re.compile(r"^\d{2}\.\d{2}\.\d{2}$")  # emne: hovedgruppe.gruppe.emne, e.g. 20.04.00
 KLE_FACET = re.compile(r"^[A-Z]\d{2}$")  # handlingsfacet, e.g. G01
@@ -67,6 +67,7 @@ class PoolValues:
     account_code: str | None = None  # kontering: artskonto or kontostreng
     cost_centre: str | None = None
     psp_element: str | None = None
+    digital_post_to_cpr: bool = False  # letters to informal groups by Digital Post to the contact person's CPR
 
 
 @dataclass(frozen=True)

@@ -30,7 +30,7 @@ from app.services.journals import audit as admin_audit, read_log
 DATA_NAME = "data.json"
 # Never exported: secrets and internal storage details.
 SECRET_COLUMNS = frozenset({"password_hash", "totp_secret", "totp_last_step", "storage_key", "token", "payload",
-                            "code_hash"})
+                            "code_hash", "cpr"})
 # The case columns a party sees. Not the caseworker's recommended amount (an internal working figure,
 # offentlighedsloven § 23), the hearing flag, the assignee or internal bookkeeping columns.
 PARTY_CASE_COLUMNS = ("id", "number", "pool_id", "association_id", "workflow", "state", "title", "amount_applied",

@@ -25,6 +25,7 @@ from app.models import (AgendaItem, AllocationWish, Assessment, Booking, Booking
                         CaseEvent, CaseReport, Document, FormField, Invitation, PaymentBatchLine, PaymentInstalment,
                         RepaymentClaim, User)
 from app.models.user import find_user_by_email
+from app.services.cases import contact_cpr
 from app.services.files import storage as files
 from app.services.journals import audit as admin_audit
 from app.services.privacy.account_deletion import blocking_associations
@@ -182,9 +183,10 @@ def _anonymise_case_rows(expired: Expired, now: datetime, actor: User | None) ->
     case.title = scrub_text(case.title) or case.title
     keys = _drop_personal_documents(case.id)
     _scrub_related(case.id)
+    cpr_deleted = contact_cpr.erase(case.id)  # the contact person's CPR number for Digital Post, if given
     case.anonymised_at = now
     summary = {"rule": expired.rule, "years": years(expired.rule), "ended_at": expired.ended_at.isoformat(),
-               "fields_removed": removed, "files_deleted": len(keys)}
+               "fields_removed": removed + (["cpr"] if cpr_deleted else []), "files_deleted": len(keys)}
     db.session.add(CaseEvent(case_id=case.id, actor_id=actor.id if actor else None, kind="anonymised",
                              action="anonymise", visibility="public", comment=_journal_text(summary)))
     _audit(actor, "case", case.id, "anonymise", summary)
