@@ -110,7 +110,11 @@ RULES: dict[str, dict] = {
     "reporting.staff_action": CASEWORK, "reporting.create_claim": CASEWORK,
     "payouts.home": CASEWORK, "payouts.create_batch": CASEWORK, "payouts.batch": CASEWORK,
     "payouts.change_batch": CASEWORK, "payouts.manual_file": CASEWORK, "payouts.payment_file": CASEWORK,
-    "payouts.create_plans": CASEWORK, "payouts.answer_batch": CASEWORK,
+    "payouts.create_plans": CASEWORK, "payouts.answer_batch": CASEWORK, "payouts.payment_order": CASEWORK,
+    "payouts.import_status": CASEWORK,
+    # Asked only of an informal group in a pool that allows Digital Post by CPR (tests/applying/test_contact_cpr.py);
+    # A's own draft is sent on through its form, B gets 404.
+    "applying.contact_cpr_page": OWN,
     "indicators.dashboard": ALL_STAFF, "indicators.export": ALL_STAFF,
     "premises.rounds": CASEWORK, "premises.round_page": MEETINGS, "premises.allocate": CASEWORK,
     "premises.publish": CASEWORK, "premises.to_committee": CASEWORK, "premises.requests": CASEWORK,
@@ -152,7 +156,8 @@ RULES.update({endpoint: ADMIN for endpoint in (
 
 # Which of A's objects a route's <case_id> means, where the decided case is not the natural one.
 CASE_FOR = {"applying.resume": "draft_case_id", "applying.submit": "draft_case_id", "applying.summary": "draft_case_id",
-            "applying.step": "draft_case_id", "premises.review": "booking_case_id",
+            "applying.step": "draft_case_id", "applying.contact_cpr_page": "draft_case_id",
+            "premises.review": "booking_case_id",
             "premises.confirm_hearing": "booking_case_id"}
 # Which token a route's <token> is: each route gets a valid one of its own kind.
 TOKEN_FOR = {"auth.confirm": "confirm_token", "auth.reset": "reset_token", "auth.two_factor_enrol": "enrol_token",
