@@ -213,6 +213,11 @@ class Config:
     DIGITAL_POST_CERT_FILE: str | None = None  # client certificate (PEM) for SF1601
     DIGITAL_POST_KEY_FILE: str | None = None  # its private key (PEM)
     DIGITAL_POST_CA_FILE: str | None = None  # CA bundle for the service's certificate (None: the system's)
+    # SF1601's token step (app/services/integrations/serviceplatformen_sts.py): the STS's REST issue endpoint,
+    # AccessTokenService, and KombiPostAfsend's entity id. Defaults: production (the public client's values).
+    DIGITAL_POST_STS_URL = "https://adgangsstyring.stoettesystemerne.dk/runtime/api/rest/wstrust/v1/issue"
+    DIGITAL_POST_ACCESS_TOKEN_URL = "https://prod.serviceplatformen.dk/service/AccessTokenService_1/token"
+    DIGITAL_POST_SERVICE_ENTITY_ID = "http://entityid.kombit.dk/service/kombipostafsend/1"
     DIGITAL_POST_TIMEOUT_SECONDS = 30
     DIGITAL_POST_FILEDROP_FOLDER: str | None = None
     # Operations (README "Operations"): logs as plain text (default) or one JSON object a line ("json"), at LOG_LEVEL.
@@ -290,6 +295,7 @@ _ENV_STRINGS = (
     "SAML_IDP_METADATA_FILE", "SAML_SP_KEY_FILE", "SAML_SP_CERT_FILE", "SAML_SP_ENTITY_ID", "SAML_MIN_LOA",
     "SAML_XMLSEC_BINARY", "DIGITAL_POST", "DIGITAL_POST_SENDER_CVR", "DIGITAL_POST_SF1601_URL",
     "DIGITAL_POST_CERT_FILE", "DIGITAL_POST_KEY_FILE", "DIGITAL_POST_CA_FILE", "DIGITAL_POST_FILEDROP_FOLDER",
+    "DIGITAL_POST_STS_URL", "DIGITAL_POST_ACCESS_TOKEN_URL", "DIGITAL_POST_SERVICE_ENTITY_ID",
     "LOG_FORMAT", "LOG_LEVEL", "METRICS_TOKEN", "PROMETHEUS_MULTIPROC_DIR",
     "FILE_STORAGE", "S3_BUCKET", "S3_ENDPOINT_URL", "S3_REGION", "S3_ACCESS_KEY_ID", "S3_SECRET_ACCESS_KEY",
     "FINANCE_DEBTOR_ACCOUNT", "FINANCE_DEBTOR_CVR", "FINANCE_DEBTOR_BIC",

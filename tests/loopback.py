@@ -3,6 +3,7 @@ finance system): on 127.0.0.1, on a port of its own that it keeps when it goes d
 service that is down refuses connections and one that is back answers at the same address."""
 from __future__ import annotations
 
+import ssl
 import threading
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
@@ -25,20 +26,23 @@ class QuietHandler(BaseHTTPRequestHandler):
 
 
 class LoopbackServer:
-    """`handler` served on 127.0.0.1 (port 0: a free one, kept from then on) while up."""
+    """`handler` served on 127.0.0.1 (port 0: a free one, kept from then on) while up; over TLS with `tls`."""
 
-    def __init__(self, handler: type[BaseHTTPRequestHandler], port: int = 0) -> None:
-        self.handler, self.port = handler, port
+    def __init__(self, handler: type[BaseHTTPRequestHandler], port: int = 0,
+                 tls: ssl.SSLContext | None = None) -> None:
+        self.handler, self.port, self.tls = handler, port, tls
         self.server: ThreadingHTTPServer | None = None
 
     @property
     def base_url(self) -> str:
-        return f"http://127.0.0.1:{self.port}"
+        return f"{'https' if self.tls else 'http'}://127.0.0.1:{self.port}"
 
     def up(self) -> LoopbackServer:
         """Listen (again, on the same port after `down`)."""
         self.server = ThreadingHTTPServer(("127.0.0.1", self.port), self.handler)
         self.server.daemon_threads = True
+        if self.tls is not None:  # a failed handshake is an OSError in accept: socketserver drops that connection
+            self.server.socket = self.tls.wrap_socket(self.server.socket, server_side=True)
         self.port = self.server.server_address[1]
         threading.Thread(target=self.server.serve_forever, daemon=True).start()
         return self

@@ -14,11 +14,16 @@ from typing import Protocol
 import requests
 from flask import current_app
 
+from app import clock
+from app.services.integrations import serviceplatformen_sts as sts
+
 MODES = ("", "sf1601", "filedrop")
+TOKEN_SETTINGS = ("DIGITAL_POST_STS_URL", "DIGITAL_POST_ACCESS_TOKEN_URL", "DIGITAL_POST_SERVICE_ENTITY_ID")
 # SF1601 answers a recipient who is exempt from Digital Post (or not subscribed, for a company without a
 # mailbox) with a refusal that names it; we read these words in the answer (see README, Digital Post).
 EXEMPT_WORDS = re.compile(rb"fritaget|ikke tilmeldt|not subscribed|exempt", re.IGNORECASE)
 TRANSIENT_STATUSES = {408, 425, 429}
+REFUSED_TOKEN_STATUSES = {401, 403}
 
 
 class RecipientExempt(Exception):
@@ -43,6 +48,8 @@ def check_configuration(config) -> None:
     if mode == "sf1601" and not (config["DIGITAL_POST_CERT_FILE"] and config["DIGITAL_POST_KEY_FILE"]):
         raise RuntimeError("DIGITAL_POST=sf1601 needs DIGITAL_POST_CERT_FILE and DIGITAL_POST_KEY_FILE "
                            "(the municipality's certificate for Serviceplatformen).")
+    if mode == "sf1601" and not all(config[key] for key in TOKEN_SETTINGS):
+        raise RuntimeError(f"DIGITAL_POST=sf1601 needs {', '.join(TOKEN_SETTINGS)} (Serviceplatformen's token step).")
     if mode == "filedrop" and not config["DIGITAL_POST_FILEDROP_FOLDER"]:
         raise RuntimeError("DIGITAL_POST=filedrop needs DIGITAL_POST_FILEDROP_FOLDER.")
 
@@ -56,11 +63,19 @@ def configured() -> Transport:
     """The transport DIGITAL_POST names."""
     config = current_app.config
     if config["DIGITAL_POST"] == "sf1601":
-        return Sf1601(config["DIGITAL_POST_SF1601_URL"], (config["DIGITAL_POST_CERT_FILE"], config["DIGITAL_POST_KEY_FILE"]),
-                      config["DIGITAL_POST_CA_FILE"] or True, config["DIGITAL_POST_TIMEOUT_SECONDS"])
+        return Sf1601(config["DIGITAL_POST_SF1601_URL"], token_settings(config))
     if config["DIGITAL_POST"] == "filedrop":
         return FileDrop(Path(config["DIGITAL_POST_FILEDROP_FOLDER"]))
     raise RuntimeError("Digital Post is off (DIGITAL_POST is empty)")
+
+
+def token_settings(config) -> sts.Settings:
+    """Where SF1601's tokens come from, and the certificate that asks for them and calls the service."""
+    return sts.Settings(sts_url=config["DIGITAL_POST_STS_URL"], access_token_url=config["DIGITAL_POST_ACCESS_TOKEN_URL"],
+                        entity_id=config["DIGITAL_POST_SERVICE_ENTITY_ID"], cvr=config["DIGITAL_POST_SENDER_CVR"],
+                        cert=(config["DIGITAL_POST_CERT_FILE"], config["DIGITAL_POST_KEY_FILE"]),
+                        verify=config["DIGITAL_POST_CA_FILE"] or True,
+                        timeout=config["DIGITAL_POST_TIMEOUT_SECONDS"])
 
 
 def kombi_request(xml: bytes) -> bytes:
@@ -72,22 +87,32 @@ def kombi_request(xml: bytes) -> bytes:
 
 
 class Sf1601:
-    """POST to KombiPostAfsend over TLS with the municipality's client certificate.
+    """POST to KombiPostAfsend over TLS with the municipality's client certificate and an access token from
+    Serviceplatformen's token step (app/services/integrations/serviceplatformen_sts.py).
 
     The transaction id is the message's UUID, the same on every attempt, so the service can tell a retry
-    from a new letter.
+    from a new letter. A refused token (401/403) is forgotten, and the outbox's next attempt fetches a new one.
     """
 
-    def __init__(self, url: str, cert: tuple[str, str], verify: str | bool, timeout: float) -> None:
-        self.url, self.cert, self.verify, self.timeout = url, cert, verify, timeout
+    def __init__(self, url: str, tokens: sts.Settings) -> None:
+        self.url, self.tokens = url, tokens
 
     def send(self, xml: bytes, message_uuid: str) -> None:
-        response = requests.post(self.url, data=kombi_request(xml), cert=self.cert, verify=self.verify,
-                                 timeout=self.timeout, allow_redirects=False,
-                                 headers={"Content-Type": "application/xml", "Accept": "application/xml",
-                                          "x-transaktionsid": message_uuid})
+        authorization = sts.authorization(self.tokens)  # TokenUnavailable (an OSError): the outbox tries again
+        try:
+            response = requests.post(
+                self.url, data=kombi_request(xml), cert=self.tokens.cert, verify=self.tokens.verify,
+                timeout=self.tokens.timeout, allow_redirects=False,
+                headers={"Content-Type": "application/xml", "Accept": "application/xml",
+                         "Authorization": authorization, "x-transaktionsid": message_uuid,
+                         "x-transaktionstid": clock.now().strftime("%Y-%m-%dT%H:%M:%SZ")})
+        except requests.RequestException as exc:  # its text may quote the request (and the token): the kind only
+            raise DigitalPostUnavailable(f"SF1601 did not answer ({type(exc).__name__})") from None
         if 200 <= response.status_code < 300:
             return
+        if response.status_code in REFUSED_TOKEN_STATUSES:
+            sts.forget(self.tokens)
+            raise DigitalPostUnavailable(f"SF1601 refused the access token ({response.status_code})")
         answer = response.content[:2000]
         if response.status_code < 500 and response.status_code not in TRANSIENT_STATUSES \
                 and EXEMPT_WORDS.search(answer):
