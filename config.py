@@ -213,7 +213,7 @@ class Config:
     DIGITAL_POST_CERT_FILE: str | None = None  # client certificate (PEM) for SF1601
     DIGITAL_POST_KEY_FILE: str | None = None  # its private key (PEM)
     DIGITAL_POST_CA_FILE: str | None = None  # CA bundle for the service's certificate (None: the system's)
-    # SF1601's token step (app/services/integrations/serviceplatformen_sts.py): the STS's REST issue endpoint,
+    # SF1601's token step (app/services/delivery/serviceplatformen_sts.py): the STS's REST issue endpoint,
     # AccessTokenService, and KombiPostAfsend's entity id. Defaults: production (the public client's values).
     DIGITAL_POST_STS_URL = "https://adgangsstyring.stoettesystemerne.dk/runtime/api/rest/wstrust/v1/issue"
     DIGITAL_POST_ACCESS_TOKEN_URL = "https://prod.serviceplatformen.dk/service/AccessTokenService_1/token"

@@ -36,7 +36,7 @@ from defusedxml.ElementTree import fromstring
 
 from app import clock
 from app.services.delivery import memo
-from app.services.integrations import serviceplatformen_sts as sts
+from app.services.delivery import serviceplatformen_sts as sts
 from tests.loopback import LoopbackServer, QuietHandler
 from tests.throwaway_tls import pki
 

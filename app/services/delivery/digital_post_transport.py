@@ -15,7 +15,7 @@ import requests
 from flask import current_app
 
 from app import clock
-from app.services.integrations import serviceplatformen_sts as sts
+from app.services.delivery import serviceplatformen_sts as sts
 
 MODES = ("", "sf1601", "filedrop")
 TOKEN_SETTINGS = ("DIGITAL_POST_STS_URL", "DIGITAL_POST_ACCESS_TOKEN_URL", "DIGITAL_POST_SERVICE_ENTITY_ID")
@@ -88,7 +88,7 @@ def kombi_request(xml: bytes) -> bytes:
 
 class Sf1601:
     """POST to KombiPostAfsend over TLS with the municipality's client certificate and an access token from
-    Serviceplatformen's token step (app/services/integrations/serviceplatformen_sts.py).
+    Serviceplatformen's token step (app/services/delivery/serviceplatformen_sts.py).
 
     The transaction id is the message's UUID, the same on every attempt, so the service can tell a retry
     from a new letter. A refused token (401/403) is forgotten, and the outbox's next attempt fetches a new one.

@@ -25,7 +25,7 @@ from defusedxml.ElementTree import fromstring
 
 from app import clock
 
-TOKEN_TYPE = "http://docs.oasis-open.org/wss/oasis-wss-saml-token-profile-1.1#SAMLV2.0"
+TOKEN_TYPE = "http://docs.oasis-open.org/wss/oasis-wss-saml-token-profile-1.1#SAMLV2.0"  # nosec B105 # a URI, no secret
 REQUEST_TYPE = "http://docs.oasis-open.org/ws-sx/ws-trust/200512/Issue"
 KEY_TYPE = "http://docs.oasis-open.org/ws-sx/ws-trust/200512/PublicKey"
 SAML = "urn:oasis:names:tc:SAML:2.0:assertion"
