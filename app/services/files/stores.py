@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import threading
 from collections.abc import Iterator
 from pathlib import Path
 from typing import BinaryIO
@@ -79,16 +80,22 @@ class S3Store:
         self._client_args = {"endpoint_url": endpoint_url or None, "region_name": region,
                              "aws_access_key_id": access_key_id or None,
                              "aws_secret_access_key": secret_access_key or None}
+        # A session of our own (boto3's default session is not safe to share between threads), kept for the readiness
+        # probe's client: made from the same session it reuses the loaded service model, a few milliseconds where a
+        # new session takes most of a second on a busy machine, more than the probe's whole time limit.
+        self._session = boto3.session.Session()
+        self._session_lock = threading.Lock()
         self.client = self._client(BotoConfig(retries={"mode": "standard", "max_attempts": 3}))
 
     def _client(self, config: BotoConfig):
-        # A session of our own: boto3's default session is not safe to share between threads.
-        return boto3.session.Session().client("s3", config=config, **self._client_args)
+        with self._session_lock:
+            return self._session.client("s3", config=config, **self._client_args)
 
     def with_bucket(self, bucket: str) -> S3Store:
         """The same store and credentials, another bucket (backups copy between two)."""
         other = S3Store.__new__(S3Store)
         other.bucket, other.sse, other._client_args, other.client = bucket, self.sse, self._client_args, self.client
+        other._session, other._session_lock = self._session, self._session_lock
         return other
 
     def put(self, key: str, source: BinaryIO, sha256: str | None = None) -> None:
