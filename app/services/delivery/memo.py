@@ -12,7 +12,6 @@ from functools import lru_cache
 from pathlib import Path
 from xml.etree import ElementTree as ET  # nosec B405 # builds XML; parsing goes through defusedxml (read)
 
-import xmlschema
 from defusedxml.ElementTree import fromstring
 
 MEMO = "https://DigitalPost.dk/MeMo-1"
@@ -118,12 +117,16 @@ def build(letter: MemoLetter) -> bytes:
 
 
 @lru_cache(maxsize=1)
-def _schema() -> xmlschema.XMLSchema:
+def _schema():
+    import xmlschema  # with the first message: every web and worker process would pay for it at start
+
     return xmlschema.XMLSchema(str(SCHEMA))
 
 
 def validate(xml: bytes) -> None:
     """Raise InvalidMemo with the schema's reason when `xml` is not a valid MeMo message."""
+    import xmlschema  # see _schema
+
     try:
         _schema().validate(xml.decode("utf-8"))
     except xmlschema.XMLSchemaException as exc:

@@ -12,8 +12,6 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import BinaryIO
 
-import boto3
-from botocore.config import Config as BotoConfig
 from botocore.exceptions import BotoCoreError, ClientError
 
 CHUNK = 1024 * 1024
@@ -83,13 +81,17 @@ class S3Store:
         # A session of our own (boto3's default session is not safe to share between threads), kept for the readiness
         # probe's client: made from the same session it reuses the loaded service model, a few milliseconds where a
         # new session takes most of a second on a busy machine, more than the probe's whole time limit.
+        import boto3  # imported with the first S3 store: a deployment on the local folder never pays for it
+
         self._session = boto3.session.Session()
         self._session_lock = threading.Lock()
-        self.client = self._client(BotoConfig(retries={"mode": "standard", "max_attempts": 3}))
+        self.client = self._client(retries={"mode": "standard", "max_attempts": 3})
 
-    def _client(self, config: BotoConfig):
+    def _client(self, **config):
+        from botocore.config import Config  # see __init__
+
         with self._session_lock:
-            return self._session.client("s3", config=config, **self._client_args)
+            return self._session.client("s3", config=Config(**config), **self._client_args)
 
     def with_bucket(self, bucket: str) -> S3Store:
         """The same store and credentials, another bucket (backups copy between two)."""
@@ -148,8 +150,8 @@ class S3Store:
         """A client for readiness checks, built once (building one costs more than the check itself)."""
         probes = self.__dict__.setdefault("_probes", {})
         if timeout_seconds not in probes:
-            probes[timeout_seconds] = self._client(BotoConfig(
-                connect_timeout=timeout_seconds, read_timeout=timeout_seconds, retries={"total_max_attempts": 1}))
+            probes[timeout_seconds] = self._client(connect_timeout=timeout_seconds, read_timeout=timeout_seconds,
+                                                   retries={"total_max_attempts": 1})
         return probes[timeout_seconds]
 
     def describe(self) -> str:

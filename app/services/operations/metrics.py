@@ -7,7 +7,6 @@ to files there and a scrape of any web process adds up all of them on that host 
 """
 from __future__ import annotations
 
-import redis
 from flask import Flask
 from prometheus_client import CONTENT_TYPE_LATEST, CollectorRegistry, Counter, Histogram, generate_latest, multiprocess
 from prometheus_client.core import GaugeMetricFamily
@@ -94,6 +93,8 @@ class QueueCollector:
             return
         queue = self.app.config["CELERY"].get("task_default_queue", "celery")
         gauge = GaugeMetricFamily(PREFIX + "queue_length", "Tasks waiting in the broker's queue.", labels=("queue",))
+        import redis  # only where a broker is configured; the embedded default has none
+
         client = redis.Redis.from_url(url, socket_connect_timeout=QUEUE_TIMEOUT_SECONDS,
                                       socket_timeout=QUEUE_TIMEOUT_SECONDS)
         try:

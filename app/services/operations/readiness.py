@@ -10,7 +10,6 @@ import threading
 import time
 from collections.abc import Callable
 
-import redis
 import sqlalchemy as sa
 from flask import Flask
 from sqlalchemy.pool import NullPool
@@ -82,6 +81,8 @@ def _broker(app: Flask, limit: float) -> str:
     url = app.config.get("REDIS_URL")
     if not url:
         return NOT_CONFIGURED  # the embedded default: tasks run in the process, there is no broker
+    import redis  # only where a broker is configured; the embedded default has none
+
     client = redis.Redis.from_url(url, socket_connect_timeout=limit, socket_timeout=limit)
     try:
         client.ping()

@@ -24,7 +24,6 @@ from functools import lru_cache
 from pathlib import Path
 from xml.etree import ElementTree as ET  # nosec B405 # builds our own XML, never parses any
 
-import xmlschema
 
 from app.models import PaymentBatchLine
 
@@ -142,7 +141,9 @@ def build(batch_id: int, lines: Iterable[PaymentBatchLine], debtor: Debtor, crea
 
 
 @lru_cache(maxsize=1)
-def _schema() -> xmlschema.XMLSchema:
+def _schema():
+    import xmlschema  # with the first payment order: every web and worker process would pay for it at start
+
     return xmlschema.XMLSchema(str(SCHEMA_FILE))
 
 
