@@ -15,5 +15,9 @@ DAYS = {
     "summer-time-starts": datetime(2027, 3, 28, 3, 30),
     "summer-time-ends": datetime(2027, 10, 31, 2, 30),
 }
+# The days whose edges PostgreSQL's own date and time arithmetic meets (timestamptz against local calendar days:
+# a year's first and last half hour, the 29th of February, the summer-time changes). The other days move the
+# demo's own deadlines, which Python computes; the PostgreSQL pass checks every role's access on these only.
+SQL_EDGE_DAYS = ("new-year", "leap-day", "new-years-eve-23-30", "summer-time-starts", "summer-time-ends")
 # Days after the seed that pass each of the demo's own deadlines (see app/demo/pools.py), and a year on.
 DAYS_AFTER_SEED = (4, 36, 81, 366)

@@ -34,6 +34,7 @@ def pytest_configure(config: pytest.Config) -> None:
     config.addinivalue_line("markers", "postgres: needs PostgreSQL (runs in the TEST_DATABASE_URL pass)")
     config.addinivalue_line("markers", "redis: needs Redis (runs when TEST_REDIS_URL is set)")
     config.addinivalue_line("markers", "e2e: drives a real browser")
+    config.addinivalue_line("markers", "sqlite_pass: runs in the SQLite pass only (the reason is at the test)")
     config.addinivalue_line("markers", "vulnerability_db: reads a vulnerability database over the network "
                                        "(runs with PIP_AUDIT_SERVICE set)")
 
@@ -65,7 +66,7 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
             item.add_marker(pytest.mark.xdist_group(item.path.name))
         # Browser tests bring their own SQLite database and run once, in the SQLite pass; so does the audit.
         if (item.get_closest_marker("postgres") and not PG_URL) or (item.get_closest_marker("redis") and not REDIS_URL) \
-                or (item.get_closest_marker("e2e") and PG_URL) \
+                or ((item.get_closest_marker("e2e") or item.get_closest_marker("sqlite_pass")) and PG_URL) \
                 or (item.get_closest_marker("vulnerability_db") and (PG_URL or not os.environ.get("PIP_AUDIT_SERVICE"))):
             drop.append(item)
         else:
