@@ -12,10 +12,6 @@ from authlib.common.errors import AuthlibBaseError
 from flask import abort, current_app, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import login_user
-from joserfc import jwt
-from joserfc.errors import InvalidKeyIdError, JoseError
-from joserfc.jwk import KeySet
-from joserfc.jwt import JWTClaimsRegistry
 
 from app import clock
 from app.auth import bp
@@ -77,6 +73,8 @@ def sso_start():
 @bp.route("/sso/svar")
 def sso_callback():
     """The IdP's answer: exchange the code, verify the ID token, log in as the mapped staff user."""
+    from joserfc.errors import JoseError  # joserfc, like Authlib's client, only where single sign-on is used
+
     client = _client()
     try:
         # Authlib checks `aud` only when told to (without it a foreign audience with our azp would pass).
@@ -101,6 +99,11 @@ def sso_callback():
 
 def _verify_logout_token(value: str) -> dict:
     """The claims of a valid logout token (Back-Channel Logout 1.0 § 2.6); raises JoseError or ValueError."""
+    from joserfc import jwt  # see sso_callback
+    from joserfc.errors import InvalidKeyIdError
+    from joserfc.jwk import KeySet
+    from joserfc.jwt import JWTClaimsRegistry
+
     client = _client()
     metadata = client.load_server_metadata()
     algorithms = metadata.get("id_token_signing_alg_values_supported") or ["RS256"]
@@ -129,6 +132,8 @@ def sso_backchannel_logout():
 
     Answers 200 with an empty body, or 400 with {"error": ...} as the specification asks; never a page.
     """
+    from joserfc.errors import JoseError  # see sso_callback
+
     value = request.form.get("logout_token", "")
     try:
         claims = _verify_logout_token(value)
