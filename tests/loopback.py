@@ -3,9 +3,30 @@ finance system): on 127.0.0.1, on a port of its own that it keeps when it goes d
 service that is down refuses connections and one that is back answers at the same address."""
 from __future__ import annotations
 
+import random
+import socket
 import ssl
 import threading
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+
+
+def kept_port() -> int:
+    """A free loopback port below the kernel's ephemeral range.
+
+    A stand-in that goes down gives its port back for a while; a port the kernel hands out for "any free port" could
+    be taken by another test process's server or client meanwhile, and the stand-in could not come back (CI saw
+    "Address already in use"). Ports below that range are only ever taken by asking for them."""
+    low = int(Path("/proc/sys/net/ipv4/ip_local_port_range").read_text().split()[0])
+    for _ in range(200):
+        port = random.randint(max(1024, low - 12000), low - 1)  # nosec B311 # a port number, not a secret
+        with socket.socket() as probe:
+            try:
+                probe.bind(("127.0.0.1", port))
+            except OSError:
+                continue
+            return port
+    raise RuntimeError("no free loopback port below the ephemeral range")
 
 
 class QuietHandler(BaseHTTPRequestHandler):
@@ -26,11 +47,12 @@ class QuietHandler(BaseHTTPRequestHandler):
 
 
 class LoopbackServer:
-    """`handler` served on 127.0.0.1 (port 0: a free one, kept from then on) while up; over TLS with `tls`."""
+    """`handler` served on 127.0.0.1 (port 0: a free one, kept from then on: see kept_port) while up; over TLS with
+    `tls`."""
 
     def __init__(self, handler: type[BaseHTTPRequestHandler], port: int = 0,
                  tls: ssl.SSLContext | None = None) -> None:
-        self.handler, self.port, self.tls = handler, port, tls
+        self.handler, self.port, self.tls = handler, port or kept_port(), tls
         self.server: ThreadingHTTPServer | None = None
 
     @property

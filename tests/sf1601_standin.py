@@ -24,7 +24,6 @@ from __future__ import annotations
 import base64
 import binascii
 import json
-import socket
 import threading
 import uuid
 from dataclasses import dataclass
@@ -65,12 +64,6 @@ class Issued:
     not_on_or_after: datetime
 
 
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
 class Sf1601Standin:
     """The STS and Serviceplatformen (AccessTokenService + KombiPostAfsend), each on a fixed loopback port, over
     TLS, not listening until `up()`."""
@@ -78,8 +71,8 @@ class Sf1601Standin:
     def __init__(self) -> None:
         self.pki = pki()
         tls = self.pki.server_context()
-        self.sts = LoopbackServer(self._handler(self._sts_answer, STS_PATH), _free_port(), tls)
-        self.loopback = LoopbackServer(self._handler(self._platform_answer, None), _free_port(), tls)
+        self.sts = LoopbackServer(self._handler(self._sts_answer, STS_PATH), tls=tls)
+        self.loopback = LoopbackServer(self._handler(self._platform_answer, None), tls=tls)
         # The certificates registered as it-systems, with the CVR of the authority that registered each.
         self.registered = {self.pki.client.der: MUNICIPALITY_CVR}
         self.saml_lifetime, self.access_lifetime = timedelta(hours=8), timedelta(hours=1)

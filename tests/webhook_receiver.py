@@ -4,11 +4,11 @@ from __future__ import annotations
 import base64
 import hashlib
 import hmac
-import socket
 import threading
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 from app import clock
+from tests.loopback import kept_port
 
 TOLERANCE = 5 * 60  # seconds a receiver accepts between webhook-timestamp and its own clock
 
@@ -32,9 +32,7 @@ class Receiver:
     """An HTTP server on a fixed loopback port that is not listening until `up()` (connections are refused)."""
 
     def __init__(self) -> None:
-        with socket.socket() as probe:
-            probe.bind(("127.0.0.1", 0))
-            self.port = probe.getsockname()[1]
+        self.port = kept_port()  # kept while down (tests/loopback.py)
         self.received: list[tuple[dict, bytes, int]] = []
         self.server: ThreadingHTTPServer | None = None
 
