@@ -13,7 +13,7 @@ from datetime import datetime
 
 from sqlalchemy import String, and_, cast, func, literal, literal_column, or_, update
 from sqlalchemy.dialects.postgresql import TSTZMULTIRANGE
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.exc import IntegrityError, OperationalError
 
 from app.extensions import db
 from app.models import Booking, BookingCancellation, BookingOccupancy, Space
@@ -24,6 +24,7 @@ from app.services.premises.recurrence import Slot
 from workflows import N_, TransitionNotAllowed
 
 EXCLUSION_VIOLATION = "23P01"
+DEADLOCK_DETECTED = "40P01"
 
 
 @dataclass(frozen=True)
@@ -131,8 +132,10 @@ def insert_bookings(space: Space, slots: Sequence[Slot], *, title: str, associat
                                                  ends_at=b.ends_at)
                                 for b in bookings for held, part in tree.holds(parents, space.id)])
             db.session.flush()
-    except IntegrityError as exc:
-        if getattr(exc.orig, "sqlstate", None) != EXCLUSION_VIOLATION:
+    except (IntegrityError, OperationalError) as exc:
+        # Checking the exclusion constraint against rows not yet committed can deadlock two inserters: PostgreSQL
+        # then aborts one of them, which lost the race as surely as by the violation itself.
+        if getattr(exc.orig, "sqlstate", None) not in (EXCLUSION_VIOLATION, DEADLOCK_DETECTED):
             raise
         # Another transaction won the race after our pre-check.
         raise BookingConflict(find_collisions(space, slots, parents) or [Collision(slots[0], slots[0].starts_at,
