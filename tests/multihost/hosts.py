@@ -5,6 +5,7 @@ as when a machine is lost.
 """
 from __future__ import annotations
 
+import contextlib
 import os
 import signal
 import subprocess
@@ -44,17 +45,13 @@ class Process:
     def stop(self) -> None:
         """Terminate the group, then kill whatever is left."""
         self._signal_group(signal.SIGTERM)
-        try:
+        with contextlib.suppress(subprocess.TimeoutExpired):  # still running: the caller kills it
             self.proc.wait(10)
-        except subprocess.TimeoutExpired:
-            pass
         self.kill()
 
     def _signal_group(self, sig: int) -> None:
-        try:
+        with contextlib.suppress(ProcessLookupError):  # already gone
             os.killpg(self.proc.pid, sig)
-        except ProcessLookupError:
-            pass
 
     def wait_until(self, ready, what: str) -> None:
         """Poll `ready` until true; fail with the log if the process exits first or time runs out."""
@@ -68,16 +65,12 @@ class Process:
 def stop_all(processes, grace: float = 3.0) -> None:
     """SIGTERM every process group at once, give them `grace` seconds together, then SIGKILL what is left."""
     for process in processes:
-        try:
+        with contextlib.suppress(ProcessLookupError):  # already gone
             os.killpg(process.proc.pid, signal.SIGTERM)
-        except ProcessLookupError:
-            pass
     deadline = time.monotonic() + grace
     for process in processes:
-        try:
+        with contextlib.suppress(subprocess.TimeoutExpired):  # killed below
             process.proc.wait(max(0.0, deadline - time.monotonic()))
-        except subprocess.TimeoutExpired:
-            pass
         process.kill()
 
 
