@@ -35,7 +35,7 @@ def test_admin_pages_pass_axe(page, live_server):  # noqa: F811
     for tab, heading in (("Indstillinger", "Indstillinger"), ("Kriterier", "Kriterier"),
                          ("Spørgsmål til ansøgere", "Spørgsmål til ansøgere"), ("Ansøgningsskema", "Ansøgningsskema")):
         page.get_by_role("navigation", name="Puljens opsætning").get_by_role("link", name=tab).click()
-        assert page.get_by_role("heading", name=heading, exact=True).is_visible()
+        expect(page.get_by_role("heading", name=heading, exact=True)).to_be_visible()
         check_a11y(page, tab)
         shot(page, f"admin-pool-{tab.split()[0].lower()}")
     for path, name in (("/admin/", "home"), ("/admin/udvalg", "committees"), ("/admin/brevpapir", "letters"),
@@ -52,7 +52,7 @@ def test_bad_criterion_weight_shows_danish_errors(page, live_server):  # noqa: F
     page.get_by_label("Kriterium").fill("Frivillige unge")
     page.get_by_label("Vægt").fill("0")
     page.get_by_role("button", name="Tilføj kriterium").click()
-    assert page.get_by_role("alert").get_by_text("Vægten skal være et helt tal større end 0").is_visible()
+    expect(page.get_by_role("alert").get_by_text("Vægten skal være et helt tal større end 0")).to_be_visible()
     assert page.get_by_label("Kriterium").input_value() == "Frivillige unge"
     check_a11y(page, "criterion with an error")
 
@@ -62,7 +62,7 @@ def test_preview_hides_conditional_question_with_javascript(page, live_server): 
     _open_pool(page, live_server)
     page.get_by_role("link", name="Ansøgningsskema").first.click()
     page.get_by_role("link", name="Forhåndsvis skemaet").click()
-    assert page.get_by_text("Forhåndsvisning", exact=True).first.is_visible()
+    expect(page.get_by_text("Forhåndsvisning", exact=True).first).to_be_visible()
     partner = page.get_by_label("Hvem samarbejder I med?")
     # expect() waits for app.js to run: is_visible() right after the click may read the page before it did.
     expect(partner).to_be_hidden()
@@ -71,17 +71,17 @@ def test_preview_hides_conditional_question_with_javascript(page, live_server): 
     check_a11y(page, "preview step 1")
     shot(page, "admin-preview")
     page.get_by_role("button", name="Næste").click()
-    assert page.get_by_role("alert").is_visible()
+    expect(page.get_by_role("alert")).to_be_visible()
     check_a11y(page, "preview with errors")
 
 
 def test_public_pool_page_on_a_phone(phone, live_server):  # noqa: F811
     phone.goto(live_server + "/puljer")
     phone.get_by_role("link", name=FRIVILLIG).first.click()
-    assert phone.get_by_role("heading", name="Sådan ser ansøgningen ud").is_visible()
+    expect(phone.get_by_role("heading", name="Sådan ser ansøgningen ud")).to_be_visible()
     phone.get_by_role("group", name="Skal aktiviteten give overskud?").get_by_text("Ja").click()
     phone.get_by_role("button", name="Se om vi kan søge").click()
-    assert phone.get_by_text("Puljen passer nok ikke til jer.").is_visible()
+    expect(phone.get_by_text("Puljen passer nok ikke til jer.")).to_be_visible()
     check_a11y(phone, "pool page")
     shot(phone, "pool-detail")
     width = phone.evaluate("document.documentElement.scrollWidth")

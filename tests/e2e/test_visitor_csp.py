@@ -1,4 +1,6 @@
 """The Content Security Policy allows no inline code: pages still work, and the browser reports no violation."""
+from playwright.sync_api import expect
+
 from tests.e2e.conftest import login
 
 
@@ -27,7 +29,9 @@ def test_visitor_registering_a_club_sees_the_script_driven_sections(page, live_s
     page.goto(live_server + "/forening/ny")
     association = page.locator("[data-kind-section=association]")
     informal = page.locator("[data-kind-section=informal]")
-    assert association.is_visible() and not informal.is_visible()  # the script moved from the page to app.js
+    expect(association).to_be_visible()  # the script moved from the page to app.js
+    expect(informal).to_be_hidden()
     page.locator("input[name=kind][value=informal]").check()
-    assert informal.is_visible() and not association.is_visible()
+    expect(informal).to_be_visible()
+    expect(association).to_be_hidden()
     assert violations == []
