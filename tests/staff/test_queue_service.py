@@ -133,12 +133,24 @@ def test_a_page_loads_only_the_listed_columns(world):
     me = world.caseworker
     db.session.get(Case, case.id).assignee_id = me.id
     db.session.commit()
-    name = me.full_name
+    name, number, pool, association = me.full_name, case.number, case.pool.name, case.association.name
     db.session.expunge_all()
-    [listed] = queue.page(QueueFilter(), me).cases
-    assert {"data", "created_at"} <= sa.inspect(listed).unloaded
-    assert listed.assignee.full_name == name
-    assert "password_hash" in sa.inspect(listed.assignee).unloaded
+    statements = []
+
+    def capture(conn, cursor, statement, parameters, context, executemany):
+        statements.append(statement)
+
+    sa.event.listen(db.engine, "before_cursor_execute", capture)
+    try:
+        [listed] = queue.page(QueueFilter(), me).cases
+    finally:
+        sa.event.remove(db.engine, "before_cursor_execute", capture)
+    assert listed.number == number and listed.assignee.full_name == name
+    assert listed.association.name == association and listed.pool.name == pool
+    # Plain values, not ORM objects: nothing more can be loaded from them later, and nothing more was read.
+    assert sa.inspect(listed, raiseerr=False) is None
+    read = " ".join(statements)
+    assert "cases.data" not in read and "password_hash" not in read and "cases.created_at" not in read, read
 
 
 def test_dates_are_danish_on_new_years_night(new_years_night, world):
