@@ -111,13 +111,17 @@ def test_notices_handed_off_in_vain_are_sent_once_by_the_sweep(world, monkeypatc
     assert sorted(sent) == notices and len(sent) == len(set(sent))
 
 
-def test_the_close_dispatches_letters_and_its_many_emails_in_batches_in_the_order_written(world, monkeypatch, app):
+def test_the_close_dispatches_letters_and_its_many_emails_in_batches_in_the_order_written(world, monkeypatch, app,
+                                                                                           factory):
     app.config["OUTBOX_BATCH"] = 2
     batches: list[list[int]] = []
     singles: list[int] = []
     monkeypatch.setattr(outbox, "batch_task", SimpleNamespace(delay=batches.append))
     monkeypatch.setattr(outbox, "delivery_task", SimpleNamespace(delay=singles.append))
     made = [world.committee_case(amount=30_000 + n, title=f"Aktivitet {n}") for n in range(5)]
+    for n, case in enumerate(made):  # five caseworkers: five e-mails, one each
+        case.assignee_id = factory.user(role="caseworker", email=f"sb{n}@kommune.dk").id
+    db.session.commit()
     meeting = world.meeting(made)
     for case in made:
         world.decide(meeting, case, "grant")

@@ -12,7 +12,7 @@ from app.models import (AgendaItem, Case, CaseEvent, CommitteeMember, Decision, 
 from app.pdf.data import MinutesData, MinutesItem, PoolLine
 from app.pdf.renderers import render_minutes
 from app.services.committee import letters, meetings, settlement_close, subsidy_batches
-from app.services.delivery import outbox
+from app.services.delivery import notices, outbox
 from app.services.delivery.letterhead import sender
 from app.services.integrations import events
 from app.services.money import payouts
@@ -57,7 +57,8 @@ def close_meeting(meeting_id: int, user: User) -> bool:
     deciding = [i.case for i in items if i.proposal != "postpone"]
     roles = case_rules.roles_for_cases(user, deciding)
     inhabil = {case_id for case_id, _user in case_conflicts([c.id for c in deciding], [user.id])}
-    with letters.requests_in_one_flush(), events.subscribers_read_once():
+    with (letters.requests_in_one_flush(), events.subscribers_read_once(),
+          notices.one_notice_per_caseworker(meeting)):
         for item in items:
             _decide(item, meeting, user, roles, inhabil)
     for batch in batches:

@@ -11,7 +11,7 @@ from email.utils import format_datetime
 from pathlib import Path
 
 from flask import current_app, render_template
-from flask_babel import force_locale, gettext as _
+from flask_babel import force_locale, gettext as _, ngettext
 
 from app import clock
 from app.models.outbox import OutboxMessage
@@ -26,6 +26,9 @@ SUBJECTS = {
     "case_update": lambda p: _("Nyt i jeres sag %(number)s", number=p.get("case_number", "")),
     "case_update_staff": lambda p: _("Sag %(number)s: %(state)s", number=p.get("case_number", ""),
                                      state=_(p.get("state_staff", ""))),
+    "meeting_decided_staff": lambda p: ngettext(
+        "%(committee)s har afgjort %(num)s af dine sager", "%(committee)s har afgjort %(num)s af dine sager",
+        p.get("count", 0), committee=p.get("committee", "")),
     "case_assigned": lambda p: _("Du har fået sag %(number)s", number=p.get("case_number", "")),
     "association_invite": lambda p: _("Du er inviteret til bestyrelsen i %(name)s", name=p.get("association", "")),
     "association_join_request": lambda p: _("%(name)s vil med i bestyrelsen i %(association)s", name=p.get("name", ""),
