@@ -74,9 +74,10 @@ def seed(cases: int) -> int:
     from app.services.accounts.passwords import hash_password
     pw = hash_password("bench-adgangskode-42")
     chair = User(email="chair@bench.dk", full_name="Lise Dahl", role="committee_member", password_hash=pw)
-    caseworker = User(email="cw@bench.dk", full_name="Mette Sørensen", role="caseworker", password_hash=pw,
-                      phone="70 10 20 31")
-    db.session.add_all([chair, caseworker])
+    # Ten caseworkers share the agenda, as in a municipality's department: each is told of their cases.
+    caseworkers = [User(email=f"cw{n}@bench.dk", full_name=f"Sagsbehandler {n}", role="caseworker", password_hash=pw,
+                        phone="70 10 20 31") for n in range(10)]
+    db.session.add_all([chair, *caseworkers])
     committee = Committee(name="Kultur- og Fritidsudvalget")
     db.session.add(committee)
     db.session.flush()
@@ -97,7 +98,8 @@ def seed(cases: int) -> int:
     now = clock.now()
     rows = [Case(number=f"2026-{n + 1:06d}", pool_id=pool.id, association_id=a.id, workflow="subsidy",
                  state="committee", title=f"Sommerlejr og træningsudstyr {n}", amount_applied=20_000 + n,
-                 recommended_amount=15_000 + n, hearing_confirmed=True, assignee_id=caseworker.id, submitted_at=now,
+                 recommended_amount=15_000 + n, hearing_confirmed=True, assignee=caseworkers[n % 10],
+                 submitted_at=now,
                  data={}) for n, a in enumerate(associations)]
     db.session.add_all(rows)
     db.session.flush()
@@ -191,7 +193,9 @@ def bench_celery(url: str, redis_url: str, tmp: Path, cases: int) -> tuple[float
             started = time.perf_counter()
             closing = close(meeting_id)
             letters_done = _wait(lambda: _count_delivered("decision_letter") >= cases, started)
-            mails_done = _wait(lambda: _count_delivered("decision_notice") >= cases, started)
+            # Every e-mail the close caused: the applicants' notices and what the caseworkers are told.
+            mails_done = _wait(lambda: _count_delivered("decision_notice") >= cases and _undelivered_emails() == 0,
+                               started)
         finally:
             os.killpg(worker.pid, 15)
             worker.wait(30)  # the worker waits for its pool: their CPU lands in this process's children
@@ -216,6 +220,15 @@ def _count_delivered(template: str) -> int:
     from app.models import OutboxMessage
     n = db.session.scalar(sa.select(sa.func.count()).select_from(OutboxMessage).where(
         OutboxMessage.template == template, OutboxMessage.status == "delivered"))
+    db.session.rollback()
+    return n
+
+
+def _undelivered_emails() -> int:
+    from app.extensions import db
+    from app.models import OutboxMessage
+    n = db.session.scalar(sa.select(sa.func.count()).select_from(OutboxMessage).where(
+        OutboxMessage.channel == "email", OutboxMessage.status != "delivered"))
     db.session.rollback()
     return n
 
