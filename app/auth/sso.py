@@ -7,7 +7,6 @@ and their jti is used once (app/services/accounts/single_sign_on.py). Nothing co
 """
 from __future__ import annotations
 
-import requests
 from authlib.common.errors import AuthlibBaseError
 from flask import abort, current_app, redirect, render_template, request, url_for
 from flask_babel import gettext as _
@@ -64,6 +63,7 @@ def _refused(reason: str, subject: str | None = None, status: int = 403):
 @bp.route("/sso")
 def sso_start():
     """Send the browser to the IdP; state, nonce and the PKCE verifier wait in the session."""
+    import requests  # see sso_callback
     try:
         return _client().authorize_redirect(url_for("auth.sso_callback", _external=True))
     except (requests.RequestException, ValueError, KeyError):  # discovery failed: the IdP is down or answers nonsense
@@ -73,6 +73,7 @@ def sso_start():
 @bp.route("/sso/svar")
 def sso_callback():
     """The IdP's answer: exchange the code, verify the ID token, log in as the mapped staff user."""
+    import requests  # like joserfc: ~40 ms less for every process's start
     from joserfc.errors import JoseError  # joserfc, like Authlib's client, only where single sign-on is used
 
     client = _client()
@@ -132,6 +133,7 @@ def sso_backchannel_logout():
 
     Answers 200 with an empty body, or 400 with {"error": ...} as the specification asks; never a page.
     """
+    import requests  # see sso_callback
     from joserfc.errors import JoseError  # see sso_callback
 
     value = request.form.get("logout_token", "")

@@ -11,7 +11,6 @@ import re
 from pathlib import Path
 from typing import Protocol
 
-import requests
 from flask import current_app
 
 from app import clock
@@ -99,6 +98,7 @@ class Sf1601:
 
     def send(self, xml: bytes, message_uuid: str) -> None:
         authorization = sts.authorization(self.tokens)  # TokenUnavailable (an OSError): the outbox tries again
+        import requests  # on first use: ~40 ms less for every process's start
         try:
             response = requests.post(
                 self.url, data=kombi_request(xml), cert=self.tokens.cert, verify=self.tokens.verify,

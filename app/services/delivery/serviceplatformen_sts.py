@@ -20,7 +20,6 @@ import threading
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-import requests
 from defusedxml.ElementTree import fromstring
 
 from app import clock
@@ -128,6 +127,7 @@ def forget(settings: Settings) -> None:
 
 
 def _post(settings: Settings, url: str, what: str, **kwargs) -> dict:
+    import requests  # on first use: ~40 ms less for every process's start
     try:
         response = requests.post(url, cert=settings.cert, verify=settings.verify, timeout=settings.timeout,
                                  allow_redirects=False, **kwargs)

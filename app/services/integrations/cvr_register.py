@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from dataclasses import asdict, dataclass
 
-import requests
 from flask import current_app
 from flask_babel import lazy_gettext as _l
 
@@ -55,6 +54,7 @@ def is_configured() -> bool:
 
 def lookup(cvr: str) -> RegisterEntry | None:
     """The register's entry for `cvr`, None when it has none; raises RegisterUnavailable."""
+    import requests  # on first use: ~40 ms less for every process's start
     config = current_app.config
     query = {"_source": ["Vrvirksomhed"], "size": 1,
              "query": {"term": {"Vrvirksomhed.cvrNummer": int(cvr)}}}

@@ -24,7 +24,6 @@ from dataclasses import dataclass
 from datetime import date
 from xml.sax.saxutils import quoteattr  # nosec B406 # escapes what we write; nothing is parsed
 
-import requests
 
 LIST_NAME = "Dokumenter"
 
@@ -77,6 +76,7 @@ class GetOrganized:
 
     def reachable(self) -> bool:
         """Whether the site answers at all (any HTTP answer counts)."""
+        import requests  # on first use: ~40 ms less for every process's start
         try:
             requests.get(self.url, timeout=self.timeout, auth=self._auth(), allow_redirects=False)
         except requests.RequestException:
@@ -87,6 +87,7 @@ class GetOrganized:
         return (self.username, self.password) if self.username else None
 
     def _post(self, path: str, body: dict) -> dict:
+        import requests  # on first use: ~40 ms less for every process's start
         try:
             response = requests.post(self.url.rstrip("/") + path, json=body, timeout=self.timeout,
                                      auth=self._auth(), allow_redirects=False)

@@ -14,14 +14,11 @@ from datetime import datetime, timezone
 
 from defusedxml import ElementTree
 from flask import current_app
-from saml2 import BINDING_HTTP_POST, BINDING_HTTP_REDIRECT, saml
-from saml2.s_utils import UnknownPrincipal, UnsupportedBinding
-from saml2.saml import NameID
-from saml2.samlp import RequestedAuthnContext
 from sqlalchemy.exc import IntegrityError
 
 if TYPE_CHECKING:
     from saml2.client import Saml2Client
+    from saml2.saml import NameID
 
 from app import clock
 from app.extensions import db
@@ -43,6 +40,11 @@ _ASSERTION = "{urn:oasis:names:tc:SAML:2.0:assertion}Assertion"
 _ENCRYPTED = "{urn:oasis:names:tc:SAML:2.0:assertion}EncryptedAssertion"
 SIGN_ALG = "http://www.w3.org/2001/04/xmldsig-more#rsa-sha256"
 DIGEST_ALG = "http://www.w3.org/2001/04/xmlenc#sha256"
+# SAML 2.0's names for these, as pysaml2 spells them: pysaml2 itself is imported at the first log-in, not at
+# every process's start.
+BINDING_HTTP_POST = "urn:oasis:names:tc:SAML:2.0:bindings:HTTP-POST"
+BINDING_HTTP_REDIRECT = "urn:oasis:names:tc:SAML:2.0:bindings:HTTP-Redirect"
+NAMEID_FORMAT_PERSISTENT = "urn:oasis:names:tc:SAML:2.0:nameid-format:persistent"
 
 
 class Refused(Exception):
@@ -106,7 +108,7 @@ def _client() -> Saml2Client:
             "want_assertions_signed": True,
             "want_response_signed": False,
             "allow_unsolicited": False,
-            "name_id_format": [saml.NAMEID_FORMAT_PERSISTENT],
+            "name_id_format": [NAMEID_FORMAT_PERSISTENT],
         }},
     })
     return Saml2Client(config=sp_config)
@@ -122,6 +124,8 @@ def metadata_xml() -> str:
 def login_redirect(relay_state: str, request_id: str, force_authn: bool = False) -> str:
     """The IdP URL carrying our signed AuthnRequest `request_id`, asking for the configured level or higher;
     `force_authn` makes the person log in afresh even with a session at the IdP (to confirm a deletion)."""
+    from saml2 import saml
+    from saml2.samlp import RequestedAuthnContext
     requested = saml.AuthnContextClassRef(text=LOA_CLASS_REF + current_app.config["SAML_MIN_LOA"])
     _id, info = _client().prepare_for_authenticate(
         relay_state=relay_state, sign=True, sigalg=SIGN_ALG, digest_alg=DIGEST_ALG, message_id=request_id,
@@ -190,7 +194,7 @@ def _person(response) -> Person:
     # The persistent NameID is the person's pseudonym at NemLog-in, stable for our SP (MitID and MitID Erhverv).
     name_id = response.name_id
     subject = name_id.text.strip() if name_id is not None and name_id.text else None
-    if name_id is not None and name_id.format not in (None, saml.NAMEID_FORMAT_PERSISTENT):
+    if name_id is not None and name_id.format not in (None, NAMEID_FORMAT_PERSISTENT):
         raise Refused("invalid", f"NameID format {name_id.format}")
     cvr = _first(ava, CVR)
     if not subject or (cvr is not None and not (cvr.isdigit() and len(cvr) == 8)):
@@ -228,6 +232,7 @@ def logout_redirect(name_id_xml: str, session_index: str | None) -> str:
     client = _client()
     idp = _idp_entity_id(client)
     destination = client.metadata.single_logout_service(idp, BINDING_HTTP_REDIRECT, "idpsso")[0]["location"]
+    from saml2 import saml
     name_id = saml.name_id_from_string(name_id_xml)
     _req_id, request = client.create_logout_request(
         destination, idp, name_id=name_id, sign=False, session_indexes=[session_index] if session_index else None)
@@ -248,7 +253,7 @@ def read_logout_request(saml_request: str, relay_state: str, sigalg: str | None,
     try:
         request = client.parse_logout_request(saml_request, BINDING_HTTP_REDIRECT, relay_state=relay_state,
                                               sigalg=sigalg, signature=signature)
-    except (UnknownPrincipal, UnsupportedBinding, Exception) as exc:  # noqa: BLE001 # any failure is a refusal
+    except Exception as exc:  # noqa: BLE001 # any failure is a refusal (UnknownPrincipal, UnsupportedBinding, ...)
         raise Refused(_reason(exc), f"{type(exc).__name__}: {exc}") from exc
     if request is None or (not signature and not request.message.signature):
         raise Refused("bad_signature", "logout request not signed")
