@@ -11,7 +11,7 @@ import pytest
 import sqlalchemy as sa
 
 from app.extensions import db
-from app.models import Decision, Document, Meeting, OutboxMessage
+from app.models import AgendaItem, Case, Decision, Document, Meeting, OutboxMessage
 from app.services.committee import decisions
 from tests.tasks.conftest import RedisServer, SmtpSink, wait_for
 
@@ -102,14 +102,20 @@ def test_redis_down_during_close_loses_nothing(world, worker, start_celery, smtp
     _assert_exactly_once(smtp_sink, meeting.id)
 
 
-def test_killed_worker_loses_and_duplicates_nothing(app, world, worker, start_celery, smtp_sink, private_redis):
+def test_killed_worker_loses_and_duplicates_nothing(app, world, worker, start_celery, smtp_sink, private_redis,
+                                                     factory):
     meeting = _meeting(world)
-    # Small batches (the close dispatches them), so e-mails are held while letters are still queued.
-    app.config["OUTBOX_BATCH"] = 2
+    # Two caseworkers share the agenda: the close tells each of them in one e-mail, written before the letters
+    # and so sent first. Holding those two keeps both pool processes mid-send while every letter is queued.
+    on_agenda = db.session.scalars(sa.select(AgendaItem.case_id).where(AgendaItem.meeting_id == meeting.id)
+                                   .order_by(AgendaItem.case_id)).all()
+    other = factory.user(role="caseworker", email="ole@kommune.dk")
+    db.session.execute(sa.update(Case).where(Case.id.in_(on_agenda[::2])).values(assignee_id=other.id))
+    db.session.commit()
+    app.config["OUTBOX_BATCH"] = 2  # small batches of letters behind the two e-mails
     wait_for(lambda: all(r[3] == "delivered" for r in _rows()) and len(smtp_sink.messages) >= len(
         [r for r in _rows() if r[1] == "email"]), "the set-up notices", timeout=120, detail=_progress(smtp_sink, worker))
-    # Hold e-mails after five more, so the kill lands with both pool processes mid-send and letters still queued.
-    smtp_sink.hold_after = len(smtp_sink.messages) + 5
+    smtp_sink.hold_after = len(smtp_sink.messages)  # hold the next e-mails: the caseworkers'
     assert decisions.close_meeting(meeting.id, world.chair)
     wait_for(lambda: smtp_sink.held == 2, "both pool processes to be mid-send", timeout=120,
              detail=_progress(smtp_sink, worker))
