@@ -34,6 +34,23 @@ def test_default_view_lists_open_cases_oldest_first(world):
     assert ids(QueueFilter(status="granted"), world.caseworker) == [decided.id]
 
 
+def test_a_page_statement_built_once_takes_each_requests_own_values(world, factory):
+    """The page and count statements are built once per shape of filters with their values bound by name:
+    the same shape with other values must find other cases, and counts must count those."""
+    other_pool = factory.pool(committee=world.committee)
+    db.session.commit()
+    first = world.submitted(amount=2_000)
+    second = world.submitted(amount=50_000, pool=other_pool)
+    me = world.caseworker
+    for _round in range(2):  # the second round reads the statements the first one built
+        assert ids(QueueFilter(pool_id=first.pool_id), me) == [first.id]
+        assert ids(QueueFilter(pool_id=other_pool.id), me) == [second.id]
+        assert ids(QueueFilter(amount_min=1_000, amount_max=3_000), me) == [first.id]
+        assert ids(QueueFilter(amount_min=40_000, amount_max=60_000), me) == [second.id]
+        assert queue.counts(QueueFilter(amount_min=40_000), me).by_state[0] == ("submitted", 1)
+        assert queue.counts(QueueFilter(amount_min=1), me).by_state[0] == ("submitted", 2)
+
+
 def test_filters(world, factory):
     other_member = factory.user(email="ole@example.dk")
     other = factory.association(name="Eksempelby Svømmeklub", cvr="29403473", members=(other_member,))
