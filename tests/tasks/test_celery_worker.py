@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import logging
+import statistics
 import time
 from collections.abc import Callable
 
@@ -77,7 +78,12 @@ def test_broker_outage_loses_nothing(worker, start_celery, smtp_sink, private_re
     private_redis.stop()
     with caplog.at_level(logging.WARNING, logger="app"):
         durations = _sign_up_batch()
-    assert max(durations) < 2.0, f"a sign-up took {max(durations):.1f}s with the broker down"
+    # Every publish gives up at once (no retries, short socket timeouts): sign-ups take milliseconds, as with
+    # the broker up. Kombu's defaults retry each publish for most of a second. One sign-up on a loaded machine
+    # may still take a moment (CI once saw 2.4 s among nineteen of 10 ms): none may be held for long.
+    typical = statistics.median(durations)
+    assert typical < 0.25, f"a sign-up took {typical:.2f}s (median) with the broker down: {durations}"
+    assert max(durations) < 5.0, f"a sign-up took {max(durations):.1f}s with the broker down"
     assert caplog.text.count("not dispatched") == BATCH
     ids = list(_statuses())
     assert set(_statuses().values()) == {"pending"} and smtp_sink.messages == []
