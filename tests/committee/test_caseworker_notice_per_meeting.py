@@ -59,3 +59,21 @@ def test_a_close_that_is_refused_writes_no_email(world):
     with pytest.raises(decisions.CloseRefused):
         decisions.close_meeting(meeting.id, world.chair)
     assert len(_staff_mails()) == before
+
+
+def test_a_staff_account_on_the_shared_inbox_gets_one_email_with_the_unassigned_cases(world, factory):
+    """The department's shared inbox (cases without a caseworker) may also be a staff account with its own
+    language: still one e-mail to that address, not two rows with the same key that would fail the close."""
+    inbox = current_app.config["MUNICIPALITY_EMAIL"]
+    theirs, nobodys = world.committee_case(title="Nye kajakker"), world.committee_case(title="Lejrtur")
+    theirs.assignee_id = factory.user(role="caseworker", email=inbox, locale="en").id
+    nobodys.assignee_id = None
+    db.session.commit()
+    meeting = world.meeting([theirs, nobodys])
+    for case in (theirs, nobodys):
+        world.decide(meeting, case, "grant")
+
+    assert decisions.close_meeting(meeting.id, world.chair)
+
+    [sent] = [m for m in _staff_mails() if m.recipient == inbox and m.template == "meeting_decided_staff"]
+    assert sent.payload["count"] == 2

@@ -16,6 +16,7 @@ from app.models import AgendaItem, Case, CommitteeMember, Meeting, OutboxMessage
 from app.services.delivery import outbox
 from app.services.delivery.letterhead import locale_for
 from app.services.delivery.links import public_url
+from app.services.delivery.notices import date_text
 from app.services.unit_of_work import flush, use_case
 
 DEFAULTS = {"AGENDA_NOTICE_DAYS": 5, "REPLY_REMINDER_DAYS": 3, "REPORT_REMINDER_DAYS": 14}
@@ -29,10 +30,6 @@ def setting(name: str) -> int:
 
 def _link(path: str) -> str:
     return public_url(path)
-
-
-def _date_text(day: date) -> str:
-    return f"{day.day}.{day.month}.{day.year}"
 
 
 def send_agendas(today: date | None = None) -> int:
@@ -58,7 +55,7 @@ def _send_agenda(meeting_id: int) -> int:
     for member in members:
         outbox.enqueue("meeting_agenda", member.email, {
             "name": member.first_name, "committee": meeting.committee.name, "title": meeting.title,
-            "location": meeting.location, "date_text": _date_text(meeting.meeting_date), "count": count,
+            "location": meeting.location, "date_text": date_text(meeting.meeting_date), "count": count,
             "link": _link(f"/udvalg/moeder/{meeting.id}")},
             locale=member.locale, dedup_key=f"agenda:{meeting.id}:{member.id}")
     meeting.agenda_sent_at = clock.now()
@@ -110,7 +107,7 @@ def _remind_page(cases: list[Case], template: str, deadline_of) -> int:
     for case in todo:
         email = case.association.contact_email
         outbox.enqueue(template, email, {
-            "case_number": case.number or "", "title": case.title, "deadline_text": _date_text(deadline_of(case)),
+            "case_number": case.number or "", "title": case.title, "deadline_text": date_text(deadline_of(case)),
             "link": _link(f"/forening/sager/{case.id}")}, locale=locale_for(email), dedup_key=keys[case.id])
     flush()  # a dedup key another run wrote first fails here, inside the unit, and voids the page
     return len(todo)

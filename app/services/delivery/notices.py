@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import contextmanager
+from datetime import date
 
 from flask import current_app
 
@@ -35,14 +36,15 @@ def notify_caseworker(case: Case, user: User, given: object) -> None:
     locale = case.assignee.locale if case.assignee else None
     collected = db.session.info.get(_PER_MEETING)
     if collected is not None:  # inside a meeting's close: one e-mail per caseworker at its end
-        collected.setdefault((recipient, locale), []).append(_payload(case))
+        # By address only: a staff account on the department's shared inbox is still one e-mail (and one dedup key).
+        collected.setdefault(recipient, (locale, []))[1].append(_payload(case))
         return
     outbox.enqueue("case_update_staff", recipient, _payload(case), locale=locale)
 
 
-def _date_text(meeting: Meeting) -> str:
-    day = meeting.meeting_date
-    return f"{day.day}.{day.month}.{day.year}"  # as the agenda's e-mail writes it, the same in every language
+def date_text(day: date) -> str:
+    """A date as the staff e-mails write it (agenda, reminders, decided cases): the same in every language."""
+    return f"{day.day}.{day.month}.{day.year}"
 
 
 @contextmanager
@@ -52,15 +54,15 @@ def one_notice_per_caseworker(meeting: Meeting) -> Iterator[None]:
     A chair closing a meeting with forty of one caseworker's cases sent that caseworker forty e-mails. Used
     inside the close's use case: the e-mails are written in its unit of work, and not at all if it fails.
     """
-    collected: dict[tuple[str, str | None], list[dict]] = {}
+    collected: dict[str, tuple[str | None, list[dict]]] = {}
     db.session.info[_PER_MEETING] = collected
     try:
         yield
     finally:
         db.session.info.pop(_PER_MEETING, None)
-    for (recipient, locale), cases in collected.items():
+    for recipient, (locale, cases) in collected.items():
         outbox.enqueue("meeting_decided_staff", recipient, {
-            "committee": meeting.committee.name, "title": meeting.title, "date_text": _date_text(meeting),
+            "committee": meeting.committee.name, "title": meeting.title, "date_text": date_text(meeting.meeting_date),
             "count": len(cases), "cases": cases}, locale=locale, dedup_key=f"decided:{meeting.id}:{recipient}")
 
 
