@@ -74,9 +74,9 @@ BENCH_REDIS_URL ?= redis://127.0.0.1:6379/14
 bench-smoke: install bench-install
 	@set -eu; \
 	prefix="bench_smoke_$$(date +%s)_$$$$"; \
-	trap 'for db in queue booking letters api; do \
+	trap 'for db in queue queue_small booking letters api; do \
 	        dropdb -h $(PG_HOST) -U $(PG_USER) --if-exists "$${prefix}_$$db" >/dev/null 2>&1 || true; done' EXIT; \
-	for db in queue booking letters api; do createdb -h $(PG_HOST) -U $(PG_USER) "$${prefix}_$$db"; done; \
+	for db in queue queue_small booking letters api; do createdb -h $(PG_HOST) -U $(PG_USER) "$${prefix}_$$db"; done; \
 	url="postgresql://$(PG_USER)@$(PG_HOST):5432/$$prefix"; \
 	echo "== queue"; \
 	BENCH_DATABASE_URL="$${url}_queue" $(BIN)/python bench/queue_benchmark.py --reset --smoke; \

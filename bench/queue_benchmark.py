@@ -2,11 +2,12 @@
 
     BENCH_DATABASE_URL=postgresql://postgres@127.0.0.1:5432/fs_bench .venv/bin/python bench/queue_benchmark.py --reset
 
-It builds the schema with the real migrations, seeds cases with generate_series (indexes are dropped
-during the big insert and built again afterwards), then times the real service functions
-(app.services.cases.queue.page and .counts) and the real view through the Flask test client, and prints
-median and 95th percentile per scenario together with EXPLAIN (ANALYZE, BUFFERS) of every statement.
-The database named by BENCH_DATABASE_URL is emptied with --reset: give it a database of its own.
+It builds the schema with the real migrations in two databases, the large one named by BENCH_DATABASE_URL and
+the small one beside it (BENCH_SMALL_DATABASE_URL, by default the same name with "_small", created if missing),
+seeds cases with generate_series (indexes are dropped during the big insert and built again afterwards), then
+times the real service functions (app.services.cases.queue.page and .counts) and the real view through the Flask
+test client, the two databases taking turns, and prints median and 95th percentile per scenario together with
+EXPLAIN (ANALYZE, BUFFERS) of every statement. Both databases are emptied with --reset: give them to it alone.
 Then it serves the 1M database with gunicorn (2 sync workers) and compares the queue's throughput with the
 front page's. The caseworker logs in through the real two-factor step: the script enrols him with the
 real service (as the e-mailed link's set-up page would) and gives codes from his authenticator key.
@@ -72,6 +73,25 @@ def bench_totp_key(url: str) -> str:
     import base64
     import hashlib
     return base64.urlsafe_b64encode(hashlib.sha256(("queue-bench " + url).encode()).digest()).decode()
+
+
+def small_database_url(url: str) -> str:
+    """The small size's database beside the large one: the same server, the name with "_small"."""
+    parsed = sa.engine.make_url(url)
+    return parsed.set(database=f"{parsed.database}_small").render_as_string(hide_password=False)
+
+
+def ensure_database(url: str, server_url: str) -> str:
+    """Create the database of `url` on the server of `server_url` if it is not there; returns `url`."""
+    name = sa.engine.make_url(url).database
+    engine = sa.create_engine(server_url, isolation_level="AUTOCOMMIT")
+    try:
+        with engine.connect() as conn:
+            if conn.execute(sa.text("SELECT 1 FROM pg_database WHERE datname = :n"), {"n": name}).first() is None:
+                conn.execute(sa.text(f'CREATE DATABASE "{name}"'))
+    finally:
+        engine.dispose()
+    return url
 
 
 def reset_and_migrate(app, reset: bool) -> None:
@@ -239,15 +259,20 @@ def scenarios():
     ]
 
 
-def timed(call, runs: int) -> tuple[float, float]:
+def percentiles(samples: list[float]) -> tuple[float, float]:
     """(median, 95th percentile) in milliseconds."""
-    samples = []
+    samples = sorted(samples)
+    return statistics.median(samples), samples[min(len(samples) - 1, int(round(0.95 * (len(samples) - 1))))]
+
+
+def sample(call, runs: int) -> list[float]:
+    """`runs` timings of `call`, in milliseconds."""
+    out = []
     for _ in range(runs):
         began = time.perf_counter()
         call()
-        samples.append((time.perf_counter() - began) * 1000)
-    samples.sort()
-    return statistics.median(samples), samples[min(len(samples) - 1, int(round(0.95 * (len(samples) - 1))))]
+        out.append((time.perf_counter() - began) * 1000)
+    return out
 
 
 def explain(statements) -> str:
@@ -290,24 +315,13 @@ def logged_in_client(app):
     return client
 
 
-def measure(app, client, label: str, runs: int, show_plans: bool) -> list[tuple]:
-    """Time every scenario: the service in an app context, the view through the test client (outside it)."""
-    rows = []
-    for name, f, query in scenarios():
-        with app.app_context():
-            page_ms, next_ms, counts_ms, plans = _service_times(f, runs, show_plans)
-        url = "/sagsbehandling/" + (f"?{query}" if query else "")
-        status = client.get(url).status_code
-        assert status == 200, f"{url}: {status}"
-        view_ms = timed(lambda: client.get(url), runs)
-        rows.append((label, name, page_ms, next_ms, counts_ms, view_ms))
-        if show_plans:
-            print(f"\n=== {label} cases · {name}: EXPLAIN (ANALYZE, BUFFERS) of each statement of page + counts")
-            print(plans)
-    return rows
+STEPS = ("page", "next", "counts", "view")
 
 
-def _service_times(f, runs: int, show_plans: bool):
+def _steps(app, client, f, query: str, show_plans: bool) -> tuple[dict, str]:
+    """The timed steps of one scenario on one database ({step: call or None}) and, if asked, the plans.
+
+    The service steps (page, next page, counts) run in the app's context, the view through the test client."""
     from app.extensions import db
     from app.services.cases import queue
     user = SimpleNamespace(id=1, role="caseworker")  # the queue reads only the id
@@ -317,14 +331,54 @@ def _service_times(f, runs: int, show_plans: bool):
         queue.counts(f, user)
         db.session.rollback()
 
-    second = queue.page(f, user).next_cursor
-    service()  # warm the caches once
-    page_ms = timed(lambda: (queue.page(f, user), db.session.rollback()), runs)
-    counts_ms = timed(lambda: (queue.counts(f, user), db.session.rollback()), runs)
-    next_ms = timed(lambda: (queue.page(f, user, second), db.session.rollback()), runs) if second else None
-    plans = explain(capture(service)) if show_plans else ""
-    db.session.remove()  # no open transaction may hold a lock while the next insert drops indexes
-    return page_ms, next_ms, counts_ms, plans
+    with app.app_context():
+        second = queue.page(f, user).next_cursor
+        service()  # warm the caches once
+        plans = explain(capture(service)) if show_plans else ""
+        db.session.remove()
+    url = "/sagsbehandling/" + (f"?{query}" if query else "")
+    status = client.get(url).status_code
+    assert status == 200, f"{url}: {status}"
+    steps = {"page": lambda: (queue.page(f, user), db.session.rollback()),
+             "next": (lambda: (queue.page(f, user, second), db.session.rollback())) if second else None,
+             "counts": lambda: (queue.counts(f, user), db.session.rollback()),
+             "view": lambda: client.get(url)}
+    return steps, plans
+
+
+def measure(sizes: list[tuple], runs: int, turns: int, show_plans: bool) -> list[tuple]:
+    """Time every scenario on every database (label, app, client), the databases taking turns.
+
+    The machine's speed drifts over minutes (another process, the checkpointer, the CPU's clock), and a size
+    measured minutes after the other carries that drift into their ratio. So each step is sampled in `turns`
+    slices per database, in the order small, large, large, small, small, ...: a steady drift falls on both."""
+    from app.extensions import db
+    rows = []
+    per_turn = max(1, -(-runs // turns))
+    for name, f, query in scenarios():
+        steps, samples = {}, {}
+        for label, app, client in sizes:
+            steps[label], plans = _steps(app, client, f, query, show_plans)
+            samples[label] = {step: [] for step in STEPS}
+            if show_plans:
+                print(f"\n=== {label} cases · {name}: EXPLAIN (ANALYZE, BUFFERS) of each statement of page + counts")
+                print(plans)
+        for turn in range(turns):
+            for label, app, _client in (sizes if turn % 2 == 0 else sizes[::-1]):
+                for step in STEPS:
+                    call = steps[label][step]
+                    if call is None:
+                        continue
+                    if step == "view":
+                        samples[label][step] += sample(call, per_turn)
+                    else:
+                        with app.app_context():
+                            samples[label][step] += sample(call, per_turn)
+                            db.session.remove()  # no open transaction may hold a lock on the other database
+        for label, _app, _client in sizes:
+            got = {step: percentiles(values) if values else None for step, values in samples[label].items()}
+            rows.append((label, name, got["page"], got["next"], got["counts"], got["view"]))
+    return rows
 
 
 def free_port() -> int:
@@ -510,6 +564,8 @@ def main() -> None:
     parser.add_argument("--large", type=int, default=1_000_000)
     parser.add_argument("--runs", type=int, default=100,
                         help="samples per step and size (the p95 of 30 is their second largest: mostly noise)")
+    parser.add_argument("--turns", type=int, default=10,
+                        help="slices per step in which the two databases take turns (drift falls on both)")
     parser.add_argument("--seconds", type=float, default=20, help="load per page under gunicorn")
     parser.add_argument("--connections", type=int, default=4, help="concurrent connections under gunicorn")
     parser.add_argument("--no-plans", action="store_true")
@@ -517,27 +573,30 @@ def main() -> None:
                         help="every step at small sizes (300 and 3,000 cases, 2 runs, 1 s of load, no plans)")
     args = parser.parse_args()
     if args.smoke:
-        args.small, args.large, args.runs, args.seconds, args.no_plans = 300, 3_000, 2, 1, True
+        args.small, args.large, args.runs, args.turns, args.seconds, args.no_plans = 300, 3_000, 2, 2, 1, True
     url = os.environ.get("BENCH_DATABASE_URL")
     if not url or not url.startswith(("postgres://", "postgresql://", "postgresql+psycopg://")):
         sys.exit("Set BENCH_DATABASE_URL to a PostgreSQL database of its own.")
     url = normalise_database_url(url)
-    totp_key = bench_totp_key(url)
-    app = make_app(url, totp_key)
+    small_url = ensure_database(normalise_database_url(os.environ.get("BENCH_SMALL_DATABASE_URL")
+                                                       or small_database_url(url)), url)
     small, large = f"{args.small:,}", f"{args.large:,}"
-    with app.app_context():
-        reset_and_migrate(app, args.reset)
-        seed_reference_data()
-        enrol_caseworker()
-        seconds = insert_cases(1, args.small, rebuild_indexes=False)
-        print(f"seeded {args.small:,} cases in {seconds:.1f} s", flush=True)
-    client = logged_in_client(app)
-    rows = measure(app, client, small, args.runs, not args.no_plans)
-    with app.app_context():
-        seconds = insert_cases(args.small + 1, args.large, rebuild_indexes=True)
-        print(f"seeded {args.large - args.small:,} more cases (index rebuild, VACUUM ANALYZE included) "
-              f"in {seconds:.1f} s", flush=True)
-    rows += measure(app, client, large, args.runs, not args.no_plans)
+    sizes = []
+    for label, db_url, count in ((small, small_url, args.small), (large, url, args.large)):
+        totp_key = bench_totp_key(db_url)
+        app = make_app(db_url, totp_key)
+        with app.app_context():
+            reset_and_migrate(app, args.reset)
+            seed_reference_data()
+            enrol_caseworker()
+            # The large database starts as the small one (same seed) and grows with the indexes dropped.
+            seconds = insert_cases(1, args.small, rebuild_indexes=False)
+            if count > args.small:
+                seconds += insert_cases(args.small + 1, count, rebuild_indexes=True)
+            print(f"seeded {count:,} cases in {db_url.rsplit('/', 1)[-1]} in {seconds:.1f} s", flush=True)
+        sizes.append((label, app, logged_in_client(app)))
+    rows = measure(sizes, args.runs, args.turns, not args.no_plans)
+    app, totp_key = sizes[-1][1], bench_totp_key(url)
     front, queue = measure_throughput(url, totp_key, app, args.seconds, args.connections)
     report(rows)
     print(f"\ngunicorn, 2 sync workers, {args.connections} connections, {args.seconds:g} s each in 5 s turns: "
