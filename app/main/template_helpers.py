@@ -115,16 +115,16 @@ def state_label(case: object, audience: str = "staff") -> str:
 
 def state_label_for(workflow: str, state: str, audience: str = "staff") -> str:
     """A state's label in a named workflow, translated."""
-    found = _state_labels(audience).get((workflow, state))
+    found = state_labels(audience).get((workflow, state))
     return found if found is not None else _translated_label(workflow, state, audience)
 
 
 def state_name(name: str) -> str:
     """The staff label of a state name, looked up in the first workflow that has it."""
-    return _state_labels("names").get(name, name)
+    return state_labels("names").get(name, name)
 
 
-def _state_labels(audience: str) -> dict:
+def state_labels(audience: str) -> dict:
     """Every state's label for one audience in the current locale, translated once per app and locale.
 
     A list of fifty cases asked Babel for fifty labels; the labels are the same for every request."""

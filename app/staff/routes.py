@@ -18,7 +18,7 @@ from app.services.committee import meetings
 from app.services.pools import ledger
 from app.services.cases.guard import NotAllowed
 from app.services.cases.transitions import CaseNotFound, StaleCase
-from app.staff import bp
+from app.staff import bp, queue_rows
 from app.staff.forms import BulkAssignForm
 from app.staff.queue_filters import (COLUMNS, QueueForm, chosen_columns, fill_choices, filter_from, kept_filters,
                                      page_links, remember_columns, saved_views, shown_columns, state_url)
@@ -53,7 +53,7 @@ def home():
     page = render_template("staff/home.html", form=form, page=result, counts=tally,
                            links=page_links(request.args, result), bulk=bulk, checked=checked,
                            today=clock.today(), show_errors=bool(request.args) and not filtered, state_url=state_url,
-                           filter=f, due_status=queue.due_status, due_date=queue.due_date,
+                           filter=f, queue_rows=queue_rows.rows,
                            meetings=meetings.planned_meetings(), views=saved_views(request.args, clock.today()),
                            columns=shown_columns(), column_choices=[(key, str(label)) for key, label in COLUMNS])
     return page, 400 if request.method == "POST" else 200
