@@ -34,10 +34,13 @@ class Case(db.Model):
         Index("ix_cases_state_submitted", "state", "submitted_at", "id",
               postgresql_include=["amount_applied", "reply_deadline", "report_due_on"]),
         # "Unassigned": IS NULL on the assignee index does not keep submitted order, this partial index does.
+        # Both assignee indexes carry the deadlines for the overdue count (migration 0490).
         Index("ix_cases_unassigned_state_submitted", "state", "submitted_at", "id",
+              postgresql_include=["reply_deadline", "report_due_on"],
               postgresql_where=text("assignee_id IS NULL"), sqlite_where=text("assignee_id IS NULL")),
         Index("ix_cases_pool_state_submitted", "pool_id", "state", "submitted_at", "id"),
-        Index("ix_cases_assignee_state_submitted", "assignee_id", "state", "submitted_at", "id"),
+        Index("ix_cases_assignee_state_submitted", "assignee_id", "state", "submitted_at", "id",
+              postgresql_include=["reply_deadline", "report_due_on"]),
         Index("ix_cases_association_created", "association_id", "created_at"),
         Index("ix_cases_reply_deadline", "reply_deadline"),
         Index("ix_cases_amount_applied", "amount_applied"),
