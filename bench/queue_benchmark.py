@@ -182,7 +182,10 @@ SELECT number, pool_id, association_id, workflow, state, 1, title, amount, NULL,
        CASE WHEN r_who < 0.8 OR state NOT IN {OPEN} THEN 1 + floor(r_who * 1000)::int % {CASEWORKERS} END,
        submitted - interval '1 day', submitted,
        CASE WHEN state NOT IN {OPEN} AND state <> 'withdrawn' THEN submitted + interval '30 days' END,
-       CASE WHEN state = 'needs_information' THEN current_date + (floor(r_age * 30)::int - 10) END,
+       -- Asked for information some time between submission and today, with 14 days to answer (as the pools
+       -- reply_days). The oldest cases are the likeliest to be overdue, and no deadline comes before submission.
+       CASE WHEN state = 'needs_information' THEN (submitted + r_asked * (now() - submitted) + interval '14 days')::date
+       END,
        CASE WHEN state IN ('paid', 'report_due', 'closed') THEN (submitted + interval '200 days')::date END,
        false, submitted
 FROM (
@@ -203,7 +206,7 @@ FROM (
                    (ARRAY{WORDS!r})[1 + floor(random() * {len(WORDS)})::int] || ' og ' ||
                    (ARRAY{WORDS!r})[1 + floor(random() * {len(WORDS)})::int],
                    'participants', floor(random() * 200)::int) AS data,
-               random() AS r_state, random() AS r_age, random() AS r_who
+               random() AS r_state, random() AS r_age, random() AS r_who, random() AS r_asked
         FROM generate_series(CAST(:start AS integer), CAST(:stop AS integer)) AS i
     ) g
 ) s
